@@ -1,0 +1,227 @@
+"""The `otg` command line: options → load config → call a job → messages and exit code.
+
+Exit codes: 0 all well, 1 some items failed, 2 a usage or config error. Errors the user can fix
+are printed as one line with the fix; nothing prints a traceback unless -vv asks for it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+import config as config_pkg
+import jobs.inspect
+import jobs.sync
+from config import Config, find_config_path, load_config
+from sync import __version__
+from sync.errors import OtgError
+from sync.http import RedactingFilter
+from sync.model import Role
+from sync.report import render_text
+from sync.state import State
+
+log = logging.getLogger("otg")
+
+
+class OtgGroup(click.Group):
+    """Turns every error into one line on stderr and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OtgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if _verbosity(ctx) >= 2:
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} "
+                "(rerun with -vv for details, and please report it)",
+                err=True,
+            )
+            sys.exit(1)
+
+
+def _verbosity(ctx: click.Context) -> int:
+    return (ctx.find_root().params or {}).get("verbose", 0)
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+    )
+    handler.addFilter(RedactingFilter(_known_secrets))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+_SECRETS: list[str] = []
+
+
+def _known_secrets() -> list[str]:
+    return _SECRETS
+
+
+def load(ctx: click.Context) -> Config:
+    """The config named by --config, $OTG_CONFIG or ./otg.toml, loaded once per command."""
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        cfg = load_config(find_config_path(obj.get("config_path")))
+        _SECRETS[:] = cfg.secrets.all()
+        obj["config"] = cfg
+    return obj["config"]
+
+
+def open_state(cfg: Config, dry_run: bool = False) -> State:
+    """The state store; a dry run on a fresh machine uses a throwaway in-memory one."""
+    if dry_run and not cfg.state_db.exists():
+        return State(":memory:")
+    return State(cfg.state_db)
+
+
+def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
+    )(command)
+
+
+def dry_run_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--dry-run", is_flag=True, help="Show what would be done; change nothing anywhere."
+    )(command)
+
+
+def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds --config to a command (it is also accepted before the command name)."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
+    )
+    @click.pass_context
+    @wraps(command)
+    def wrapper(ctx: click.Context, config_path: str | None, *args: Any, **kwargs: Any) -> Any:
+        if config_path:
+            ctx.ensure_object(dict)["config_path"] = config_path
+        return ctx.invoke(command, *args, **kwargs)
+
+    return wrapper
+
+
+@click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="otg")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
+)
+@click.option("-v", "--verbose", count=True, help="More detail: -v for actions, -vv for debug.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
+    in step."""
+    ctx.ensure_object(dict)["config_path"] = config_path
+    _setup_logging(verbose)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented starter config to PATH (default ./otg.toml)."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise click.UsageError(f"{target} already exists; pass --force to overwrite it")
+    target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
+
+
+@main.command()
+@click.option("--online", is_flag=True, help="Also contact Trello: credentials and board access.")
+@with_config
+@click.pass_context
+def check(ctx: click.Context, online: bool) -> None:
+    """Check the config, export files and credentials (--online contacts Trello)."""
+    result = jobs.inspect.check(load(ctx), online=online)
+    for item in result.checks:
+        click.echo(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command()
+@json_option
+@with_config
+@click.pass_context
+def boards(ctx: click.Context, as_json: bool) -> None:
+    """List each board, its lists mapped to states, and card counts."""
+    cfg = load(ctx)
+    with open_state(cfg, dry_run=True) as state:
+        read, errors = jobs.inspect.boards(cfg, state)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "boards": [
+                        jobs.sync.summarise(b, m).__dict__
+                        | {
+                            "lists": [
+                                {"name": lst.name, "state": lst.state, "archived": lst.closed}
+                                for lst in m.lists
+                            ]
+                        }
+                        for b, m in read
+                    ],
+                    "errors": errors,
+                },
+                indent=2,
+            )
+        )
+    else:
+        click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        for error in errors:
+            click.echo(f"error: {error}", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@dry_run_option
+@json_option
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Sync only boards of this role (repeatable).",
+)
+@with_config
+@click.pass_context
+def sync(ctx: click.Context, dry_run: bool, as_json: bool, only: tuple[str, ...]) -> None:
+    """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    cfg = load(ctx)
+    with open_state(cfg, dry_run) as state:
+        report = jobs.sync.run(cfg, state, dry_run=dry_run, only=[Role(o) for o in only])
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
+    sys.exit(report.exit_code)
+
+
+if __name__ == "__main__":
+    main()

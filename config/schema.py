@@ -1,0 +1,126 @@
+"""A small declarative checker for the TOML config: every problem at once, with key and fix.
+
+Each section is a table of ``Field``s. ``check_section`` returns the cleaned values plus a list of
+problems such as ``trello.timeout: must be a number of seconds, got "soon"``. Unknown keys are
+problems too, with a "did you mean" when one is close, because a misspelt key silently ignored is
+the most common config bug there is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+#: Key names that hold secrets. They are refused anywhere in the config file.
+SECRET_KEYS = re.compile(r"(^|_)(token|key|api_key|apikey|secret|password|passwd)$", re.I)
+#: Values that look like a Trello token (``ATTA`` + 72) or a Trello API key (32 hex).
+SECRET_VALUES = re.compile(r"^(ATTA[0-9A-Za-z]{40,}|[0-9a-f]{32}|[0-9a-f]{64})$")
+
+Check = Callable[[Any], str | None]  # returns a problem ("must be ...") or None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    check: Check | None = None
+    help: str = ""
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "a string",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        dict: "a table",
+        list: "a list",
+    }
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _matches(value: Any, kind: type | tuple[type, ...]) -> bool:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool):  # bool is an int in Python, never in a config
+        return bool in kinds
+    if float in kinds and isinstance(value, int):
+        return True
+    return isinstance(value, kinds)
+
+
+def unknown_key_problem(prefix: str, key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f'did you mean "{close[0]}"?' if close else "known keys: " + ", ".join(sorted(known))
+    return f"{prefix}{key}: unknown key ({hint})"
+
+
+def check_section(
+    table: Any, fields: list[Field], prefix: str, problems: list[str]
+) -> dict[str, Any]:
+    """Validate one table; append problems; return cleaned values (defaults filled in)."""
+    if table is None:
+        table = {}
+    if not isinstance(table, dict):
+        problems.append(f"{prefix.rstrip('.')}: must be a table, got {type(table).__name__}")
+        return {f.name: f.default for f in fields}
+    known = {f.name: f for f in fields}
+    for key in table:
+        if key not in known:
+            problems.append(unknown_key_problem(prefix, key, list(known)))
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.name not in table:
+            if f.required:
+                problems.append(f"{prefix}{f.name}: missing ({f.help or 'required'})")
+            values[f.name] = f.default
+            continue
+        value = table[f.name]
+        if not _matches(value, f.kind):
+            problems.append(f"{prefix}{f.name}: must be {_kind_name(f.kind)}, got {value!r}")
+            values[f.name] = f.default
+            continue
+        if f.choices and value not in f.choices:
+            problems.append(f"{prefix}{f.name}: {value!r} is not one of " + ", ".join(f.choices))
+            values[f.name] = f.default
+            continue
+        problem = f.check(value) if f.check else None
+        if problem:
+            problems.append(f"{prefix}{f.name}: {problem}")
+            values[f.name] = f.default
+            continue
+        values[f.name] = float(value) if f.kind is float else value
+    return values
+
+
+def find_secrets(table: Any, prefix: str = "") -> list[str]:
+    """Keys anywhere in the config that hold, or look like they hold, a secret."""
+    found: list[str] = []
+    if isinstance(table, dict):
+        for key, value in table.items():
+            path = f"{prefix}{key}"
+            if isinstance(value, dict):
+                found += find_secrets(value, path + ".")
+            elif _looks_secret(str(key), value):
+                found.append(path)
+    return found
+
+
+def _looks_secret(key: str, value: Any) -> bool:
+    if SECRET_KEYS.search(key) and value not in ("", None):
+        return True
+    return isinstance(value, str) and bool(SECRET_VALUES.match(value.strip()))
+
+
+def positive(value: float) -> str | None:
+    return None if value > 0 else f"must be more than 0, got {value}"
+
+
+def non_negative(value: float) -> str | None:
+    return None if value >= 0 else f"must be 0 or more, got {value}"

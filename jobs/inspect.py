@@ -1,0 +1,127 @@
+"""`otg check` and `otg boards`: look at the config and the boards without changing anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from config import BoardConfig, Config
+from sync.dates import now_utc
+from sync.errors import OtgError
+from sync.model import Board
+from sync.report import plural
+from sync.sources import connect, read_boards, read_export
+from sync.state import State
+from sync.trello_api import TrelloApi
+
+
+@dataclass
+class Check:
+    ok: bool
+    subject: str
+    message: str
+
+
+@dataclass
+class CheckResult:
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def add(self, ok: bool, subject: str, message: str) -> None:
+        self.checks.append(Check(ok, subject, message))
+
+
+def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckResult:
+    """Offline: the config, export files and which secrets are set. Online: Trello access too."""
+    result = CheckResult()
+    result.add(True, "config", f"{cfg.path}: {len(cfg.boards)} boards, time zone {cfg.timezone}")
+    api_boards = [b for b in cfg.boards if b.is_api]
+    for board in cfg.boards:
+        if board.is_api:
+            result.add(
+                True,
+                f"board {board.name}",
+                f"{board.role}, {board.source}"
+                + ("" if online else " (not contacted; use --online)"),
+            )
+            continue
+        try:
+            model = read_export(cfg.board_path(board), board)
+        except OtgError as exc:
+            result.add(False, f"board {board.name}", str(exc))
+            continue
+        result.add(
+            True,
+            f"board {board.name}",
+            f'{board.role}, export of "{model.name}" with {len(model.cards)} cards',
+        )
+    if api_boards:
+        missing = [n for n in ("TRELLO_API_KEY", "TRELLO_TOKEN") if not cfg.secrets.get(n)]
+        result.add(
+            not missing,
+            "credentials",
+            "TRELLO_API_KEY and TRELLO_TOKEN are set"
+            if not missing
+            else f"{' and '.join(missing)} not set: put them in the environment or a .env "
+            "file beside the config",
+        )
+    if online and api_boards:
+        _check_online(cfg, api_boards, result, api)
+    return result
+
+
+def _check_online(
+    cfg: Config, boards: list[BoardConfig], result: CheckResult, api: TrelloApi | None
+) -> None:
+    try:
+        api = api or connect(cfg)
+        me = api.me()
+    except OtgError as exc:
+        result.add(False, "trello", str(exc))
+        return
+    result.add(True, "trello", f"credentials work: signed in as @{me.get('username', '?')}")
+    for board in boards:
+        try:
+            data = api.get(
+                f"/boards/{board.board_ref}", f"board {board.board_ref}", fields="name,url,closed"
+            )
+        except OtgError as exc:
+            result.add(False, f"board {board.name}", str(exc))
+            continue
+        closed = " (closed on Trello)" if data.get("closed") else ""
+        result.add(True, f"board {board.name}", f'can read "{data.get("name")}"{closed}')
+
+
+def boards(
+    cfg: Config, state: State, api: TrelloApi | None = None
+) -> tuple[list[tuple[BoardConfig, Board]], list[str]]:
+    """Every board read (nothing written), and one line per board that could not be read."""
+    errors: list[str] = []
+
+    def failed(board: BoardConfig, exc: Exception) -> None:
+        errors.append(str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}')
+
+    read, _ = read_boards(
+        cfg, state, list(cfg.boards), dry_run=True, now=now_utc(), api=api, on_error=failed
+    )
+    return read, errors
+
+
+def render_board(board_cfg: BoardConfig, board: Board) -> str:
+    kind = "export file, read-only" if board.read_only else "Trello API"
+    lines = [f'{board_cfg.name} ({board.role}): "{board.name}" — {board_cfg.source} ({kind})']
+    width = max((len(lst.name) for lst in board.lists), default=10)
+    for lst in sorted(board.lists, key=lambda x: (x.closed, x.pos)):
+        count = sum(1 for c in board.cards if c.list_id == lst.id and c.visible)
+        state = "archived list" if lst.closed else (lst.state or "not mapped")
+        lines.append(
+            f"  {lst.name:<{width}}  → {state:<13} {count:>4} {'card' if count == 1 else 'cards'}"
+        )
+    archived = sum(1 for c in board.cards if not c.visible)
+    lines.append(
+        f"  {plural(archived, 'archived card')}, {len(board.deleted)} deleted in the "
+        f"history, {plural(board.actions_read, 'history entry', 'history entries')} read"
+    )
+    return "\n".join(lines)

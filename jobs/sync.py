@@ -1,0 +1,87 @@
+"""The sync job: read every board, plan, apply, report, and record the run.
+
+In this first slice there are no targets yet, so the job reads the boards, reports what it found
+(and every card it could not fully read) and records the run. Targets plug into the same loop.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from config import BoardConfig, Config
+from sync.dates import now_utc
+from sync.model import Board, Role
+from sync.report import BoardSummary, Report
+from sync.sources import read_boards
+from sync.state import State
+from sync.trello_api import TrelloApi
+
+
+def run(
+    cfg: Config,
+    state: State,
+    *,
+    dry_run: bool = False,
+    only: list[Role] | None = None,
+    api: TrelloApi | None = None,
+    now: datetime | None = None,
+) -> Report:
+    now = now or now_utc()
+    report = Report(job="sync", dry_run=dry_run)
+    boards = [b for b in cfg.boards if not only or b.role in only]
+    run_id = None if dry_run else state.start_run("sync")
+
+    def failed(board: BoardConfig, exc: Exception) -> None:
+        report.failures.append(
+            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {_describe(exc)}'
+        )
+
+    try:
+        read, reader = read_boards(
+            cfg, state, boards, dry_run=dry_run, now=now, api=api, on_error=failed
+        )
+        for board_cfg, board in read:
+            report.boards.append(summarise(board_cfg, board))
+            report.warnings += card_warnings(board_cfg, board)
+        if reader.requests_sent:
+            report.requests["trello"] = reader.requests_sent
+    except BaseException as exc:
+        if run_id is not None:
+            state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
+        raise
+    if run_id is not None:
+        report.run_id = run_id
+        state.finish_run(
+            run_id,
+            "ok" if report.ok else "failed",
+            report.summary(),
+            "; ".join(report.failures[:5]) or None,
+        )
+    return report
+
+
+def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
+    return BoardSummary(
+        name=board_cfg.name,
+        role=board.role.value,
+        source=board_cfg.source,
+        title=board.name,
+        cards=len(board.cards),
+        states=board.state_counts(),
+        deleted=len(board.deleted),
+        history=board.actions_read,
+        read_only=board.read_only,
+    )
+
+
+def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:
+    return [
+        f'board "{board_cfg.name}", card "{card.name}" ({card.url or card.id}): {problem}'
+        for card in board.cards
+        for problem in card.problems
+    ]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if hasattr(exc, "fix") else f"unexpected {type(exc).__name__}: {text}"

@@ -1,0 +1,75 @@
+"""Named errors that carry their fix.
+
+Every error a user can cause or meet derives from ``OtgError``. Each one knows how to say, in one
+line, what is wrong and what to do about it; the CLI turns them into messages in one place and
+never shows a traceback for them.
+"""
+
+from __future__ import annotations
+
+
+class OtgError(Exception):
+    """Something the user can fix. ``str()`` is the one-line message; ``fix`` says how."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.fix}" if self.fix else self.message
+
+
+class ConfigError(OtgError):
+    """The configuration cannot be used. Holds every problem found, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str], path: str = "") -> None:
+        self.problems = problems
+        self.path = path
+        where = f" in {path}" if path else ""
+        if len(problems) == 1:
+            super().__init__(f"config{where}: 1 problem: {problems[0]}")
+        else:  # one line each, so that every problem can be read and fixed
+            super().__init__(
+                f"config{where}: {len(problems)} problems:\n"
+                + "\n".join(f"  - {p}" for p in problems)
+            )
+
+
+class UsageError(OtgError):
+    """A command-line option or argument is wrong."""
+
+    exit_code = 2
+
+
+class StateError(OtgError):
+    """The state database cannot be used (written by a newer version, corrupt, locked)."""
+
+    exit_code = 2
+
+
+class SourceError(OtgError):
+    """A board could not be read: a broken export, a missing board, a refused token."""
+
+
+class UnknownList(SourceError):
+    """The config maps a list name that the board does not have."""
+
+    def __init__(self, name: str, board: str, known: list[str]) -> None:
+        known_text = ", ".join(f'"{k}"' for k in known) or "none"
+        super().__init__(
+            f'board "{board}": the config maps list "{name}", but the board has no such list',
+            f"use one of {known_text} under [boards.<name>.lists]",
+        )
+
+
+class AuthError(SourceError):
+    """Credentials were refused."""
+
+
+class RemoteError(OtgError):
+    """A remote service failed in a way a retry did not cure (5xx, timeouts, rate limits)."""

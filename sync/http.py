@@ -1,0 +1,169 @@
+"""The one place for HTTP sessions: timeouts, retries, rate limits and redaction.
+
+Every request to a remote service goes through a ``PoliteSession``:
+
+- every request has a timeout;
+- reads (GET/HEAD) are retried with exponential backoff and jitter on connection errors,
+  timeouts and 5xx; any request is retried on 429, because a 429 means the server did nothing;
+- a client-side sliding window keeps us under the service's rate limit (Trello: 100 requests per
+  10 s per token), and the server's own ``x-rate-limit-*`` headers pause us when it says so;
+- failures surface as ``RemoteError`` whose text holds no secret and no query string.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+import requests
+
+from sync.errors import RemoteError
+
+log = logging.getLogger(__name__)
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+MAX_BACKOFF = 60.0
+
+
+def monotonic() -> float:
+    """The clock the sessions use; tests replace it (``monkeypatch.setattr``)."""
+    return time.monotonic()
+
+
+def pause(seconds: float) -> None:
+    """How sessions wait; tests replace it so that backoff costs no real time."""
+    time.sleep(seconds)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def where(url: str) -> str:
+    """A URL fit for messages: scheme, host and path, never the query string."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces every known secret in a log record with ``***``."""
+
+    def __init__(self, secrets: Callable[[], Iterable[str]]) -> None:
+        super().__init__()
+        self._secrets = secrets
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        secrets = list(self._secrets())
+        if secrets:
+            record.msg = redact(record.getMessage(), secrets)
+            record.args = ()
+        return True
+
+
+class SlidingWindow:
+    """At most ``limit`` requests in any ``interval`` seconds."""
+
+    def __init__(self, limit: int, interval: float) -> None:
+        self.limit = limit
+        self.interval = interval
+        self._sent: deque[float] = deque()
+
+    def wait_time(self, now: float) -> float:
+        while self._sent and self._sent[0] <= now - self.interval:
+            self._sent.popleft()
+        if len(self._sent) < self.limit:
+            return 0.0
+        return self._sent[0] + self.interval - now
+
+    def record(self, now: float) -> None:
+        self._sent.append(now)
+
+
+class PoliteSession(requests.Session):
+    """A ``requests.Session`` with timeouts, retries, rate limiting and counting."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        timeout: float = 20.0,
+        retries: int = 4,
+        window: SlidingWindow | None = None,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.name = name
+        self.timeout = timeout
+        self.retries = retries
+        self.window = window
+        self.secrets = [s for s in secrets if s]
+        self.sent = 0  # requests that reached the wire, retries included
+        self.headers["User-Agent"] = "otg-sync (+https://github.com/oneteamgov/otg-sync)"
+
+    def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
+        method = method.upper()
+        kwargs.setdefault("timeout", self.timeout)
+        attempt = 0
+        while True:
+            self._respect_window()
+            try:
+                response = super().request(method, url, *args, **kwargs)
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                self.sent += 1
+                if method in READS and attempt < self.retries:
+                    attempt += 1
+                    self._backoff(attempt, f"{type(exc).__name__}")
+                    continue
+                kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
+                raise RemoteError(
+                    f"{self.name}: {method} {where(url)} {kind}",
+                    "check the network and rerun; nothing was lost",
+                ) from None
+            self.sent += 1
+            pause_for = self._server_pause(response)
+            if response.status_code == 429 and attempt < self.retries:
+                attempt += 1
+                self._backoff(attempt, "429 rate limited", floor=max(pause_for, 10.0))
+                continue
+            if response.status_code >= 500 and method in READS and attempt < self.retries:
+                attempt += 1
+                self._backoff(attempt, f"HTTP {response.status_code}")
+                continue
+            if pause_for:
+                log.info("%s: rate limit nearly used up; pausing %.1fs", self.name, pause_for)
+                pause(pause_for)
+            return response
+
+    def _respect_window(self) -> None:
+        if self.window is None:
+            return
+        wait = self.window.wait_time(monotonic())
+        if wait > 0:
+            log.debug("%s: pacing requests, waiting %.2fs", self.name, wait)
+            pause(wait)
+        self.window.record(monotonic())
+
+    def _server_pause(self, response: requests.Response) -> float:
+        """Seconds to wait when the server says this token has no requests left."""
+        for scope in ("api-token", "api-key"):
+            remaining = response.headers.get(f"x-rate-limit-{scope}-remaining")
+            interval = response.headers.get(f"x-rate-limit-{scope}-interval-ms")
+            if remaining is not None and remaining.strip() == "0" and interval:
+                try:
+                    return int(interval) / 1000
+                except ValueError:
+                    return 10.0
+        return 0.0
+
+    def _backoff(self, attempt: int, why: str, floor: float = 0.0) -> None:
+        delay = max(floor, min(MAX_BACKOFF, 2 ** (attempt - 1)))
+        delay += random.uniform(0, delay / 4)  # noqa: S311 - jitter, not cryptography
+        log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, self.retries, delay)
+        pause(delay)

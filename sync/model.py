@@ -1,0 +1,166 @@
+"""The product's vocabulary: plain frozen dataclasses, no I/O.
+
+A board read from the Trello API and the same board read from an export file become exactly the
+same ``Board``. Every datetime here is timezone-aware (UTC as Trello stores it); local days are
+computed from them with ``sync.dates``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MICROACTIONS = "microactions"
+    EVENTS = "events"
+    CONTENT = "content"
+
+
+#: The states a list can map to, per role. ``ignore`` is valid for every role.
+STATES: dict[Role, tuple[str, ...]] = {
+    Role.MICROACTIONS: ("idea", "doing", "done"),
+    Role.EVENTS: ("proposed", "planning", "confirmed", "cancelled", "done"),
+    Role.CONTENT: ("idea", "drafting", "ready", "drafted", "published"),
+}
+IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class TrelloList:
+    id: str
+    name: str
+    closed: bool = False
+    pos: float = 0.0
+    state: str | None = None  # the mapped state; None when the list is not mapped
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    id: str
+    name: str
+    complete: bool
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    name: str
+    items: tuple[CheckItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attachment:
+    id: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Member:
+    id: str
+    full_name: str
+    username: str = ""
+
+
+FieldValue = str | float | bool | datetime
+
+
+@dataclass(frozen=True)
+class Action:
+    """One entry of a board's history, reduced to what the sync needs."""
+
+    id: str
+    type: str
+    date: datetime
+    card_id: str | None = None
+    card_name: str = ""
+    list_before: str | None = None  # list id a card moved out of
+    list_after: str | None = None  # list id a card moved into (or was created in)
+    closed: bool | None = None  # the card's new `closed` value, when the action changed it
+    due_complete: bool | None = None  # the card's new `dueComplete`, when the action changed it
+    member_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    name: str
+    board_id: str
+    list_id: str
+    list_name: str
+    state: str | None
+    desc: str = ""
+    closed: bool = False
+    list_closed: bool = False
+    short_link: str = ""
+    url: str = ""
+    pos: float = 0.0
+    labels: tuple[Label, ...] = ()
+    members: tuple[Member, ...] = ()
+    due: datetime | None = None
+    start: datetime | None = None
+    due_complete: bool = False
+    last_activity: datetime | None = None
+    created: datetime | None = None  # from the id's embedded timestamp
+    location_name: str = ""
+    address: str = ""
+    coordinates: tuple[float, float] | None = None
+    attachments: tuple[Attachment, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+    custom_fields: dict[str, FieldValue] = field(default_factory=dict, hash=False, compare=False)
+    completed_at: datetime | None = None
+    completed_from: str = ""  # how completed_at was found: "action", "dateCompleted", "estimate"
+    problems: tuple[str, ...] = ()  # what could not be read on this card, one line each
+
+    @property
+    def visible(self) -> bool:
+        """Open and in an open list: what a person sees on the board."""
+        return not self.closed and not self.list_closed
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels if label.name)
+
+
+@dataclass(frozen=True)
+class DeletedCard:
+    """A card that survives only as a ``deleteCard`` action."""
+
+    id: str
+    name: str
+    deleted_at: datetime
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    name: str
+    role: Role
+    source: str  # "trello:<id>" or the export file's path
+    url: str = ""
+    lists: tuple[TrelloList, ...] = ()
+    labels: tuple[Label, ...] = ()
+    members: tuple[Member, ...] = ()
+    cards: tuple[Card, ...] = ()
+    deleted: tuple[DeletedCard, ...] = ()
+    actions_read: int = 0  # how many history entries the model was built from
+    read_only: bool = False  # export files cannot be written back
+
+    def cards_in(self, state: str) -> list[Card]:
+        return [card for card in self.cards if card.visible and card.state == state]
+
+    def state_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for card in self.cards:
+            key = "archived" if not card.visible else (card.state or "unmapped")
+            counts[key] = counts.get(key, 0) + 1
+        return counts

@@ -1,0 +1,121 @@
+"""What a run did: boards read, actions taken or planned, what was skipped and what failed.
+
+One ``Report`` is built per run. The CLI prints it as text or JSON, the run history stores its
+summary, and its ``exit_code`` is the command's: 0 all well, 1 something failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class BoardSummary:
+    name: str  # the config's name for the board
+    role: str
+    source: str
+    title: str = ""  # the board's own name on Trello
+    cards: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    deleted: int = 0
+    history: int = 0
+    read_only: bool = False
+
+
+@dataclass
+class Outcome:
+    """One action: planned (dry run), done, skipped or failed."""
+
+    kind: str  # create, update, cancel, delete, import, skip, conflict, ...
+    target: str
+    key: str
+    title: str
+    detail: str = ""
+    status: str = "done"  # planned, done, skipped, failed
+
+
+@dataclass
+class Report:
+    job: str
+    dry_run: bool = False
+    boards: list[BoardSummary] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+    run_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not any(o.status == "failed" for o in self.outcomes)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            key = outcome.kind if outcome.status in ("done", "planned") else outcome.status
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def summary(self) -> dict[str, Any]:
+        """The short form stored in the run history."""
+        return {
+            "boards": len(self.boards),
+            "cards": sum(b.cards for b in self.boards),
+            "counts": self.counts(),
+            "warnings": len(self.warnings),
+            "failures": self.failures[:20],
+            "requests": self.requests,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, **asdict(self), "counts": self.counts()}
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """``plural(1, "card")`` → "1 card"; ``plural(2, "card")`` → "2 cards"."""
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
+
+
+def render_text(report: Report) -> str:
+    lines: list[str] = []
+    verb = "Would" if report.dry_run else ""
+    for board in report.boards:
+        states = ", ".join(f"{n} {s}" for s, n in sorted(board.states.items()))
+        extra = f"; {board.deleted} deleted" if board.deleted else ""
+        lines.append(
+            f"{board.role:<13} {board.title or board.name}: {plural(board.cards, 'card')} "
+            f"({states}{extra})"
+        )
+    for outcome in report.outcomes:
+        word = outcome.kind if outcome.status in ("done", "planned") else outcome.status
+        if verb and outcome.status == "planned":
+            word = f"would {word}"
+        detail = f" — {outcome.detail}" if outcome.detail else ""
+        lines.append(f"{word:<16} {outcome.target:<12} {outcome.title}{detail}")
+    for warning in report.warnings:
+        lines.append(f"warning: {warning}")
+    for failure in report.failures:
+        lines.append(f"failed: {failure}")
+    lines.append(_closing_line(report))
+    return "\n".join(lines)
+
+
+def _closing_line(report: Report) -> str:
+    counts = report.counts()
+    done = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to write"
+    requests = sum(report.requests.values())
+    parts = [f"{plural(len(report.boards), 'board')} read", done]
+    if requests:
+        parts.append(plural(requests, "request"))
+    if report.warnings:
+        parts.append(plural(len(report.warnings), "warning"))
+    if report.failures:
+        parts.append(f"{len(report.failures)} failed")
+    prefix = "Dry run: " if report.dry_run else ""
+    run = f" (run {report.run_id})" if report.run_id else ""
+    return f"{prefix}{'; '.join(parts)}{run}."

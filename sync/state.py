@@ -1,0 +1,362 @@
+"""The state store: SQLite, numbered migrations, one transaction per unit of work.
+
+It records what was synced where (target ids, content hashes, sequences), the intents of requests
+that cannot be safely retried, bookmarks for incremental reads, the board history read so far and
+every run. A database written by a newer otg-sync is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sync.dates import now_utc
+from sync.errors import StateError
+
+#: Numbered migrations. Never edit one that has shipped: append a new one.
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE synced_items (
+        target      TEXT NOT NULL,          -- e.g. "feed:events", "caldav:events", "drafts"
+        key         TEXT NOT NULL,          -- stable identity, e.g. the Trello card id
+        remote_id   TEXT,                   -- the target's own id (UID, href, post id)
+        hash        TEXT,                   -- content hash of the fields that matter there
+        sequence    INTEGER NOT NULL DEFAULT 0,
+        etag        TEXT,
+        status      TEXT,
+        data        TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        PRIMARY KEY (target, key)
+    );
+    CREATE TABLE intents (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL,          -- e.g. "medium-post", "trello-card"
+        key         TEXT NOT NULL,          -- what it is for, e.g. the card id
+        status      TEXT NOT NULL CHECK (status IN ('pending', 'done', 'abandoned', 'retry')),
+        payload     TEXT NOT NULL DEFAULT '{}',
+        result      TEXT NOT NULL DEFAULT '{}',
+        created_at  TEXT NOT NULL,
+        settled_at  TEXT
+    );
+    CREATE INDEX intents_by_key ON intents (kind, key);
+    CREATE TABLE bookmarks (
+        name        TEXT PRIMARY KEY,
+        value       TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE board_actions (
+        id          TEXT PRIMARY KEY,
+        board_id    TEXT NOT NULL,
+        date        TEXT NOT NULL,
+        data        TEXT NOT NULL
+    );
+    CREATE INDEX board_actions_by_board ON board_actions (board_id, date);
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        job         TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        status      TEXT NOT NULL DEFAULT 'running',
+        dry_run     INTEGER NOT NULL DEFAULT 0,
+        summary     TEXT NOT NULL DEFAULT '{}',
+        error       TEXT
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class SyncedItem:
+    target: str
+    key: str
+    remote_id: str | None = None
+    hash: str | None = None
+    sequence: int = 0
+    etag: str | None = None
+    status: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: int
+    kind: str
+    key: str
+    status: str
+    payload: dict[str, Any]
+    result: dict[str, Any]
+    created_at: str
+    settled_at: str | None
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    job: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    dry_run: bool
+    summary: dict[str, Any]
+    error: str | None
+
+
+def _now() -> str:
+    return now_utc().isoformat(timespec="seconds")
+
+
+class State:
+    """A connection to the state database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"state database {self.path} cannot be used: {exc}",
+                "restore it from a backup, or move it aside to start afresh",
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"state database {self.path} cannot be created: {exc.strerror}",
+                "set state_db in the config to a writable path",
+            ) from None
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"state database {self.path} was written by a newer otg-sync "
+                f"(schema {version}, this one knows {SCHEMA_VERSION})",
+                "upgrade otg-sync (pip install -U otg-sync) before using this database",
+            )
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[number - 1]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One unit of work: all of it is written, or none of it."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- bookmarks -------------------------------------------------------------------------
+
+    def bookmark(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM bookmarks WHERE name = ?", (name,)).fetchone()
+        return row["value"] if row else None
+
+    def set_bookmark(self, name: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO bookmarks (name, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (name, value, _now()),
+            )
+
+    # -- board history ---------------------------------------------------------------------
+
+    def save_actions(self, board_id: str, actions: Iterable[dict[str, Any]]) -> int:
+        rows = [
+            (a["id"], board_id, a.get("date", ""), json.dumps(a, separators=(",", ":")))
+            for a in actions
+            if isinstance(a, dict) and a.get("id")
+        ]
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO board_actions (id, board_id, date, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data, date = excluded.date",
+                rows,
+            )
+        return len(rows)
+
+    def load_actions(self, board_id: str) -> list[dict[str, Any]]:
+        """Stored history of a board, newest first (as Trello pages it)."""
+        rows = self.db.execute(
+            "SELECT data FROM board_actions WHERE board_id = ? ORDER BY date DESC, id DESC",
+            (board_id,),
+        )
+        return [json.loads(row["data"]) for row in rows]
+
+    # -- synced items ----------------------------------------------------------------------
+
+    def item(self, target: str, key: str) -> SyncedItem | None:
+        row = self.db.execute(
+            "SELECT * FROM synced_items WHERE target = ? AND key = ?", (target, key)
+        ).fetchone()
+        return _item(row) if row else None
+
+    def items(self, target: str) -> dict[str, SyncedItem]:
+        rows = self.db.execute("SELECT * FROM synced_items WHERE target = ?", (target,))
+        return {row["key"]: _item(row) for row in rows}
+
+    def put_item(self, item: SyncedItem) -> None:
+        """Record what a target now holds for a key (call only after the write succeeded)."""
+        now = _now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO synced_items (target, key, remote_id, hash, sequence, etag, status, "
+                "data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (target, key) DO UPDATE SET remote_id = excluded.remote_id, "
+                "hash = excluded.hash, sequence = excluded.sequence, etag = excluded.etag, "
+                "status = excluded.status, data = excluded.data, updated_at = excluded.updated_at",
+                (
+                    item.target,
+                    item.key,
+                    item.remote_id,
+                    item.hash,
+                    item.sequence,
+                    item.etag,
+                    item.status,
+                    json.dumps(item.data, sort_keys=True),
+                    now,
+                    now,
+                ),
+            )
+
+    def delete_item(self, target: str, key: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM synced_items WHERE target = ? AND key = ?", (target, key))
+
+    # -- intents: requests that cannot be safely retried -----------------------------------
+
+    def open_intent(self, kind: str, key: str, payload: dict[str, Any]) -> int:
+        """Record, before sending, that a non-retryable request is about to be made."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO intents (kind, key, status, payload, created_at) "
+                "VALUES (?, ?, 'pending', ?, ?)",
+                (kind, key, json.dumps(payload, sort_keys=True), _now()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def settle_intent(self, intent_id: int, status: str, result: dict[str, Any]) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE intents SET status = ?, result = ?, settled_at = ? WHERE id = ?",
+                (status, json.dumps(result, sort_keys=True), _now(), intent_id),
+            )
+
+    def intents(self, kind: str | None = None, status: str | None = None) -> list[Intent]:
+        query, params = "SELECT * FROM intents WHERE 1 = 1", []
+        if kind:
+            query, params = query + " AND kind = ?", [*params, kind]
+        if status:
+            query, params = query + " AND status = ?", [*params, status]
+        rows = self.db.execute(query + " ORDER BY id", params)
+        return [
+            Intent(
+                r["id"],
+                r["kind"],
+                r["key"],
+                r["status"],
+                json.loads(r["payload"]),
+                json.loads(r["result"]),
+                r["created_at"],
+                r["settled_at"],
+            )
+            for r in rows
+        ]
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def start_run(self, job: str, dry_run: bool = False) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO runs (job, started_at, dry_run) VALUES (?, ?, ?)",
+                (job, _now(), int(dry_run)),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, status: str, summary: dict[str, Any], error: str | None = None
+    ) -> None:
+        with self.transaction():
+            self.db.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, summary = ?, error = ? WHERE id = ?",
+                (_now(), status, json.dumps(summary, sort_keys=True), error, run_id),
+            )
+
+    def runs(self, job: str | None = None, limit: int = 20) -> list[Run]:
+        query = "SELECT * FROM runs"
+        params: tuple[Any, ...] = ()
+        if job:
+            query += " WHERE job = ?"
+            params = (job,)
+        rows = self.db.execute(query + " ORDER BY id DESC LIMIT ?", (*params, limit))
+        return [
+            Run(
+                r["id"],
+                r["job"],
+                r["started_at"],
+                r["finished_at"],
+                r["status"],
+                bool(r["dry_run"]),
+                json.loads(r["summary"]),
+                r["error"],
+            )
+            for r in rows
+        ]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3's executescript would commit for us)."""
+    cleaned = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    return [s.strip() for s in cleaned.split(";") if s.strip()]
+
+
+def _item(row: sqlite3.Row) -> SyncedItem:
+    return SyncedItem(
+        row["target"],
+        row["key"],
+        row["remote_id"],
+        row["hash"],
+        row["sequence"],
+        row["etag"],
+        row["status"],
+        json.loads(row["data"]),
+    )
+
+
+def parse_stamp(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

@@ -1,0 +1,190 @@
+"""The `otg` command line, driven as a user would: exact output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import click
+import pytest
+
+import cli
+from config import EXAMPLE
+from tests.conftest import ROOT
+
+COMMANDS = sorted(cli.main.commands)
+
+
+def invoke(runner, *args, **kwargs):
+    return runner.invoke(cli.main, list(args), catch_exceptions=False, **kwargs)
+
+
+def test_version(runner):
+    result = invoke(runner, "--version")
+    assert re.fullmatch(r"otg, version \d+\.\d+\.\d+\S*\n", result.output)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_and_is_in_the_readme(runner, name):
+    command = cli.main.commands[name]
+    assert command.help and command.short_help != ""
+    assert invoke(runner, name, "--help").exit_code == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"otg {name}" in readme, f"`otg {name}` is not in the README"
+
+
+def test_every_option_has_help():
+    def commands(group):
+        for command in group.commands.values():
+            yield command
+            if isinstance(command, click.Group):
+                yield from commands(command)
+
+    for command in [cli.main, *commands(cli.main)]:
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{command.name} {param.opts} has no help"
+
+
+def test_init_writes_a_starter_config_that_checks(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(runner, "init")
+    assert result.output == "Wrote otg.toml. Edit the [boards.*] tables, then run `otg check`.\n"
+    again = invoke(runner, "init")
+    assert again.exit_code == 2 and "already exists; pass --force" in again.output
+    check = invoke(runner, "check")
+    assert check.exit_code == 1  # starter boards are on Trello and no token is set
+    assert "FAIL credentials: TRELLO_API_KEY and TRELLO_TOKEN not set" in check.output
+
+
+def test_check_the_example(runner):
+    result = invoke(runner, "--config", str(EXAMPLE), "check")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"ok  config: {EXAMPLE}: 3 boards, time zone Europe/London")
+    assert lines[1].startswith('ok  board microactions: microactions, export of "OneTeamGov')
+
+
+def test_a_bad_config_is_one_line_and_exit_2(runner, write_config):
+    path = write_config('[boards.x]\nrole = "evnts"\nsource = "a.json"\n')
+    result = runner.invoke(cli.main, ["--config", str(path), "sync"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"error: config in {path}: 1 problem: boards.x.role: 'evnts'")
+    assert "Traceback" not in result.output
+
+
+def test_config_comes_from_the_environment(runner, monkeypatch):
+    monkeypatch.setenv("OTG_CONFIG", str(EXAMPLE))
+    assert invoke(runner, "check").exit_code == 0
+
+
+def test_config_option_after_the_command(runner):
+    assert invoke(runner, "check", "--config", str(EXAMPLE)).exit_code == 0
+
+
+def test_boards_shows_lists_states_and_counts(runner):
+    result = invoke(runner, "--config", str(EXAMPLE), "boards")
+    assert result.exit_code == 0
+    assert 'microactions (microactions): "OneTeamGov Microactions"' in result.output
+    assert re.search(r"  Done\s+→ done\s+\d+ cards", result.output)
+    data = json.loads(invoke(runner, "--config", str(EXAMPLE), "boards", "--json").output)
+    assert [b["role"] for b in data["boards"]] == ["microactions", "events", "content"]
+    assert data["errors"] == []
+
+
+def _example_copy(tmp_path, write_config, extra: str = "") -> str:
+    boards = EXAMPLE.parent / "boards"
+    return str(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.microactions]
+        role = "microactions"
+        source = "{boards / "microactions.json"}"
+        [boards.events]
+        role = "events"
+        source = "{boards / "events.json"}"
+        {extra}
+    """)
+    )
+
+
+def test_sync_reads_every_board_and_records_the_run(runner, tmp_path, write_config):
+    config = _example_copy(tmp_path, write_config)
+    result = invoke(runner, "--config", config, "sync")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "2 boards read; nothing to write (run 1)."
+    assert (tmp_path / "state.db").exists()
+    second = invoke(runner, "--config", config, "sync", "--json")
+    data = json.loads(second.output)
+    assert (data["ok"], data["run_id"], len(data["boards"])) == (True, 2, 2)
+
+
+def test_dry_run_touches_nothing(runner, tmp_path, write_config):
+    config = _example_copy(tmp_path, write_config)
+    result = invoke(runner, "--config", config, "sync", "--dry-run", "--only", "events")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "Dry run: 1 board read; nothing to write."
+    assert not (tmp_path / "state.db").exists()
+
+
+def test_a_broken_board_fails_alone(runner, tmp_path, write_config):
+    (tmp_path / "truncated.json").write_text('{"id": "abc", "cards": [{"id": ')
+    config = _example_copy(
+        tmp_path,
+        write_config,
+        f"""
+        [boards.broken]
+        role = "content"
+        source = "{tmp_path / "truncated.json"}"
+    """,
+    )
+    result = runner.invoke(cli.main, ["--config", config, "sync"])
+    assert result.exit_code == 1
+    assert (
+        f'failed: board "broken": {tmp_path / "truncated.json"} is not valid JSON (line 1, '
+        "column 32: Expecting value); the export may be truncated"
+    ) in result.output
+    assert result.output.splitlines()[-1] == "2 boards read; nothing to write; 1 failed (run 1)."
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_list_in_the_config_names_the_lists_there_are(runner, tmp_path, write_config):
+    mapping = '[boards.events.lists]\n"Confirmd" = "confirmed"'
+    config = _example_copy(tmp_path, write_config, mapping)
+    result = runner.invoke(cli.main, ["--config", config, "sync"])
+    assert result.exit_code == 1
+    assert (
+        'failed: board "events": board "OneTeamGov Spinoff Events": the config maps list '
+        '"Confirmd", but the board has no such list'
+    ) in result.output
+    assert '"Confirmed"' in result.output
+
+
+def test_a_card_with_a_nonsense_date_is_a_warning_not_a_failure(runner, tmp_path, write_config):
+    export = tmp_path / "b.json"
+    export.write_text(
+        json.dumps(
+            {
+                "id": "5f0000000000000000000001",
+                "name": "B",
+                "lists": [{"id": "l1", "name": "Done"}],
+                "cards": [
+                    {
+                        "id": "5f0000000000000000000c01",
+                        "name": "Odd",
+                        "idList": "l1",
+                        "due": "0001-01-01T00:00:00.000Z",
+                    },
+                    {"id": "5f0000000000000000000c02", "name": "Fine", "idList": "l1"},
+                ],
+            }
+        )
+    )
+    config = write_config(f'[boards.m]\nrole = "microactions"\nsource = "{export}"\n')
+    result = runner.invoke(cli.main, ["--config", str(config), "sync"])
+    assert result.exit_code == 0
+    assert (
+        'warning: board "m", card "Odd" (5f0000000000000000000c01): due: '
+        '"0001-01-01T00:00:00.000Z" is outside 1970–2199; ignored'
+    ) in result.output

@@ -1,0 +1,99 @@
+"""The state store: migrations, refusing a newer database, and each table's unit of work."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from sync.errors import StateError
+from sync.state import SCHEMA_VERSION, State, SyncedItem
+
+
+@pytest.fixture
+def state(tmp_path):
+    with State(tmp_path / "state.db") as store:
+        yield store
+
+
+def test_a_new_database_is_migrated_and_uses_wal(state):
+    assert state.version == SCHEMA_VERSION
+    assert state.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_does_not_migrate_again(tmp_path):
+    State(tmp_path / "s.db").close()
+    with State(tmp_path / "s.db") as again:
+        assert again.version == SCHEMA_VERSION
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "s.db"
+    State(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StateError, match="written by a newer otg-sync") as caught:
+        State(path)
+    assert "upgrade otg-sync" in str(caught.value)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "s.db"
+    path.write_text("not sqlite at all, just some text that is long enough" * 20)
+    with pytest.raises(StateError, match="cannot be used"):
+        State(path)
+
+
+def test_a_failed_unit_of_work_leaves_nothing_behind(state):
+    with pytest.raises(RuntimeError), state.transaction() as db:
+        db.execute("INSERT INTO bookmarks VALUES ('x', 'y', 'z')")
+        raise RuntimeError("crash mid-way")
+    assert state.bookmark("x") is None
+
+
+def test_bookmarks(state):
+    assert state.bookmark("b") is None
+    state.set_bookmark("b", "2026-11-21T00:00:00.000Z")
+    state.set_bookmark("b", "2026-11-22T00:00:00.000Z")
+    assert state.bookmark("b") == "2026-11-22T00:00:00.000Z"
+
+
+def test_board_history_is_upserted_and_read_newest_first(state):
+    state.save_actions(
+        "B", [{"id": "a1", "date": "2026-01-01"}, {"id": "a2", "date": "2026-02-01"}]
+    )
+    state.save_actions("B", [{"id": "a1", "date": "2026-01-01", "type": "x"}])
+    assert [a["id"] for a in state.load_actions("B")] == ["a2", "a1"]
+    assert state.load_actions("B")[1]["type"] == "x"
+    assert state.load_actions("other") == []
+
+
+def test_synced_items(state):
+    item = SyncedItem("feed", "card1", remote_id="uid1", hash="h", sequence=2, data={"a": 1})
+    state.put_item(item)
+    assert state.item("feed", "card1") == item
+    assert list(state.items("feed")) == ["card1"]
+    state.delete_item("feed", "card1")
+    assert state.item("feed", "card1") is None
+
+
+def test_intents_are_recorded_before_and_settled_after(state):
+    intent_id = state.open_intent("medium-post", "card1", {"title": "T"})
+    [pending] = state.intents(status="pending")
+    assert (pending.id, pending.key, pending.payload) == (intent_id, "card1", {"title": "T"})
+    state.settle_intent(intent_id, "done", {"url": "https://medium.com/p/1"})
+    assert state.intents(status="pending") == []
+    assert state.intents("medium-post")[0].result == {"url": "https://medium.com/p/1"}
+
+
+def test_runs_are_recorded(state):
+    run_id = state.start_run("sync")
+    state.finish_run(run_id, "ok", {"cards": 3})
+    [run] = state.runs()
+    assert (run.job, run.status, run.summary, run.finished_at is not None) == (
+        "sync",
+        "ok",
+        {"cards": 3},
+        True,
+    )
