@@ -212,13 +212,26 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     type=click.Choice([r.value for r in Role]),
     help="Sync only boards of this role (repeatable).",
 )
+@click.option(
+    "--recreate-calendar",
+    is_flag=True,
+    help="The CalDAV calendar was emptied or replaced on purpose: create our events again.",
+)
 @with_config
 @click.pass_context
-def sync(ctx: click.Context, dry_run: bool, as_json: bool, only: tuple[str, ...]) -> None:
+def sync(
+    ctx: click.Context, dry_run: bool, as_json: bool, only: tuple[str, ...], recreate_calendar: bool
+) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     cfg = load(ctx)
     with open_state(cfg, dry_run) as state:
-        report = jobs.sync.run(cfg, state, dry_run=dry_run, only=[Role(o) for o in only])
+        report = jobs.sync.run(
+            cfg,
+            state,
+            dry_run=dry_run,
+            only=[Role(o) for o in only],
+            recreate_calendar=recreate_calendar,
+        )
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
     sys.exit(report.exit_code)
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
+from config.calendar import CalendarConfig, check_calendar
 from config.schema import Field, check_section, find_secrets, non_negative, positive
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
@@ -88,7 +89,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello"}
+SECTIONS = {"boards", "trello", "calendar"}
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,7 @@ class Config:
     boards: tuple[BoardConfig, ...]
     trello: TrelloConfig
     secrets: Secrets
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -209,6 +211,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
     top = check_section(top_table, TOP_FIELDS, "", problems)
     trello = check_section(raw.get("trello"), TRELLO_FIELDS, "trello.", problems)
     boards = _check_boards(raw.get("boards"), problems)
+    calendar = check_calendar(raw.get("calendar"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
     if problems:
@@ -223,6 +226,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         boards=tuple(boards),
         trello=TrelloConfig(**trello),
         secrets=load_secrets(base_dir, environ),
+        calendar=calendar,
         raw=raw,
     )
 

@@ -1,7 +1,8 @@
 """The sync job: read every board, plan, apply, report, and record the run.
 
-In this first slice there are no targets yet, so the job reads the boards, reports what it found
-(and every card it could not fully read) and records the run. Targets plug into the same loop.
+Each role's flow plugs in here: events boards go to the calendar (feed and CalDAV). A board that
+cannot be read is reported and the others go on; every card that could not be fully read is a
+warning.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from config import BoardConfig, Config
+from jobs.events import sync_events
 from sync.dates import now_utc
 from sync.model import Board, Role
 from sync.report import BoardSummary, Report
@@ -25,6 +27,7 @@ def run(
     only: list[Role] | None = None,
     api: TrelloApi | None = None,
     now: datetime | None = None,
+    recreate_calendar: bool = False,
 ) -> Report:
     now = now or now_utc()
     report = Report(job="sync", dry_run=dry_run)
@@ -45,6 +48,16 @@ def run(
             report.warnings += card_warnings(board_cfg, board)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
+        if any(b.role is Role.EVENTS for b in boards):
+            sync_events(
+                cfg,
+                state,
+                [b for _, b in read if b.role is Role.EVENTS],
+                report,
+                dry_run=dry_run,
+                now=now,
+                recreate_calendar=recreate_calendar,
+            )
     except BaseException as exc:
         if run_id is not None:
             state.finish_run(run_id, "crashed", report.summary(), _describe(exc))

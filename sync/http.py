@@ -25,7 +25,7 @@ from sync.errors import RemoteError
 
 log = logging.getLogger(__name__)
 
-READS = frozenset({"GET", "HEAD", "OPTIONS"})
+READS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 MAX_BACKOFF = 60.0
 
 

@@ -33,6 +33,7 @@ class Outcome:
     title: str
     detail: str = ""
     status: str = "done"  # planned, done, skipped, failed
+    fields: list[str] = field(default_factory=list)  # for updates: what changed
 
 
 @dataclass

@@ -113,19 +113,20 @@ def test_sync_reads_every_board_and_records_the_run(runner, tmp_path, write_conf
     config = _example_copy(tmp_path, write_config)
     result = invoke(runner, "--config", config, "sync")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "2 boards read; nothing to write (run 1)."
+    assert result.output.splitlines()[-1] == "2 boards read; 13 create, 1 write (run 1)."
     assert (tmp_path / "state.db").exists()
     second = invoke(runner, "--config", config, "sync", "--json")
     data = json.loads(second.output)
     assert (data["ok"], data["run_id"], len(data["boards"])) == (True, 2, 2)
+    assert data["outcomes"] == []  # nothing changed, nothing written
 
 
 def test_dry_run_touches_nothing(runner, tmp_path, write_config):
     config = _example_copy(tmp_path, write_config)
     result = invoke(runner, "--config", config, "sync", "--dry-run", "--only", "events")
     assert result.exit_code == 0
-    assert result.output.splitlines()[-1] == "Dry run: 1 board read; nothing to write."
-    assert not (tmp_path / "state.db").exists()
+    assert result.output.splitlines()[-1] == "Dry run: 1 board read; 13 create, 1 write."
+    assert not (tmp_path / "state.db").exists() and not (tmp_path / "out").exists()
 
 
 def test_a_broken_board_fails_alone(runner, tmp_path, write_config):
@@ -145,7 +146,7 @@ def test_a_broken_board_fails_alone(runner, tmp_path, write_config):
         f'failed: board "broken": {tmp_path / "truncated.json"} is not valid JSON (line 1, '
         "column 32: Expecting value); the export may be truncated"
     ) in result.output
-    assert result.output.splitlines()[-1] == "2 boards read; nothing to write; 1 failed (run 1)."
+    assert result.output.splitlines()[-1] == "2 boards read; 13 create, 1 write; 1 failed (run 1)."
     assert "Traceback" not in result.output
 
 

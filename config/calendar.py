@@ -1,0 +1,127 @@
+"""The `[calendar]` and `[calendar.caldav]` sections: how event cards become calendar events."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from config.schema import Field, check_section, non_negative, positive
+
+PUBLISHABLE = ("proposed", "planning", "confirmed", "done")
+DOMAIN = re.compile(
+    r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
+
+
+def _domain(value: str) -> str | None:
+    return None if DOMAIN.match(value) else f'"{value}" is not a domain name such as oneteamgov.uk'
+
+
+def _states(value: list[Any]) -> str | None:
+    bad = [v for v in value if v not in PUBLISHABLE]
+    return f"{bad} are not event states (use some of {', '.join(PUBLISHABLE)})" if bad else None
+
+
+def _http_url(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f'"{value}" is not an http(s) URL'
+    if parts.username or parts.password:
+        return "must not contain a user name or password (use username and CALDAV_PASSWORD)"
+    return None
+
+
+CALENDAR_FIELDS = [
+    Field(
+        "domain",
+        str,
+        "otg-sync.invalid",
+        check=_domain,
+        help="domain in every event UID (trello-<card id>@<domain>); set it once, never change",
+    ),
+    Field(
+        "feed", str, "events.ics", help='the iCalendar feed, relative to output_dir; "" for none'
+    ),
+    Field("name", str, "OneTeamGov spinoff events", help="the calendar's name"),
+    Field("refresh_minutes", int, 60, check=positive, help="how often clients should refresh"),
+    Field(
+        "publish",
+        list,
+        ["planning", "confirmed", "done"],
+        check=_states,
+        help="list states whose cards appear on the calendar",
+    ),
+    Field(
+        "default_duration_minutes",
+        int,
+        120,
+        check=positive,
+        help="length of an event when only one time is known",
+    ),
+    Field(
+        "keep_cancelled_days",
+        int,
+        30,
+        check=non_negative,
+        help="how long a cancelled event stays on the calendar before it is dropped",
+    ),
+    Field("all_day_label", str, "All day", help="a card label that makes an event all-day"),
+    Field("all_day_field", str, "All day", help="a checkbox custom field that does the same"),
+    Field("start_field", str, "", help="a date custom field to use instead of the card's start"),
+    Field("end_field", str, "", help="a date custom field to use instead of the card's due"),
+    Field("location_field", str, "Venue", help="a custom field holding the place"),
+    Field("signup_field", str, "Sign-up link", help="a custom field holding the sign-up link"),
+]
+CALDAV_FIELDS = [
+    Field(
+        "url",
+        str,
+        required=True,
+        check=_http_url,
+        help="the CalDAV calendar's URL (or the server's, with calendar = its name)",
+    ),
+    Field("calendar", str, "", help="the calendar's display name, found under url"),
+    Field("username", str, "", help="user name; the password comes from CALDAV_PASSWORD"),
+    Field("timeout", float, 20.0, check=positive, help="seconds before a request gives up"),
+]
+
+
+@dataclass(frozen=True)
+class CalDavConfig:
+    url: str
+    calendar: str = ""
+    username: str = ""
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    domain: str = "otg-sync.invalid"
+    feed: str = "events.ics"
+    name: str = "OneTeamGov spinoff events"
+    refresh_minutes: int = 60
+    publish: tuple[str, ...] = ("planning", "confirmed", "done")
+    default_duration_minutes: int = 120
+    keep_cancelled_days: int = 30
+    all_day_label: str = "All day"
+    all_day_field: str = "All day"
+    start_field: str = ""
+    end_field: str = ""
+    location_field: str = "Venue"
+    signup_field: str = "Sign-up link"
+    caldav: CalDavConfig | None = None
+
+
+def check_calendar(table: Any, problems: list[str]) -> CalendarConfig:
+    table = table if isinstance(table, dict) else {}
+    plain = {k: v for k, v in table.items() if k != "caldav"}
+    values = check_section(plain, CALENDAR_FIELDS, "calendar.", problems)
+    caldav = None
+    if "caldav" in table:
+        caldav_values = check_section(table["caldav"], CALDAV_FIELDS, "calendar.caldav.", problems)
+        if caldav_values["url"]:
+            caldav = CalDavConfig(**caldav_values)
+    values["publish"] = tuple(values["publish"])
+    return CalendarConfig(**values, caldav=caldav)

@@ -1,0 +1,200 @@
+"""Bring a CalDAV calendar in step with the canonical event records.
+
+Only events otg-sync created (known in the state store, target ``caldav``) are ever changed or
+deleted. Each write is made with ``If-Match`` (or ``If-None-Match: *`` for a new one) and recorded
+only after it succeeded, so a crash or a server going down mid-run leaves the state true, and the
+next run converges. An unchanged calendar costs one PROPFIND and no writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sync import ical
+from sync.caldav import CalDavClient, PreconditionFailed, Resource
+from sync.errors import AuthError, OtgError, RemoteError
+from sync.report import Outcome
+from sync.state import State, SyncedItem
+
+TARGET = "caldav"
+
+
+class CalendarEmptied(OtgError):
+    """The calendar holds none of our events although the state says it should: stop."""
+
+
+@dataclass
+class Step:
+    kind: str  # create, update, restore, recreate, cancel, delete
+    card_id: str
+    title: str
+    href: str
+    body: bytes = b""
+    digest: str = ""
+    etag: str | None = None  # the server's current ETag, for If-Match
+    uid: str = ""
+
+
+def plan_caldav(
+    records: dict[str, SyncedItem],
+    ours: dict[str, SyncedItem],
+    server: dict[str, Resource],
+    href_for: Callable[[str], str],
+) -> list[Step]:
+    """What to write so that the server holds exactly ``records`` (of our events)."""
+    steps: list[Step] = []
+    for card_id, record in sorted(records.items()):
+        body = ical.single(record)
+        digest = hashlib.sha256(body).hexdigest()[:16]
+        item = ours.get(card_id)
+        href = item.remote_id if item and item.remote_id else href_for(record.remote_id or "")
+        there = server.get(href)
+        title = record.data["event"]["summary"]
+        if item is None:
+            kind = "create"
+        elif there is None:
+            kind = "recreate"  # deleted on the server: the board still wants it
+        elif item.hash != digest:
+            kind = (
+                "cancel"
+                if record.status == "cancelled" and item.status != "cancelled"
+                else "update"
+            )
+        elif there.etag != item.etag:
+            kind = "restore"  # edited on the calendar; the board wins
+        else:
+            continue
+        steps.append(
+            Step(
+                kind,
+                card_id,
+                title,
+                href,
+                body,
+                digest,
+                there.etag if there else None,
+                record.remote_id or "",
+            )
+        )
+    for card_id, item in sorted(ours.items()):
+        if card_id not in records and item.remote_id:
+            there = server.get(item.remote_id)
+            steps.append(
+                Step(
+                    "delete",
+                    card_id,
+                    item.data.get("summary", card_id),
+                    item.remote_id,
+                    etag=there.etag if there else None,
+                )
+            )
+    return steps
+
+
+class CalDavTarget:
+    def __init__(self, client: CalDavClient, state: State) -> None:
+        self.client = client
+        self.state = state
+
+    def sync(
+        self, records: dict[str, SyncedItem], *, dry_run: bool, recreate: bool = False
+    ) -> tuple[list[Outcome], list[str]]:
+        server = self.client.list()
+        ours = self.state.items(TARGET)
+        if ours and not server and not recreate:
+            raise CalendarEmptied(
+                f"the CalDAV calendar {self.client.url} is empty, but otg-sync created "
+                f"{len(ours)} events there",
+                "if it was emptied or replaced on purpose, rerun with `otg sync "
+                "--recreate-calendar`; otherwise check calendar.caldav.url",
+            )
+        if recreate and not server:
+            ours = {}
+        steps = plan_caldav(records, ours, server, self.client.href_for)
+        outcomes: list[Outcome] = []
+        failures: list[str] = []
+        missing_etag = False
+        for index, step in enumerate(steps):
+            if dry_run:
+                outcomes.append(
+                    Outcome(step.kind, TARGET, step.card_id, step.title, status="planned")
+                )
+                continue
+            try:
+                detail, etag = self._apply(step, records.get(step.card_id))
+            except (AuthError, RemoteError) as exc:  # the server is gone or refuses us: stop
+                failures.append(
+                    f"CalDAV: {exc}; {len(steps) - index - 1} more changes not "
+                    "made, the next sync will make them"
+                )
+                outcomes.append(
+                    Outcome(step.kind, TARGET, step.card_id, step.title, str(exc), status="failed")
+                )
+                break
+            except OtgError as exc:
+                outcomes.append(
+                    Outcome(step.kind, TARGET, step.card_id, step.title, str(exc), status="failed")
+                )
+                continue
+            missing_etag = missing_etag or (step.kind != "delete" and etag is None)
+            outcomes.append(Outcome(step.kind, TARGET, step.card_id, step.title, detail))
+        if missing_etag:  # the server sent no ETag with a PUT: learn them now, once
+            self._refresh_etags()
+        return outcomes, failures
+
+    def _apply(self, step: Step, record: SyncedItem | None) -> tuple[str, str | None]:
+        if step.kind == "delete":
+            self.client.delete(step.href, etag=step.etag)
+            self.state.delete_item(TARGET, step.card_id)
+            return "", None
+        detail = ""
+        try:
+            etag = self.client.put(step.href, step.body, etag=step.etag)
+        except PreconditionFailed:
+            etag, detail = self._adopt(step)
+        if step.kind == "restore":
+            detail = "edited on the calendar; the board wins"
+        self.state.put_item(
+            SyncedItem(
+                TARGET,
+                step.card_id,
+                remote_id=step.href,
+                hash=step.digest,
+                etag=etag,
+                status=record.status if record else None,
+                data={"summary": step.title},
+            )
+        )
+        return detail, etag
+
+    def _adopt(self, step: Step) -> tuple[str | None, str]:
+        """A create found something at our href: ours from an interrupted run, or not ours."""
+        existing = self.client.fetch([step.href]).get(step.href)
+        if existing is None or f"UID:{step.uid}" not in (existing.data or "").replace("\r\n ", ""):
+            raise OtgError(
+                f"an event otg-sync did not create is at {step.href}; left alone",
+                "remove it from the calendar if it is a leftover",
+            )
+        return self.client.put(
+            step.href, step.body, etag=existing.etag
+        ), "found from an earlier run"
+
+    def _refresh_etags(self) -> None:
+        server = self.client.list()
+        for card_id, item in self.state.items(TARGET).items():
+            there = server.get(item.remote_id or "")
+            if there and item.etag is None:
+                self.state.put_item(
+                    SyncedItem(
+                        TARGET,
+                        card_id,
+                        item.remote_id,
+                        item.hash,
+                        item.sequence,
+                        there.etag,
+                        item.status,
+                        item.data,
+                    )
+                )

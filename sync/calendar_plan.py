@@ -1,0 +1,183 @@
+"""Plan the events calendar: (event cards, what the calendar holds) → changes. Pure: no I/O.
+
+The state store keeps one canonical record per event card (target ``events``): the event's
+fields, its SEQUENCE, DTSTAMP and, once cancelled, when. The feed and the CalDAV calendar are both
+rendered from these records, so they always agree, and an unchanged board renders the same bytes.
+
+Decision table, per card id (record = the canonical record; "live" or cancelled):
+
+| the card now                                  | no record | live record   | cancelled record |
+|-----------------------------------------------|-----------|---------------|------------------|
+| published state, dates readable               | create    | update if any | update: restored |
+| published state, no usable date               | skip      | skip (kept)   | skip             |
+| archived, cancelled, unpublished, deleted     | —         | cancel        | drop after N days|
+| not seen, and its board was read              | —         | cancel        | drop after N days|
+| not seen, and its board was not read this run | —         | —             | —                |
+
+SEQUENCE rises with every significant change (time, title, place, status); other changes (the
+description, say) update the event without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from config.calendar import CalendarConfig
+from sync.events import CANCELLED, SIGNIFICANT, EventSpec, Skip, event_for, uid_for
+from sync.model import Board, Card
+from sync.state import SyncedItem
+
+TARGET = "events"
+LIVE, CANCELLED_STATUS, DROPPED = "live", "cancelled", "dropped"
+
+
+@dataclass(frozen=True)
+class EventChange:
+    kind: str  # create, update, cancel, drop, skip
+    card_id: str
+    title: str
+    detail: str = ""
+    fields: tuple[str, ...] = ()
+    record: SyncedItem | None = None  # the canonical record after the change (not for skip)
+
+
+def spec_of(record: SyncedItem) -> EventSpec:
+    return EventSpec.from_fields(record.data["event"])
+
+
+def plan_events(
+    boards: Iterable[Board],
+    stored: dict[str, SyncedItem],
+    *,
+    cfg: CalendarConfig,
+    tz: ZoneInfo,
+    now: datetime,
+) -> list[EventChange]:
+    boards = list(boards)
+    read_ids = {board.id for board in boards}
+    cards = {card.id: card for board in boards for card in board.cards}
+    deleted = {d.id for board in boards for d in board.deleted}
+    changes: list[EventChange] = []
+    for card_id in sorted(set(cards) | set(stored)):
+        card, record = cards.get(card_id), stored.get(card_id)
+        change = _decide(card, record, card_id in deleted, read_ids, cfg, tz, now)
+        if change:
+            changes.append(change)
+    return changes
+
+
+def _decide(
+    card: Card | None,
+    record: SyncedItem | None,
+    deleted: bool,
+    read_ids: set[str],
+    cfg: CalendarConfig,
+    tz: ZoneInfo,
+    now: datetime,
+) -> EventChange | None:
+    wanted = event_for(card, cfg, tz) if card and card.visible else None
+    if isinstance(wanted, Skip):
+        return EventChange("skip", wanted.card_id, wanted.title, wanted.reason)
+    if wanted is not None:
+        return _upsert(wanted, record, cfg, now)
+    if record is None or record.status == DROPPED:
+        return None
+    if card is None and not deleted and record.data["event"]["board_id"] not in read_ids:
+        return None  # its board was not read this run: we know nothing new
+    return _retire(record, _why_gone(card, deleted), cfg, now)
+
+
+def _upsert(
+    wanted: EventSpec, record: SyncedItem | None, cfg: CalendarConfig, now: datetime
+) -> EventChange | None:
+    stamp = now.isoformat()
+    if record is None or record.status == DROPPED:
+        sequence = record.sequence + 1 if record else 0
+        return EventChange(
+            "create",
+            wanted.card_id,
+            wanted.summary,
+            record=_record(wanted, cfg, sequence=sequence, status=LIVE, stamp=stamp),
+        )
+    before = spec_of(record)
+    changed = wanted.changed(before)
+    if not changed:
+        return None
+    significant = [name for name in changed if name in SIGNIFICANT]
+    sequence = record.sequence + 1 if significant else record.sequence
+    kind = "update"
+    detail = "changed: " + ", ".join(changed)
+    if record.status == CANCELLED_STATUS:
+        detail = "restored; " + detail
+    return EventChange(
+        kind,
+        wanted.card_id,
+        wanted.summary,
+        detail,
+        tuple(changed),
+        _record(wanted, cfg, sequence=sequence, status=LIVE, stamp=stamp),
+    )
+
+
+def _retire(record: SyncedItem, why: str, cfg: CalendarConfig, now: datetime) -> EventChange | None:
+    spec = spec_of(record)
+    if record.status == CANCELLED_STATUS:
+        cancelled_at = datetime.fromisoformat(record.data["cancelled_at"])
+        if now - cancelled_at < timedelta(days=cfg.keep_cancelled_days):
+            return None
+        dropped = replace(
+            record, status=DROPPED, data={**record.data, "dropped_at": now.isoformat()}
+        )
+        return EventChange(
+            "drop",
+            record.key,
+            spec.summary,
+            f"cancelled over {cfg.keep_cancelled_days} days ago",
+            record=dropped,
+        )
+    cancelled = replace(spec, status=CANCELLED)
+    new = _record(
+        cancelled, cfg, sequence=record.sequence + 1, status=CANCELLED_STATUS, stamp=now.isoformat()
+    )
+    new = replace(new, data={**new.data, "cancelled_at": now.isoformat()})
+    return EventChange("cancel", record.key, spec.summary, why, ("status",), new)
+
+
+def _why_gone(card: Card | None, deleted: bool) -> str:
+    if deleted:
+        return "deleted on Trello"
+    if card is None:
+        return "no longer on its board"
+    if card.closed or card.list_closed:
+        return "archived on Trello"
+    if card.state == "cancelled":
+        return f"moved to {card.list_name}"
+    return f"moved to {card.list_name or 'a list'} (not published)"
+
+
+def _record(
+    spec: EventSpec, cfg: CalendarConfig, *, sequence: int, status: str, stamp: str
+) -> SyncedItem:
+    return SyncedItem(
+        target=TARGET,
+        key=spec.card_id,
+        remote_id=uid_for(spec.card_id, cfg.domain),
+        hash=spec.digest(),
+        sequence=sequence,
+        status=status,
+        data={"event": spec.fields(), "dtstamp": stamp, "cancelled_at": None},
+    )
+
+
+def calendar_records(
+    stored: dict[str, SyncedItem], changes: Iterable[EventChange]
+) -> dict[str, SyncedItem]:
+    """What the calendar holds once ``changes`` are applied: the records to render."""
+    records = dict(stored)
+    for change in changes:
+        if change.record is not None:
+            records[change.card_id] = change.record
+    return {key: rec for key, rec in records.items() if rec.status != DROPPED}

@@ -1,0 +1,174 @@
+"""Event cards → calendar events. Pure: no I/O.
+
+``event_for(card, ...)`` says what the calendar should hold for one card: an ``EventSpec`` (with
+its status), or a ``Skip`` with the reason the card cannot be an event, or ``None`` when the card
+is simply not for the calendar (an idea, say).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config.calendar import CalendarConfig
+from sync.model import Card
+
+TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
+STATUS_FOR_STATE = {
+    "proposed": TENTATIVE,
+    "planning": TENTATIVE,
+    "confirmed": CONFIRMED,
+    "done": CONFIRMED,
+}
+#: Changes to these are significant: SEQUENCE rises and calendar clients re-alert.
+SIGNIFICANT = ("summary", "start", "end", "all_day", "location", "status")
+SIGNUP_WORDS = ("sign up", "signup", "sign-up", "register", "registration", "tickets", "book")
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    """What one calendar event should say. Times are UTC datetimes, or dates when all-day."""
+
+    card_id: str
+    board_id: str
+    summary: str
+    start: datetime | date
+    end: datetime | date
+    all_day: bool
+    status: str
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    geo: tuple[float, float] | None = None
+
+    def fields(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        data["geo"] = list(self.geo) if self.geo else None
+        return data
+
+    @classmethod
+    def from_fields(cls, data: dict[str, Any]) -> EventSpec:
+        def moment(text: str) -> datetime | date:
+            return date.fromisoformat(text) if data["all_day"] else datetime.fromisoformat(text)
+
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        known["start"], known["end"] = moment(data["start"]), moment(data["end"])
+        known["geo"] = tuple(data["geo"]) if data.get("geo") else None
+        return cls(**known)
+
+    def changed(self, other: EventSpec) -> list[str]:
+        """Names of the fields that differ from ``other``."""
+        mine, theirs = self.fields(), other.fields()
+        return [
+            name
+            for name in mine
+            if name not in ("card_id", "board_id") and mine[name] != theirs[name]
+        ]
+
+    def digest(self) -> str:
+        payload = {k: v for k, v in self.fields().items() if k not in ("card_id", "board_id")}
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Skip:
+    card_id: str
+    title: str
+    reason: str
+
+
+def uid_for(card_id: str, domain: str) -> str:
+    return f"trello-{card_id}@{domain}"
+
+
+def event_for(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> EventSpec | Skip | None:
+    """The event for a visible card in a published state; cancellations are the planner's."""
+    status = STATUS_FOR_STATE.get(card.state or "") if card.state in cfg.publish else None
+    if status is None:
+        return None
+    times = _times(card, cfg, tz)
+    if isinstance(times, str):
+        return Skip(card.id, card.name, times)
+    start, end, all_day = times
+    return EventSpec(
+        card_id=card.id,
+        board_id=card.board_id,
+        summary=card.name.strip() or "(untitled event)",
+        start=start,
+        end=end,
+        all_day=all_day,
+        status=status,
+        location=_location(card, cfg),
+        description=_description(card, cfg),
+        url=card.url,
+        geo=card.coordinates,
+    )
+
+
+def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, bool] | str:
+    start = _field_date(card, cfg.start_field) or card.start
+    end = _field_date(card, cfg.end_field) or card.due
+    bad = [p for p in card.problems if p.startswith(("start:", "due:"))]
+    if start is None and end is None:
+        return bad[0] if bad else "has no date: set the card's start or due date"
+    if start is None:  # only one time known: it is the start
+        start, end = end, None
+    all_day = card.custom_fields.get(cfg.all_day_field) is True or (
+        bool(cfg.all_day_label) and cfg.all_day_label in card.label_names
+    )
+    if all_day:
+        first = start.astimezone(tz).date()
+        last = end.astimezone(tz).date() if end else first
+        if last < first:
+            return f"ends ({last}) before it starts ({first})"
+        return first, last + timedelta(days=1), True  # DTEND is exclusive
+    if end is None:
+        end = start + timedelta(minutes=cfg.default_duration_minutes)
+    if end < start:
+        return (
+            f"ends ({end.astimezone(tz):%Y-%m-%d %H:%M}) before it starts "
+            f"({start.astimezone(tz):%Y-%m-%d %H:%M}): fix the start or due date"
+        )
+    if end == start:
+        end = start + timedelta(minutes=cfg.default_duration_minutes)
+    return start.astimezone(UTC), end.astimezone(UTC), False
+
+
+def _field_date(card: Card, name: str) -> datetime | None:
+    value = card.custom_fields.get(name) if name else None
+    return value if isinstance(value, datetime) else None
+
+
+def _location(card: Card, cfg: CalendarConfig) -> str:
+    field = card.custom_fields.get(cfg.location_field) if cfg.location_field else None
+    parts = [str(field).strip()] if isinstance(field, str) and field.strip() else []
+    for part in (card.location_name, card.address):
+        part = part.strip()
+        if part and not any(part in p or p in part for p in parts):
+            parts.append(part)
+    return ", ".join(parts)
+
+
+def signup_link(card: Card, cfg: CalendarConfig) -> str:
+    field = card.custom_fields.get(cfg.signup_field) if cfg.signup_field else None
+    if isinstance(field, str) and field.strip().startswith(("http://", "https://")):
+        return field.strip()
+    for attachment in card.attachments:
+        if any(word in attachment.name.casefold() for word in SIGNUP_WORDS):
+            return attachment.url
+    return ""
+
+
+def _description(card: Card, cfg: CalendarConfig) -> str:
+    parts = [card.desc.strip()] if card.desc.strip() else []
+    link = signup_link(card, cfg)
+    if link:
+        parts.append(f"Sign up: {link}")
+    if card.url:
+        parts.append(f"Planned on Trello: {card.url}")
+    return "\n\n".join(parts)
