@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -105,6 +105,7 @@ class PoliteSession(requests.Session):
         self.window = window
         self.secrets = [s for s in secrets if s]
         self.sent = 0  # requests that reached the wire, retries included
+        self.sent_by_method: Counter[str] = Counter()
         self.headers["User-Agent"] = "otg-sync (+https://github.com/oneteamgov/otg-sync)"
 
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
@@ -116,7 +117,7 @@ class PoliteSession(requests.Session):
             try:
                 response = super().request(method, url, *args, **kwargs)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                self.sent += 1
+                self._count(method)
                 if method in READS and attempt < self.retries:
                     attempt += 1
                     self._backoff(attempt, f"{type(exc).__name__}")
@@ -126,7 +127,7 @@ class PoliteSession(requests.Session):
                     f"{self.name}: {method} {where(url)} {kind}",
                     "check the network and rerun; nothing was lost",
                 ) from None
-            self.sent += 1
+            self._count(method)
             pause_for = self._server_pause(response)
             if response.status_code == 429 and attempt < self.retries:
                 attempt += 1
@@ -140,6 +141,15 @@ class PoliteSession(requests.Session):
                 log.info("%s: rate limit nearly used up; pausing %.1fs", self.name, pause_for)
                 pause(pause_for)
             return response
+
+    def _count(self, method: str) -> None:
+        self.sent += 1
+        self.sent_by_method[method] += 1
+
+    @property
+    def writes(self) -> int:
+        """Requests sent that may have changed something on the server."""
+        return sum(n for method, n in self.sent_by_method.items() if method not in READS)
 
     def _respect_window(self) -> None:
         if self.window is None:
