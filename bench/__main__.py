@@ -6,7 +6,7 @@ import argparse
 import os
 import platform
 
-from bench import trello_read
+from bench import calendar, trello_read
 
 
 def machine() -> str:
@@ -35,6 +35,7 @@ def main() -> None:
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
     trello_read.run(sizes, with_naive=not args.no_naive)
+    calendar.run(sizes)
 
 
 if __name__ == "__main__":

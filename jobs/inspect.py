@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from config import BoardConfig, Config
 from sync.dates import now_utc
 from sync.errors import OtgError
+from jobs.events import caldav_client
 from sync.model import Board
 from sync.report import plural
 from sync.sources import connect, read_boards, read_export
@@ -69,7 +70,27 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         )
     if online and api_boards:
         _check_online(cfg, api_boards, result, api)
+    if cfg.boards_with_role("events"):
+        _check_calendar(cfg, result, online)
     return result
+
+
+def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
+    calendar = cfg.calendar
+    if calendar.feed:
+        result.add(True, "feed", f"{cfg.output_dir / calendar.feed}, UIDs @{calendar.domain}")
+    if calendar.caldav is None:
+        return
+    if not online:
+        result.add(True, "caldav", f"{calendar.caldav.url} (not contacted; use --online)")
+        return
+    try:
+        client = caldav_client(cfg, calendar.caldav)
+        events = client.list()
+    except OtgError as exc:
+        result.add(False, "caldav", str(exc))
+        return
+    result.add(True, "caldav", f"{client.url} answers: {plural(len(events), 'event')} there")
 
 
 def _check_online(

@@ -82,7 +82,7 @@ def _decide(
     if isinstance(wanted, Skip):
         return EventChange("skip", wanted.card_id, wanted.title, wanted.reason)
     if wanted is not None:
-        return _upsert(wanted, record, cfg, now)
+        return _upsert(wanted, record, cfg, tz, now)
     if record is None or record.status == DROPPED:
         return None
     if card is None and not deleted and record.data["event"]["board_id"] not in read_ids:
@@ -91,7 +91,11 @@ def _decide(
 
 
 def _upsert(
-    wanted: EventSpec, record: SyncedItem | None, cfg: CalendarConfig, now: datetime
+    wanted: EventSpec,
+    record: SyncedItem | None,
+    cfg: CalendarConfig,
+    tz: ZoneInfo,
+    now: datetime,
 ) -> EventChange | None:
     stamp = now.isoformat()
     if record is None or record.status == DROPPED:
@@ -108,12 +112,11 @@ def _upsert(
         return None
     significant = [name for name in changed if name in SIGNIFICANT]
     sequence = record.sequence + 1 if significant else record.sequence
-    kind = "update"
-    detail = "changed: " + ", ".join(changed)
+    detail = "changed: " + "; ".join(_describe(name, before, wanted, tz) for name in changed)
     if record.status == CANCELLED_STATUS:
         detail = "restored; " + detail
     return EventChange(
-        kind,
+        "update",
         wanted.card_id,
         wanted.summary,
         detail,
@@ -144,6 +147,22 @@ def _retire(record: SyncedItem, why: str, cfg: CalendarConfig, now: datetime) ->
     )
     new = replace(new, data={**new.data, "cancelled_at": now.isoformat()})
     return EventChange("cancel", record.key, spec.summary, why, ("status",), new)
+
+
+def _describe(name: str, before: EventSpec, after: EventSpec, tz: ZoneInfo) -> str:
+    """``start 9 Dec 09:00 → 10:00``: what a person needs to see of one changed field."""
+    if name not in ("summary", "start", "end", "location", "status", "all_day"):
+        return name
+    old, new = getattr(before, name), getattr(after, name)
+    if isinstance(old, datetime) and isinstance(new, datetime):
+        old, new = old.astimezone(tz), new.astimezone(tz)
+        same_day = old.date() == new.date()
+        return (
+            f"{name} {old:%a %d %b %H:%M} → {new:%H:%M}"
+            if same_day
+            else (f"{name} {old:%a %d %b %H:%M} → {new:%a %d %b %H:%M}")
+        )
+    return f"{name} {old or '(none)'} → {new or '(none)'}"
 
 
 def _why_gone(card: Card | None, deleted: bool) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,7 +47,8 @@ class EventSpec:
     geo: tuple[float, float] | None = None
 
     def fields(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The event as JSON-ready data (what the state store keeps)."""
+        data = {name: getattr(self, name) for name in FIELD_NAMES}
         data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
         data["geo"] = list(self.geo) if self.geo else None
         return data
@@ -73,6 +75,9 @@ class EventSpec:
     def digest(self) -> str:
         payload = {k: v for k, v in self.fields().items() if k not in ("card_id", "board_id")}
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+FIELD_NAMES = tuple(f.name for f in dataclass_fields(EventSpec))
 
 
 @dataclass(frozen=True)

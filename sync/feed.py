@@ -25,7 +25,7 @@ def write_if_changed(path: Path, content: bytes, *, dry_run: bool = False) -> bo
         pass
     except OSError as exc:
         raise FeedError(
-            f"cannot read the feed {path}: {exc.strerror}",
+            f"cannot write the feed {path}: {exc.strerror}",
             "check the path and its permissions (calendar.feed, output_dir)",
         ) from None
     if dry_run:

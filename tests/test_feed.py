@@ -1,0 +1,158 @@
+"""The iCalendar feed: what a calendar client needs, byte-identical reruns, safe writes."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+
+import pytest
+from icalendar import Calendar
+
+import jobs.sync
+from config import load_config
+from sync import ical
+from sync.calendar_plan import calendar_records, plan_events
+from sync.feed import FeedError, write_if_changed
+from sync.state import State
+from tests.test_events import CFG, LONDON, NOW, board, card
+
+NASTY = "Breakfast, lunch; and\nBEGIN:VEVENT\r\nUID:evil\\ 🎄 café"
+
+
+def feed_for(*cards) -> bytes:
+    records = calendar_records({}, plan_events([board(*cards)], {}, cfg=CFG, tz=LONDON, now=NOW))
+    return ical.calendar(records.values(), name="OTG", refresh_minutes=60, timezone="Europe/London")
+
+
+def check_feed(content: bytes) -> Calendar:
+    """What a calendar client needs, checked by hand: the library's own validation is weak."""
+    for line in content.split(b"\r\n"):
+        assert len(line) <= 75, line
+    assert content.endswith(b"END:VCALENDAR\r\n") and b"\n" not in content.replace(b"\r\n", b"")
+    cal = Calendar.from_ical(content)
+    assert cal["VERSION"] == "2.0" and cal["PRODID"]
+    assert not cal.errors
+    for event in cal.walk("VEVENT"):
+        assert not event.errors, event.errors
+        for required in ("UID", "DTSTAMP", "DTSTART", "SEQUENCE"):
+            assert required in event
+        assert ("DTEND" in event) != ("DURATION" in event)
+        assert event["STATUS"] in ("TENTATIVE", "CONFIRMED", "CANCELLED")
+        assert event["DTSTAMP"].dt.tzinfo is not None
+    return cal
+
+
+def test_events_parse_back_with_everything_a_client_needs():
+    cal = check_feed(feed_for(card("c1"), card("c2", state="planning", name="Planning meeting")))
+    events = cal.walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == ["trello-c1@oneteamgov.uk", "trello-c2@oneteamgov.uk"]
+    assert events[0]["DTSTART"].dt == datetime(2026, 12, 2, 8, tzinfo=UTC)
+    assert str(events[1]["STATUS"]) == "TENTATIVE"
+    assert cal["X-WR-CALNAME"] == "OTG"
+    assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H" in feed_for(card())
+    assert b"X-PUBLISHED-TTL:PT1H" in feed_for(card())
+
+
+def test_special_characters_round_trip_without_injecting_anything():
+    content = feed_for(card(name=NASTY, desc=NASTY, location_name="Café; Leeds, UK"))
+    [event] = check_feed(content).walk("VEVENT")
+    assert str(event["SUMMARY"]) == NASTY.replace("\r\n", "\n")  # line ends normalised
+    assert str(event["LOCATION"]) == "Café; Leeds, UK"
+    assert str(event["DESCRIPTION"]).startswith(NASTY.replace("\r\n", "\n"))
+    assert [str(e["UID"]) for e in Calendar.from_ical(content).walk("VEVENT")] == [
+        "trello-c1@oneteamgov.uk"
+    ]
+
+
+def test_all_day_events_are_dates_with_an_exclusive_end():
+    [event] = check_feed(feed_for(card(custom_fields={"All day": True}))).walk("VEVENT")
+    assert (event["DTSTART"].dt, event["DTEND"].dt) == (date(2026, 12, 2), date(2026, 12, 3))
+    assert b"DTSTART;VALUE=DATE:20261202" in feed_for(card(custom_fields={"All day": True}))
+
+
+def test_the_same_records_give_the_same_bytes():
+    assert feed_for(card("c1"), card("c2")) == feed_for(card("c2"), card("c1"))
+
+
+def test_the_feed_is_written_atomically_and_only_when_it_changes(tmp_path):
+    path = tmp_path / "public" / "events.ics"
+    assert write_if_changed(path, b"one") is True
+    stamp = path.stat().st_mtime_ns
+    assert write_if_changed(path, b"one") is False
+    assert path.stat().st_mtime_ns == stamp
+    assert write_if_changed(path, b"two", dry_run=True) is True and path.read_bytes() == b"one"
+    assert write_if_changed(path, b"two") is True and path.read_bytes() == b"two"
+    assert [p.name for p in path.parent.iterdir()] == ["events.ics"]  # no temp files left
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_a_read_only_folder_is_a_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    with pytest.raises(FeedError, match=r"cannot write the feed .* make the folder writable"):
+        write_if_changed(folder / "events.ics", b"x")
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(FeedError) as caught:
+        write_if_changed(tmp_path / "file" / "events.ics", b"x")
+    assert str(caught.value).startswith(f"cannot write the feed {tmp_path}/file/events.ics: ")
+
+
+def demo_config(write_config, tmp_path, extra=""):
+    from tests.conftest import DEMO_BOARDS
+
+    return load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{DEMO_BOARDS / "events.json"}"
+        [calendar]
+        domain = "oneteamgov.uk"
+        {extra}
+    """)
+    )
+
+
+def test_the_demo_feed_rerun_is_byte_identical_and_writes_nothing(write_config, tmp_path):
+    cfg = demo_config(write_config, tmp_path)
+    with State(cfg.state_db) as state:
+        first = jobs.sync.run(cfg, state, now=NOW)
+        content = (tmp_path / "out" / "events.ics").read_bytes()
+        second = jobs.sync.run(cfg, state, now=NOW.replace(day=22))
+    assert first.counts()["create"] == 13 and first.counts()["write"] == 1
+    assert second.outcomes == [] and (tmp_path / "out" / "events.ics").read_bytes() == content
+    cal = check_feed(content)
+    by_name = {str(e["SUMMARY"]): e for e in cal.walk("VEVENT")}
+    meetup = by_name["Global OneTeamGov online meetup"]  # the day the clocks go back
+    assert meetup["DTSTART"].dt == datetime(2026, 10, 25, 9, tzinfo=UTC)
+    camp = by_name["OTG Camp Edinburgh"]  # all-day, in local days
+    assert (camp["DTSTART"].dt, camp["DTEND"].dt) == (date(2026, 10, 3), date(2026, 10, 5))
+
+
+def test_a_feed_failure_leaves_the_other_targets_and_reports_one_line(write_config, tmp_path):
+    (tmp_path / "out").write_text("a file where the folder should be")
+    cfg = demo_config(write_config, tmp_path)
+    with State(cfg.state_db) as state:
+        report = jobs.sync.run(cfg, state, now=NOW)
+    assert report.exit_code == 1 and len(report.failures) == 1
+    assert report.failures[0].startswith("feed: cannot write the feed ")
+    assert report.counts()["create"] == 13  # the records were still made: a rerun writes them
+
+
+def test_a_folder_that_refuses_writes_is_a_clear_error(tmp_path, monkeypatch):
+    """As root (CI) permissions do not bite, so the refusal is simulated where it would happen."""
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("sync.feed.tempfile.mkstemp", refuse)
+    with pytest.raises(FeedError) as caught:
+        write_if_changed(tmp_path / "events.ics", b"x")
+    assert str(caught.value) == (
+        f"cannot write the feed {tmp_path}/events.ics: Permission denied "
+        "— make the folder writable, or set output_dir in the config"
+    )
