@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import partial
 
+from bench.measure import measure
 from config.calendar import CalendarConfig
 from sync import ical
 from sync.calendar_plan import calendar_records, plan_events
@@ -17,16 +18,15 @@ from sync.model import Role
 from sync.trello_parse import parse_board
 from tests.fakes.boards import synthetic_board
 
-from bench.measure import measure
-
 NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)
 
 
 def build_feed(board, cfg: CalendarConfig) -> tuple[int, int]:
     changes = plan_events([board], {}, cfg=cfg, tz=zone("Europe/London"), now=NOW)
     records = calendar_records({}, changes)
-    content = ical.calendar(records.values(), name="bench", refresh_minutes=60,
-                            timezone="Europe/London")
+    content = ical.calendar(
+        records.values(), name="bench", refresh_minutes=60, timezone="Europe/London"
+    )
     return len(records), len(content)
 
 
@@ -40,5 +40,8 @@ def run(sizes: list[int]) -> None:
         board = parse_board(synthetic_board(n, role="events"), role=Role.EVENTS, source="bench")
         figures = measure(partial(build_feed, board, cfg))
         events, size = figures.result
-        print(f"{n:>6} | {events:>6} {size / 1024:>9.0f} {figures.seconds:>8.2f} "
-              f"{figures.peak_mib:>9.1f}", flush=True)
+        print(
+            f"{n:>6} | {events:>6} {size / 1024:>9.0f} {figures.seconds:>8.2f} "
+            f"{figures.peak_mib:>9.1f}",
+            flush=True,
+        )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from config import BoardConfig, Config
+from jobs.events import caldav_client
 from sync.dates import now_utc
 from sync.errors import OtgError
-from jobs.events import caldav_client
 from sync.model import Board
 from sync.report import plural
 from sync.sources import connect, read_boards, read_export

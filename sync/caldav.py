@@ -47,6 +47,10 @@ class PreconditionFailed(CalDavError):
     """``If-Match``/``If-None-Match`` failed: someone else changed (or created) the event."""
 
 
+class UidConflict(CalDavError):
+    """Another event in the calendar already has this UID (CalDAV ``no-uid-conflict``)."""
+
+
 @dataclass(frozen=True)
 class Resource:
     href: str
@@ -152,6 +156,12 @@ class CalDavClient:
     ) -> requests.Response:
         response = self.session.request(method, url, **kwargs)  # type: ignore[arg-type]
         status = response.status_code
+        if status in (403, 409) and b"no-uid-conflict" in response.content:
+            raise UidConflict(  # one event refused, not the whole calendar: the others go on
+                f"{method} {urlsplit(url).path}: another event in the calendar already has "
+                "this UID (a copy imported from our feed, say); left alone",
+                "delete that copy from the calendar, and the next sync adds ours",
+            )
         if status in (401, 403):
             who = f' as "{self.username}"' if self.username else ""
             raise AuthError(

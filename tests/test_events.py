@@ -202,8 +202,10 @@ def test_a_significant_change_raises_the_sequence_and_names_the_fields():
     )
     [change] = plan([board(moved)], stored)
     assert (change.kind, change.fields, change.record.sequence) == ("update", ("start", "end"), 1)
-    assert change.detail == ("changed: start Wed 02 Dec 08:00 → Wed 09 Dec 08:00; "
-                             "end Wed 02 Dec 09:00 → Wed 09 Dec 09:00")
+    assert change.detail == (
+        "changed: start Wed 02 Dec 08:00 → Wed 09 Dec 08:00; "
+        "end Wed 02 Dec 09:00 → Wed 09 Dec 09:00"
+    )
 
 
 def test_a_description_change_updates_without_raising_the_sequence():
