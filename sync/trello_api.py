@@ -76,19 +76,84 @@ class TrelloApi:
 
     def get(self, path: str, what: str, **params: str) -> Any:
         """GET a path below /1, turning every failure into a named error about ``what``."""
+        return self._call("GET", path, f"reading {what}", params=params)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        doing: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: dict[str, Any] | None = None,
+    ) -> Any:
         try:
-            return self.client.fetch_json(path, query_params=dict(params))
+            return self.client.fetch_json(
+                path, http_method=method, query_params=dict(params or {}), post_args=body
+            )
         except Unauthorized as exc:
             raise AuthError(
-                f"Trello refused the credentials ({_reason(exc)}) reading {what}", CREDENTIALS_FIX
+                f"Trello refused the credentials ({_reason(exc)}) {doing}", CREDENTIALS_FIX
             ) from None
         except ResourceUnavailable as exc:
-            raise _unavailable(exc, what) from None
+            raise _unavailable(exc, doing) from None
         except requests.JSONDecodeError:
             raise RemoteError(
-                f"Trello sent a response that is not JSON reading {what}",
+                f"Trello sent a response that is not JSON {doing}",
                 "rerun later; if it persists, check status.atlassian.com",
             ) from None
+
+    # -- writes: never retried blindly (the session retries a write only on 429) -------------
+
+    def create_card(self, list_id: str, name: str, **fields: Any) -> dict[str, Any]:
+        """POST a card. Not idempotent: callers record an intent first."""
+        return self._call(
+            "POST",
+            "/cards",
+            f'creating card "{name}"',
+            body={"idList": list_id, "name": name, **fields},
+        )
+
+    def update_card(self, card_id: str, **fields: Any) -> dict[str, Any]:
+        """PUT card fields (``idList`` moves it, ``closed`` archives it). Idempotent."""
+        return self._call("PUT", f"/cards/{card_id}", f"updating card {card_id}", body=fields)
+
+    def add_comment(self, card_id: str, text: str) -> dict[str, Any]:
+        """POST a comment. Not idempotent: callers record an intent first."""
+        return self._call(
+            "POST",
+            f"/cards/{card_id}/actions/comments",
+            f"commenting on card {card_id}",
+            body={"text": text},
+        )
+
+    def attachments(self, card_id: str) -> list[dict[str, Any]]:
+        return self.get(f"/cards/{card_id}/attachments", f"the attachments of card {card_id}")
+
+    def attach_link(self, card_id: str, url: str, name: str) -> dict[str, Any]:
+        """POST a link attachment. Not idempotent: check ``attachments`` first."""
+        return self._call(
+            "POST",
+            f"/cards/{card_id}/attachments",
+            f"attaching a link to card {card_id}",
+            body={"url": url, "name": name},
+        )
+
+    def add_label(self, card_id: str, label_id: str) -> Any:
+        return self._call(
+            "POST",
+            f"/cards/{card_id}/idLabels",
+            f"labelling card {card_id}",
+            body={"value": label_id},
+        )
+
+    def create_label(self, board_id: str, name: str, color: str | None = None) -> dict[str, Any]:
+        return self._call(
+            "POST",
+            "/labels",
+            f'creating label "{name}"',
+            body={"idBoard": board_id, "name": name, "color": color},
+        )
 
     def me(self) -> dict[str, Any]:
         return self.get("/members/me", "your member profile", fields="username,fullName")
@@ -144,24 +209,27 @@ def _reason(exc: ResourceUnavailable) -> str:
     return str(exc._msg).split(" at https://", 1)[0].strip()[:200] or "no reason given"
 
 
-def _unavailable(exc: ResourceUnavailable, what: str) -> Exception:
+def _unavailable(exc: ResourceUnavailable, doing: str) -> Exception:
     status, reason = exc._status, _reason(exc)
-    if status == 404 or (status == 400 and "invalid id" in reason):
+    reading = doing.startswith("reading ")
+    if reading and (status == 404 or (status == 400 and "invalid id" in reason)):
         return SourceError(
-            f"Trello has no {what} that this token can see ({status} {reason})",
+            f"Trello has no {doing.removeprefix('reading ')} that this token can see "
+            f"({status} {reason})",
             "check the board id or short link (from the board's URL) and that the token's "
             "member is on the board",
         )
     if status == 429:
         return RemoteError(
-            f"Trello kept answering 429 (rate limited) reading {what}",
+            f"Trello kept answering 429 (rate limited) {doing}",
             "another tool may share this token; rerun in a minute",
         )
     if status == 403:
         return AuthError(
-            f"Trello refused access to {what} (403 {reason})",
-            "make sure the token's member can see the board",
+            f"Trello refused access {doing} (403 {reason})",
+            "make sure the token's member can see and edit the board",
         )
     return RemoteError(
-        f"Trello answered {status} reading {what}: {reason}", "rerun later; nothing was changed"
+        f"Trello answered {status} {doing}: {reason}",
+        "rerun later; nothing was changed" if reading else "rerun later",
     )

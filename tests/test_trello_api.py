@@ -7,6 +7,7 @@ with the fix, that Trello's rate limit is respected, and that no secret ends up 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -15,9 +16,10 @@ import requests
 import cli
 import jobs.sync
 from config import load_config
+from sync.errors import RemoteError
 from sync.sources import TrelloReader
 from sync.state import State
-from sync.trello_api import ACTION_TYPES
+from sync.trello_api import ACTION_TYPES, TrelloApi, trello_session
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeClock, FakeTrello
 
@@ -256,3 +258,25 @@ def test_check_online(fake, secrets, write_config, runner):
     assert "ok  trello: credentials work: signed in as @otgsyncbot" in result.output
     assert f'ok  board m: can read "{board["name"]}"' in result.output
     assert "FAIL board gone: Trello has no board ZZZZ9999" in result.output
+
+
+def connected(fake) -> TrelloApi:
+    return TrelloApi(fake.key, fake.token, trello_session(fake.key, fake.token))
+
+
+def test_writes_change_the_board_and_are_never_retried_on_5xx(fake):
+    board = add(fake, 5, role="events")
+    api = connected(fake)
+    list_id = board["lists"][0]["id"]
+    created = api.create_card(list_id, "Imported event", desc="From the calendar")
+    assert fake.card(created["id"])["name"] == "Imported event"
+    api.update_card(created["id"], idList=board["lists"][1]["id"])
+    api.add_comment(created["id"], "Deleted from the calendar")
+    api.attach_link(created["id"], "https://medium.com/p/abc", "Medium draft")
+    assert [a["url"] for a in api.attachments(created["id"])] == ["https://medium.com/p/abc"]
+    fake.fail_next("POST", "/1/cards", status=500, body="Internal Server Error")
+    with pytest.raises(RemoteError, match='Trello answered 500 creating card "Again"'):
+        api.create_card(list_id, "Again")
+    assert fake.count("POST", re.compile(r"^/1/cards$")) == 2  # the failed POST: sent once
+    with pytest.raises(RemoteError, match="Trello answered 404 updating card"):
+        api.update_card("5f0000000000000000000bad", closed=True)
