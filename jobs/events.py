@@ -8,13 +8,13 @@ from config import Config
 from config.calendar import CalDavConfig
 from sync import ical
 from sync.caldav import CalDavClient
-from sync.caldav_target import CalDavTarget
+from sync.caldav_target import CalDavTarget, failure_line
 from sync.calendar_plan import TARGET, calendar_records, plan_events
 from sync.errors import AuthError, OtgError
 from sync.feed import write_if_changed
 from sync.http import PoliteSession
 from sync.model import Board
-from sync.report import Outcome, Report
+from sync.report import Outcome, Report, plural
 from sync.state import State
 
 
@@ -86,7 +86,7 @@ def _write_feed(cfg: Config, records: dict, report: Report, dry_run: bool) -> No
                 "feed",
                 str(path),
                 path.name,
-                f"{len(records)} events",
+                plural(len(records), "event"),
                 "planned" if dry_run else "done",
             )
         )
@@ -122,14 +122,14 @@ def _sync_caldav(
     try:
         client = caldav_client(cfg, caldav)
     except OtgError as exc:
-        report.failures.append(f"CalDAV: {exc}")
+        report.failures.append(failure_line(exc))
         return
     try:
         outcomes, failures = CalDavTarget(client, state).sync(
             records, dry_run=dry_run, recreate=recreate
         )
     except OtgError as exc:
-        outcomes, failures = [], [f"CalDAV: {exc}"]
+        outcomes, failures = [], [failure_line(exc)]
     report.requests["caldav"] = client.session.sent
     report.outcomes += outcomes
     report.failures += failures

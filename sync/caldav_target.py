@@ -9,20 +9,23 @@ next run converges. An unchanged calendar costs one PROPFIND and no writes.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sync import ical
-from sync.caldav import CalDavClient, PreconditionFailed, Resource
+from sync.caldav import CalDavClient, PreconditionFailed, Resource, normalise_href
 from sync.errors import AuthError, OtgError, RemoteError
-from sync.report import Outcome
+from sync.report import Outcome, plural
 from sync.state import State, SyncedItem
 
 TARGET = "caldav"
 
 
 class CalendarEmptied(OtgError):
-    """The calendar holds none of our events although the state says it should: stop."""
+    """The calendar holds none of our events although the state says it should (it was emptied,
+    or calendar.caldav.url now names another calendar): stop."""
 
 
 @dataclass
@@ -66,18 +69,9 @@ def plan_caldav(
             kind = "restore"  # edited on the calendar; the board wins
         else:
             continue
-        steps.append(
-            Step(
-                kind,
-                card_id,
-                title,
-                href,
-                body,
-                digest,
-                there.etag if there else None,
-                record.remote_id or "",
-            )
-        )
+        # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
+        etag = there.etag if there and kind != "create" else None
+        steps.append(Step(kind, card_id, title, href, body, digest, etag, record.remote_id or ""))
     for card_id, item in sorted(ours.items()):
         if card_id not in records and item.remote_id:
             there = server.get(item.remote_id)
@@ -103,6 +97,20 @@ class CalDavTarget:
     ) -> tuple[list[Outcome], list[str]]:
         server = self.client.list()
         ours = self.state.items(TARGET)
+        here = normalise_href(urlsplit(self.client.url).path)
+        elsewhere = {
+            key
+            for key, item in ours.items()
+            if item.remote_id and not item.remote_id.startswith(here)
+        }
+        if elsewhere and not recreate:
+            raise CalendarEmptied(
+                f"otg-sync's {len(elsewhere)} events are in another calendar, not in "
+                f"{self.client.url}",
+                "if you moved to this calendar on purpose, rerun with `otg sync "
+                "--recreate-calendar` (the old calendar is left as it is); otherwise set "
+                "calendar.caldav.url back",
+            )
         if ours and not server and not recreate:
             raise CalendarEmptied(
                 f"the CalDAV calendar {self.client.url} is empty, but otg-sync created "
@@ -110,8 +118,8 @@ class CalDavTarget:
                 "if it was emptied or replaced on purpose, rerun with `otg sync "
                 "--recreate-calendar`; otherwise check calendar.caldav.url",
             )
-        if recreate and not server:
-            ours = {}
+        if recreate:  # forget what is gone with the old calendar: it is created afresh
+            ours = {} if not server else {k: v for k, v in ours.items() if k not in elsewhere}
         steps = plan_caldav(records, ours, server, self.client.href_for)
         outcomes: list[Outcome] = []
         failures: list[str] = []
@@ -126,8 +134,8 @@ class CalDavTarget:
                 detail, etag = self._apply(step, records.get(step.card_id))
             except (AuthError, RemoteError) as exc:  # the server is gone or refuses us: stop
                 failures.append(
-                    f"CalDAV: {exc}; {len(steps) - index - 1} more changes not "
-                    "made, the next sync will make them"
+                    f"{failure_line(exc)}; {plural(len(steps) - index - 1, 'more change')} "
+                    "not made, the next sync will make them"
                 )
                 outcomes.append(
                     Outcome(step.kind, TARGET, step.card_id, step.title, str(exc), status="failed")
@@ -170,16 +178,21 @@ class CalDavTarget:
         return detail, etag
 
     def _adopt(self, step: Step) -> tuple[str | None, str]:
-        """A create found something at our href: ours from an interrupted run, or not ours."""
+        """A PUT's precondition failed. A create found something at our href: ours from an
+        interrupted run, or not ours. Any other write found our event changed since we listed
+        the calendar: the board wins, as it does for a restore."""
         existing = self.client.fetch([step.href]).get(step.href)
-        if existing is None or f"UID:{step.uid}" not in (existing.data or "").replace("\r\n ", ""):
+        if existing is None or step.uid not in _uids(existing.data or ""):
             raise OtgError(
                 f"an event otg-sync did not create is at {step.href}; left alone",
                 "remove it from the calendar if it is a leftover",
             )
-        return self.client.put(
-            step.href, step.body, etag=existing.etag
-        ), "found from an earlier run"
+        detail = (
+            "found from an earlier run"
+            if step.kind == "create"
+            else "changed on the calendar meanwhile; the board wins"
+        )
+        return self.client.put(step.href, step.body, etag=existing.etag), detail
 
     def _refresh_etags(self) -> None:
         server = self.client.list()
@@ -198,3 +211,20 @@ class CalDavTarget:
                         item.data,
                     )
                 )
+
+
+def failure_line(exc: Exception) -> str:
+    """A report line for a CalDAV failure, saying CalDAV once (the session's errors say it)."""
+    text = str(exc)
+    return text if text.startswith("CalDAV") else f"CalDAV: {text}"
+
+
+def _uids(text: str) -> set[str]:
+    """The UIDs in iCalendar text. Unfolds first: a long UID line is folded, and the XML of a
+    REPORT has turned its CRLF into LF, so the fold is a newline and a space or tab."""
+    unfolded = re.sub(r"\r?\n[ \t]", "", text)
+    return {
+        line.split(":", 1)[1].strip()
+        for line in unfolded.splitlines()
+        if line.upper().startswith("UID:")
+    }

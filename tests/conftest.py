@@ -1,16 +1,20 @@
-"""Shared fixtures: config files in a temp folder, the CLI runner, the shared board exports."""
+"""Shared fixtures: config files in a temp folder, the CLI runner, the shared board exports, and a
+real CalDAV server (Radicale on 127.0.0.1, see ``radicale_server.py``) with a calendar per test.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from config import EXAMPLE
+from tests.radicale_server import RadicaleServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_BOARDS = ROOT.parent / "shared" / "boards"
@@ -56,3 +60,24 @@ def shared_boards() -> Path:
 
 def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- a real CalDAV server (Radicale) on loopback, for the CalDAV tests ---------------------------
+
+
+@pytest.fixture(scope="session")
+def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
+    """One Radicale process for the whole run, on 127.0.0.1; every test gets its own calendar."""
+    if importlib.util.find_spec("radicale") is None:
+        pytest.fail("radicale is not installed: run `pip install -e '.[test]'` (or `make test`)")
+    server = RadicaleServer(tmp_path_factory.mktemp("radicale"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def calendar_url(radicale: RadicaleServer) -> str:
+    """A new, empty calendar of the user "organiser" on the shared server."""
+    radicale.start()  # a no-op unless an earlier test left it stopped
+    return radicale.make_calendar()
