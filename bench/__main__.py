@@ -6,7 +6,7 @@ import argparse
 import os
 import platform
 
-from bench import calendar, trello_read
+from bench import caldav, calendar, trello_read
 
 
 def machine() -> str:
@@ -31,11 +31,18 @@ def main() -> None:
         action="store_true",
         help="skip the naive py-trello baseline (it is slow on big boards)",
     )
+    parser.add_argument(
+        "--caldav-max",
+        type=int,
+        default=1000,
+        help="largest board to sync to CalDAV (a PUT per event: slow on purpose)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
     trello_read.run(sizes, with_naive=not args.no_naive)
     calendar.run(sizes)
+    caldav.run([n for n in sizes if n <= args.caldav_max])
 
 
 if __name__ == "__main__":
