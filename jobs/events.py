@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from config import Config
 from config.calendar import CalDavConfig
+from jobs.events_inbound import Inbound, imported_events
 from sync import ical
 from sync.caldav import CalDavClient
 from sync.caldav_target import CalDavTarget, failure_line
-from sync.calendar_plan import TARGET, calendar_records, plan_events
+from sync.calendar_plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError
 from sync.feed import write_if_changed
 from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import Outcome, Report, plural
 from sync.state import State
+from sync.trello_api import TrelloApi
 
 
 def sync_events(
@@ -27,10 +30,13 @@ def sync_events(
     dry_run: bool,
     now: datetime,
     recreate_calendar: bool = False,
+    trello: Callable[[], TrelloApi] | None = None,
 ) -> None:
+    """The events flow. ``trello`` gives the Trello API for writing back to API boards."""
     stored = state.items(TARGET)
-    changes = plan_events(boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now)
-    status = "planned" if dry_run else "done"
+    changes = plan_events(
+        boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
+    )
     for change in changes:
         if change.kind == "skip":
             report.outcomes.append(
@@ -53,7 +59,7 @@ def sync_events(
                 change.card_id,
                 change.title,
                 change.detail,
-                status,
+                "planned" if dry_run else "done",
                 list(change.fields),
             )
         )
@@ -63,7 +69,23 @@ def sync_events(
     if cfg.calendar.feed:
         _write_feed(cfg, records, report, dry_run)
     if cfg.calendar.caldav:
-        _sync_caldav(cfg, cfg.calendar.caldav, state, records, report, dry_run, recreate_calendar)
+        _sync_caldav(
+            cfg,
+            cfg.calendar.caldav,
+            state,
+            records,
+            report,
+            dry_run=dry_run,
+            now=now,
+            recreate=recreate_calendar,
+            boards=boards,
+            changes=changes,
+            trello=trello or _no_trello,
+        )
+
+
+def _no_trello() -> TrelloApi:
+    raise AuthError("no Trello API board to write to", "use trello: sources for events boards")
 
 
 def _write_feed(cfg: Config, records: dict, report: Report, dry_run: bool) -> None:
@@ -116,17 +138,29 @@ def _sync_caldav(
     state: State,
     records: dict,
     report: Report,
+    *,
     dry_run: bool,
+    now: datetime,
     recreate: bool,
+    boards: list[Board],
+    changes: list[EventChange],
+    trello: Callable[[], TrelloApi],
 ) -> None:
+    """Calendar news first (edits, deletions, new events reach the board), then the board's
+    events go to the calendar, leaving alone what the calendar just won."""
     try:
         client = caldav_client(cfg, caldav)
     except OtgError as exc:
         report.failures.append(failure_line(exc))
         return
+    target = CalDavTarget(client, state)
     try:
-        outcomes, failures = CalDavTarget(client, state).sync(
-            records, dry_run=dry_run, recreate=recreate
+        server = client.list()
+        target.guard(server, recreate)
+        inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
+        hold = inbound.run(server, boards, changes)
+        outcomes, failures = target.sync(
+            records, dry_run=dry_run, recreate=recreate, server=server, hold=hold
         )
     except OtgError as exc:
         outcomes, failures = [], [failure_line(exc)]

@@ -21,6 +21,8 @@ from sync.report import Outcome, plural
 from sync.state import State, SyncedItem
 
 TARGET = "caldav"
+#: What flows back from the calendar to a card (the description does not: ours adds links).
+SHARED_FIELDS = ("summary", "start", "end", "all_day", "location", "status")
 
 
 class CalendarEmptied(OtgError):
@@ -93,9 +95,25 @@ class CalDavTarget:
         self.state = state
 
     def sync(
-        self, records: dict[str, SyncedItem], *, dry_run: bool, recreate: bool = False
+        self,
+        records: dict[str, SyncedItem],
+        *,
+        dry_run: bool,
+        recreate: bool = False,
+        server: dict[str, Resource] | None = None,
+        hold: frozenset[str] = frozenset(),
     ) -> tuple[list[Outcome], list[str]]:
-        server = self.client.list()
+        """Make the calendar hold ``records``. ``server`` is its listing if the caller has one;
+        ``hold`` names cards whose events are left exactly as they are this run."""
+        server = self.client.list() if server is None else server
+        ours = {k: v for k, v in self.guard(server, recreate).items() if k not in hold}
+        records = {k: v for k, v in records.items() if k not in hold}
+        steps = plan_caldav(records, ours, server, self.client.href_for)
+        return self._apply_all(steps, records, dry_run)
+
+    def guard(self, server: dict[str, Resource], recreate: bool) -> dict[str, SyncedItem]:
+        """Stop if the calendar lost our events (wiped, or the URL names another calendar);
+        with ``recreate``, what went with the old calendar is forgotten. Returns our items."""
         ours = self.state.items(TARGET)
         here = normalise_href(urlsplit(self.client.url).path)
         elsewhere = {
@@ -120,7 +138,11 @@ class CalDavTarget:
             )
         if recreate:  # forget what is gone with the old calendar: it is created afresh
             ours = {} if not server else {k: v for k, v in ours.items() if k not in elsewhere}
-        steps = plan_caldav(records, ours, server, self.client.href_for)
+        return ours
+
+    def _apply_all(
+        self, steps: list[Step], records: dict[str, SyncedItem], dry_run: bool
+    ) -> tuple[list[Outcome], list[str]]:
         outcomes: list[Outcome] = []
         failures: list[str] = []
         missing_etag = False
@@ -172,7 +194,7 @@ class CalDavTarget:
                 hash=step.digest,
                 etag=etag,
                 status=record.status if record else None,
-                data={"summary": step.title},
+                data={"summary": step.title, "seen": seen_fields(record) if record else {}},
             )
         )
         return detail, etag
@@ -211,6 +233,13 @@ class CalDavTarget:
                         item.data,
                     )
                 )
+
+
+def seen_fields(record: SyncedItem) -> dict[str, object]:
+    """What the calendar now says of the fields a card shares with it: a later difference
+    between this and the server's copy is an edit made on the calendar."""
+    event = record.data["event"]
+    return {name: event[name] for name in SHARED_FIELDS}
 
 
 def failure_line(exc: Exception) -> str:

@@ -48,6 +48,15 @@ def spec_of(record: SyncedItem) -> EventSpec:
     return EventSpec.from_fields(record.data["event"])
 
 
+@dataclass(frozen=True)
+class Imported:
+    """A card made from an event someone added on the calendar: the event keeps its UID."""
+
+    uid: str
+    status: str = "CONFIRMED"  # the event's status while its card sits in an unpublished list
+    sequence: int = 0
+
+
 def plan_events(
     boards: Iterable[Board],
     stored: dict[str, SyncedItem],
@@ -55,98 +64,112 @@ def plan_events(
     cfg: CalendarConfig,
     tz: ZoneInfo,
     now: datetime,
+    imported: dict[str, Imported] | None = None,
 ) -> list[EventChange]:
     boards = list(boards)
-    read_ids = {board.id for board in boards}
+    plan = _Planner(cfg, tz, now, {board.id for board in boards}, imported or {})
     cards = {card.id: card for board in boards for card in board.cards}
     deleted = {d.id for board in boards for d in board.deleted}
     changes: list[EventChange] = []
     for card_id in sorted(set(cards) | set(stored)):
-        card, record = cards.get(card_id), stored.get(card_id)
-        change = _decide(card, record, card_id in deleted, read_ids, cfg, tz, now)
+        change = plan.decide(cards.get(card_id), stored.get(card_id), card_id in deleted)
         if change:
             changes.append(change)
     return changes
 
 
-def _decide(
-    card: Card | None,
-    record: SyncedItem | None,
-    deleted: bool,
-    read_ids: set[str],
-    cfg: CalendarConfig,
-    tz: ZoneInfo,
-    now: datetime,
-) -> EventChange | None:
-    wanted = event_for(card, cfg, tz) if card and card.visible else None
-    if isinstance(wanted, Skip):
-        return EventChange("skip", wanted.card_id, wanted.title, wanted.reason)
-    if wanted is not None:
-        return _upsert(wanted, record, cfg, tz, now)
-    if record is None or record.status == DROPPED:
-        return None
-    if card is None and not deleted and record.data["event"]["board_id"] not in read_ids:
-        return None  # its board was not read this run: we know nothing new
-    return _retire(record, _why_gone(card, deleted), cfg, now)
+@dataclass(frozen=True)
+class _Planner:
+    cfg: CalendarConfig
+    tz: ZoneInfo
+    now: datetime
+    read_ids: set[str]
+    imported: dict[str, Imported]
 
+    def decide(
+        self, card: Card | None, record: SyncedItem | None, deleted: bool
+    ) -> EventChange | None:
+        wanted = self.wanted(card) if card and card.visible else None
+        if isinstance(wanted, Skip):
+            return EventChange("skip", wanted.card_id, wanted.title, wanted.reason)
+        if wanted is not None:
+            return self.upsert(wanted, record)
+        if record is None or record.status == DROPPED:
+            return None
+        if card is None and not deleted and record.data["event"]["board_id"] not in self.read_ids:
+            return None  # its board was not read this run: we know nothing new
+        return self.retire(record, _why_gone(card, deleted))
 
-def _upsert(
-    wanted: EventSpec,
-    record: SyncedItem | None,
-    cfg: CalendarConfig,
-    tz: ZoneInfo,
-    now: datetime,
-) -> EventChange | None:
-    stamp = now.isoformat()
-    if record is None or record.status == DROPPED:
-        sequence = record.sequence + 1 if record else 0
+    def wanted(self, card: Card) -> EventSpec | Skip | None:
+        spec = event_for(card, self.cfg, self.tz)
+        origin = self.imported.get(card.id)
+        if spec is None and origin and card.state not in ("cancelled", "ignore"):
+            # an imported event stays on the calendar while its card waits in the inbox
+            spec = event_for(
+                card,
+                replace(self.cfg, publish=(card.state or "proposed",)),
+                self.tz,
+                status=origin.status,
+            )
+        return spec
+
+    def upsert(self, wanted: EventSpec, record: SyncedItem | None) -> EventChange | None:
+        stamp = self.now.isoformat()
+        if record is None or record.status == DROPPED:
+            origin = self.imported.get(wanted.card_id)
+            sequence = record.sequence + 1 if record else origin.sequence + 1 if origin else 0
+            uid = origin.uid if origin else uid_for(wanted.card_id, self.cfg.domain)
+            return EventChange(
+                "create",
+                wanted.card_id,
+                wanted.summary,
+                record=_record(wanted, uid, sequence=sequence, status=LIVE, stamp=stamp),
+            )
+        before = spec_of(record)
+        changed = wanted.changed(before)
+        if not changed:
+            return None
+        significant = [name for name in changed if name in SIGNIFICANT]
+        sequence = record.sequence + 1 if significant else record.sequence
+        detail = "changed: " + "; ".join(
+            _describe(name, before, wanted, self.tz) for name in changed
+        )
+        if record.status == CANCELLED_STATUS:
+            detail = "restored; " + detail
         return EventChange(
-            "create",
+            "update",
             wanted.card_id,
             wanted.summary,
-            record=_record(wanted, cfg, sequence=sequence, status=LIVE, stamp=stamp),
+            detail,
+            tuple(changed),
+            _record(wanted, record.remote_id or "", sequence=sequence, status=LIVE, stamp=stamp),
         )
-    before = spec_of(record)
-    changed = wanted.changed(before)
-    if not changed:
-        return None
-    significant = [name for name in changed if name in SIGNIFICANT]
-    sequence = record.sequence + 1 if significant else record.sequence
-    detail = "changed: " + "; ".join(_describe(name, before, wanted, tz) for name in changed)
-    if record.status == CANCELLED_STATUS:
-        detail = "restored; " + detail
-    return EventChange(
-        "update",
-        wanted.card_id,
-        wanted.summary,
-        detail,
-        tuple(changed),
-        _record(wanted, cfg, sequence=sequence, status=LIVE, stamp=stamp),
-    )
 
-
-def _retire(record: SyncedItem, why: str, cfg: CalendarConfig, now: datetime) -> EventChange | None:
-    spec = spec_of(record)
-    if record.status == CANCELLED_STATUS:
-        cancelled_at = datetime.fromisoformat(record.data["cancelled_at"])
-        if now - cancelled_at < timedelta(days=cfg.keep_cancelled_days):
-            return None
-        dropped = replace(
-            record, status=DROPPED, data={**record.data, "dropped_at": now.isoformat()}
+    def retire(self, record: SyncedItem, why: str) -> EventChange | None:
+        spec = spec_of(record)
+        if record.status == CANCELLED_STATUS:
+            cancelled_at = datetime.fromisoformat(record.data["cancelled_at"])
+            if self.now - cancelled_at < timedelta(days=self.cfg.keep_cancelled_days):
+                return None
+            dropped = replace(
+                record, status=DROPPED, data={**record.data, "dropped_at": self.now.isoformat()}
+            )
+            return EventChange(
+                "drop",
+                record.key,
+                spec.summary,
+                f"cancelled over {self.cfg.keep_cancelled_days} days ago",
+                record=dropped,
+            )
+        new = _record(
+            replace(spec, status=CANCELLED),
+            record.remote_id or "",
+            sequence=record.sequence + 1,
+            status=CANCELLED_STATUS,
+            stamp=self.now.isoformat(),
         )
-        return EventChange(
-            "drop",
-            record.key,
-            spec.summary,
-            f"cancelled over {cfg.keep_cancelled_days} days ago",
-            record=dropped,
-        )
-    cancelled = replace(spec, status=CANCELLED)
-    new = _record(
-        cancelled, cfg, sequence=record.sequence + 1, status=CANCELLED_STATUS, stamp=now.isoformat()
-    )
-    new = replace(new, data={**new.data, "cancelled_at": now.isoformat()})
-    return EventChange("cancel", record.key, spec.summary, why, ("status",), new)
+        new = replace(new, data={**new.data, "cancelled_at": self.now.isoformat()})
+        return EventChange("cancel", record.key, spec.summary, why, ("status",), new)
 
 
 def _describe(name: str, before: EventSpec, after: EventSpec, tz: ZoneInfo) -> str:
@@ -177,13 +200,11 @@ def _why_gone(card: Card | None, deleted: bool) -> str:
     return f"moved to {card.list_name or 'a list'} (not published)"
 
 
-def _record(
-    spec: EventSpec, cfg: CalendarConfig, *, sequence: int, status: str, stamp: str
-) -> SyncedItem:
+def _record(spec: EventSpec, uid: str, *, sequence: int, status: str, stamp: str) -> SyncedItem:
     return SyncedItem(
         target=TARGET,
         key=spec.card_id,
-        remote_id=uid_for(spec.card_id, cfg.domain),
+        remote_id=uid,
         hash=spec.digest(),
         sequence=sequence,
         status=status,

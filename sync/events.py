@@ -91,9 +91,14 @@ def uid_for(card_id: str, domain: str) -> str:
     return f"trello-{card_id}@{domain}"
 
 
-def event_for(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> EventSpec | Skip | None:
-    """The event for a visible card in a published state; cancellations are the planner's."""
-    status = STATUS_FOR_STATE.get(card.state or "") if card.state in cfg.publish else None
+def event_for(
+    card: Card, cfg: CalendarConfig, tz: ZoneInfo, status: str | None = None
+) -> EventSpec | Skip | None:
+    """The event for a visible card in a published state; cancellations are the planner's.
+    ``status`` overrides the one its list gives (an imported event keeps its own)."""
+    if card.state not in cfg.publish:
+        return None
+    status = status or STATUS_FOR_STATE.get(card.state or "")
     if status is None:
         return None
     times = _times(card, cfg, tz)
@@ -123,8 +128,10 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
         return bad[0] if bad else "has no date: set the card's start or due date"
     if start is None:  # only one time known: it is the start
         start, end = end, None
-    all_day = card.custom_fields.get(cfg.all_day_field) is True or (
-        bool(cfg.all_day_label) and cfg.all_day_label in card.label_names
+    all_day = (
+        card.custom_fields.get(cfg.all_day_field) is True
+        or (bool(cfg.all_day_label) and cfg.all_day_label in card.label_names)
+        or _midnight_to_midnight(start, end, tz)
     )
     if all_day:
         first = start.astimezone(tz).date()
@@ -142,6 +149,15 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
     if end == start:
         end = start + timedelta(minutes=cfg.default_duration_minutes)
     return start.astimezone(UTC), end.astimezone(UTC), False
+
+
+def _midnight_to_midnight(start: datetime, end: datetime | None, tz: ZoneInfo) -> bool:
+    """Trello has no all-day dates: a card from local 00:00 to 23:59 is an all-day event (that is
+    how events imported from the calendar are written)."""
+    if end is None:
+        return False
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    return (first.hour, first.minute) == (0, 0) and (last.hour, last.minute) == (23, 59)
 
 
 def _field_date(card: Card, name: str) -> datetime | None:

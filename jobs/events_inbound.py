@@ -1,0 +1,360 @@
+"""Calendar → events board: edits made on the calendar reach their cards, events people added on
+the calendar become cards (once), and an imported event deleted there cancels its card.
+
+Creating a card or a comment is not idempotent on Trello, so each is recorded as an intent first.
+Before any card is created again, the board (read afresh at the start of every run) is searched
+for the event's marker, ``otg-uid: <UID>``, which every imported card carries in its description.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from config import Config
+from sync.caldav import CalDavClient, Resource
+from sync.caldav_target import TARGET as CALDAV
+from sync.calendar_inbound import (
+    FOREIGN,
+    IMPORTED,
+    Edit,
+    NewEvent,
+    calendar_wins,
+    classify,
+    to_fetch,
+)
+from sync.calendar_plan import EventChange, Imported
+from sync.errors import OtgError
+from sync.event_cards import (
+    MARKER,
+    STATE_FOR_STATUS,
+    card_description,
+    comment_once,
+    import_board,
+    list_for,
+    list_named,
+    marker_of,
+    trello_dates,
+)
+from sync.model import Board, Card
+from sync.report import Outcome, Report, plural
+from sync.state import State, SyncedItem
+from sync.trello_api import TrelloApi
+
+log = logging.getLogger(__name__)
+
+
+def imported_events(state: State) -> dict[str, Imported]:
+    """Cards made from calendar events, for the planner: card id → the event's identity."""
+    return {
+        card_id: Imported(
+            item.remote_id or "", item.data.get("status", "CONFIRMED"), item.data.get("sequence", 0)
+        )
+        for card_id, item in state.items(IMPORTED).items()
+    }
+
+
+@dataclass
+class Inbound:
+    cfg: Config
+    state: State
+    client: CalDavClient
+    report: Report
+    trello: Callable[[], TrelloApi]
+    dry_run: bool
+    now: datetime
+
+    def run(
+        self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
+    ) -> frozenset[str]:
+        """Bring calendar-side news to the board. Returns the cards whose events the outbound
+        sync must leave alone this run."""
+        ours = self.state.items(CALDAV)
+        imported = self.state.items(IMPORTED)
+        hrefs = to_fetch(server, ours, self.state.items(FOREIGN))
+        bodies = self.client.fetch(hrefs) if hrefs else {}
+        found = classify(
+            server,
+            ours,
+            bodies,
+            imported_uids=[i.remote_id for i in imported.values()],
+            tz=self.cfg.tz,
+            now=self.now,
+            default_minutes=self.cfg.calendar.default_duration_minutes,
+        )
+        cards = {card.id: (board, card) for board in boards for card in board.cards}
+        by_card = {change.card_id: change for change in changes}
+        hold = {
+            k
+            for k, item in imported.items()
+            if item.status == "deleted" or item.data.get("recurring")
+        }
+        for card_id, etag in found.etags.items():
+            self._adopt_etag(ours[card_id], etag)
+        for edit in found.edits:
+            if self._edit(edit, cards.get(edit.card_id), by_card.get(edit.card_id)):
+                hold.add(edit.card_id)
+        for card_id in found.deleted:
+            if card_id in imported and imported[card_id].status != "deleted":
+                self._deleted(card_id, imported[card_id], cards.get(card_id))
+                hold.add(card_id)
+        for problem in found.unreadable:
+            self.report.warnings.append(
+                f"calendar: the event at {problem.href} cannot be read "
+                f"({problem.reason}); left alone"
+            )
+        self._import(found.new, boards)
+        if not self.dry_run:
+            for href, (etag, why) in found.ignored.items():
+                self.state.put_item(
+                    SyncedItem(FOREIGN, href, remote_id=href, etag=etag, status=why)
+                )
+        return frozenset(hold)
+
+    # -- edits made on the calendar ----------------------------------------------------------
+
+    def _adopt_etag(self, item: SyncedItem, etag: str | None) -> None:
+        if not self.dry_run:
+            self.state.put_item(
+                SyncedItem(
+                    item.target,
+                    item.key,
+                    item.remote_id,
+                    item.hash,
+                    item.sequence,
+                    etag,
+                    item.status,
+                    item.data,
+                )
+            )
+
+    def _edit(
+        self, edit: Edit, found: tuple[Board, Card] | None, change: EventChange | None
+    ) -> bool:
+        title, what = edit.event.summary, ", ".join(edit.fields)
+        board, card = found if found else (None, None)
+        if board is None or card is None or board.read_only:
+            where = f'board "{board.name}" is an export file' if board else "its card is gone"
+            self.report.warnings.append(
+                f'calendar: "{title}" was edited on the calendar ({what}),'
+                f" but {where}: the board's version is put back"
+            )
+            return False
+        wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
+        if change is not None and change.kind in ("update", "cancel"):
+            winner = "the calendar" if wins else "the board"
+            self.report.outcomes.append(
+                Outcome(
+                    "conflict",
+                    "calendar",
+                    card.id,
+                    title,
+                    f"changed on both sides ({what} on the calendar); {winner} wins "
+                    f"(calendar.conflict = {self.cfg.calendar.conflict})",
+                )
+            )
+        if not wins:
+            return False
+        self._write(
+            Outcome(
+                "update",
+                "trello",
+                card.id,
+                card.name,
+                f"edited on the calendar: {what}",
+                fields=list(edit.fields),
+            ),
+            lambda: self._apply_edit(edit, board, card),
+        )
+        return True
+
+    def _apply_edit(self, edit: Edit, board: Board, card: Card) -> None:
+        event = edit.event
+        fields: dict[str, object] = {}
+        if "summary" in edit.fields:
+            fields["name"] = event.summary
+        if {"start", "end", "all_day"} & set(edit.fields):
+            fields["start"], fields["due"] = trello_dates(event, self.cfg)
+        if "location" in edit.fields:
+            fields["locationName"] = event.location
+        if "status" in edit.fields:
+            list_id = list_for(board, STATE_FOR_STATUS.get(event.status, ""))
+            if list_id:
+                fields["idList"] = list_id
+        self.trello().update_card(card.id, **fields)
+        item = self.state.item(CALDAV, card.id)
+        if item is not None:
+            self.state.put_item(
+                SyncedItem(
+                    CALDAV,
+                    card.id,
+                    item.remote_id,
+                    item.hash,
+                    item.sequence,
+                    edit.etag,
+                    item.status,
+                    {**item.data, "seen": event.fields()},
+                )
+            )
+
+    # -- imported events deleted on the calendar ---------------------------------------------
+
+    def _deleted(self, card_id: str, imported: SyncedItem, found: tuple[Board, Card] | None):
+        board, card = found if found else (None, None)
+        title = card.name if card else card_id
+        if board is None or card is None or board.read_only:
+            self.report.warnings.append(
+                f'calendar: the event of "{title}" was deleted on the '
+                "calendar; its card cannot be updated from here"
+            )
+            return
+        cancelled = list_named(board, self.cfg.calendar.cancelled_list) or list_for(
+            board, "cancelled"
+        )
+
+        def apply() -> None:
+            api = self.trello()
+            comment_once(
+                api,
+                self.state,
+                card.id,
+                "calendar-deleted",
+                "The event was deleted from the events calendar, so this card was "
+                f"moved to {self.cfg.calendar.cancelled_list}.",
+            )
+            if cancelled and card.list_id != cancelled:
+                api.update_card(card.id, idList=cancelled)
+            self.state.put_item(
+                SyncedItem(
+                    IMPORTED, card.id, imported.remote_id, status="deleted", data=imported.data
+                )
+            )
+            self.state.delete_item(CALDAV, card.id)
+
+        self._write(
+            Outcome(
+                "cancel",
+                "trello",
+                card.id,
+                card.name,
+                "its event was deleted on the calendar: commented and moved to "
+                f"{self.cfg.calendar.cancelled_list}",
+            ),
+            apply,
+        )
+
+    # -- events added on the calendar --------------------------------------------------------
+
+    def _import(self, new: list[NewEvent], boards: list[Board]) -> None:
+        if not new or not self.cfg.calendar.import_list:
+            return
+        board = import_board(self.cfg, boards)
+        if board is None or board.read_only:
+            name = f'"{board.name}" is an export file (read-only)' if board else "is not read"
+            self.report.warnings.append(
+                f"calendar: {plural(len(new), 'event')} added on the calendar cannot be imported: "
+                f"the events board {name}"
+            )
+            return
+        list_id = list_named(board, self.cfg.calendar.import_list)
+        if list_id is None:
+            self.report.failures.append(
+                f'calendar: board "{board.name}" has no list "{self.cfg.calendar.import_list}" '
+                "for imported events — create it, or set calendar.import_list"
+            )
+            return
+        markers = {
+            marker_of(card.desc): card for b in boards for card in b.cards if MARKER in card.desc
+        }
+        for item in new:
+            existing = markers.get(item.event.uid)
+            if existing is not None:  # created by an earlier run that stopped before recording
+                self._write(
+                    Outcome(
+                        "import",
+                        "trello",
+                        existing.id,
+                        existing.name,
+                        "found on the board from an earlier run",
+                    ),
+                    lambda i=item, c=existing.id: self._record_import(i, c),
+                )
+                continue
+            self._write(
+                Outcome(
+                    "import",
+                    "trello",
+                    item.event.uid,
+                    item.event.summary,
+                    f"new card in {self.cfg.calendar.import_list}",
+                ),
+                lambda i=item: self._create_card(i, list_id),
+            )
+
+    def _create_card(self, item: NewEvent, list_id: str) -> None:
+        event = item.event
+        start, due = trello_dates(event, self.cfg)
+        pending = [i for i in self.state.intents("trello-card", "pending") if i.key == event.uid]
+        intent = (
+            pending[0].id
+            if pending
+            else self.state.open_intent(
+                "trello-card", event.uid, {"list": list_id, "name": event.summary}
+            )
+        )
+        card = self.trello().create_card(
+            list_id,
+            event.summary,
+            desc=card_description(event),
+            start=start,
+            due=due,
+            **({"locationName": event.location} if event.location else {}),
+        )
+        self.state.settle_intent(intent, "done", {"card": card["id"]})
+        self._record_import(item, card["id"])
+
+    def _record_import(self, item: NewEvent, card_id: str) -> None:
+        event = item.event
+        for intent in self.state.intents("trello-card", "pending"):
+            if intent.key == event.uid:
+                self.state.settle_intent(intent.id, "done", {"card": card_id})
+        self.state.put_item(
+            SyncedItem(
+                IMPORTED,
+                card_id,
+                event.uid,
+                status="card",
+                data={
+                    "href": item.href,
+                    "status": event.status,
+                    "sequence": event.sequence,
+                    "recurring": bool(event.rrule),
+                },
+            )
+        )
+        self.state.put_item(
+            SyncedItem(
+                CALDAV,
+                card_id,
+                item.href,
+                None,
+                0,
+                item.etag,
+                "live",
+                {"summary": event.summary, "seen": event.fields()},
+            )
+        )
+        self.state.delete_item(FOREIGN, item.href)
+
+    def _write(self, outcome: Outcome, apply: Callable[[], None]) -> None:
+        """Report a change; make it unless this is a dry run; one failure never stops the rest."""
+        if self.dry_run:
+            outcome.status = "planned"
+        else:
+            try:
+                apply()
+            except OtgError as exc:
+                outcome.status, outcome.detail = "failed", str(exc)
+        self.report.outcomes.append(outcome)
