@@ -18,10 +18,11 @@ import click
 
 import config as config_pkg
 import jobs.inspect
+import jobs.ledger
 import jobs.sync
 from config import Config, find_config_path, load_config
 from sync import __version__
-from sync.errors import OtgError
+from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter
 from sync.model import Role
 from sync.report import render_text
@@ -217,13 +218,27 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     is_flag=True,
     help="The CalDAV calendar was emptied or replaced on purpose: create our events again.",
 )
+@click.option(
+    "--new-version",
+    "new_version",
+    multiple=True,
+    metavar="CARD",
+    help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
+)
 @with_config
 @click.pass_context
 def sync(
-    ctx: click.Context, dry_run: bool, as_json: bool, only: tuple[str, ...], recreate_calendar: bool
+    ctx: click.Context,
+    dry_run: bool,
+    as_json: bool,
+    only: tuple[str, ...],
+    recreate_calendar: bool,
+    new_version: tuple[str, ...],
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     cfg = load(ctx)
+    if new_version and only and Role.CONTENT.value not in only:
+        raise UsageError("--new-version needs the content boards", "add --only content")
     with open_state(cfg, dry_run) as state:
         report = jobs.sync.run(
             cfg,
@@ -231,9 +246,48 @@ def sync(
             dry_run=dry_run,
             only=[Role(o) for o in only],
             recreate_calendar=recreate_calendar,
+            new_version=new_version,
         )
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
     sys.exit(report.exit_code)
+
+
+@main.group()
+def ledger() -> None:
+    """Requests that cannot be safely retried (Medium drafts): list them and settle them."""
+
+
+@ledger.command("list")
+@json_option
+@with_config
+@click.pass_context
+def ledger_list(ctx: click.Context, as_json: bool) -> None:
+    """List every intent, pending and settled, oldest first."""
+    cfg = load(ctx)
+    with open_state(cfg, dry_run=True) as state:
+        found = jobs.ledger.intents(state)
+    if as_json:
+        click.echo(json.dumps([jobs.ledger.as_data(i) for i in found], indent=2))
+    else:
+        click.echo(jobs.ledger.render(found))
+
+
+@ledger.command("resolve")
+@click.argument("intent_id", metavar="ID", type=int)
+@click.option("--url", help="The draft was created: this is its URL (it is recorded and linked).")
+@click.option("--retry", is_flag=True, help="No draft was created: allow one more attempt.")
+@click.option("--abandon", is_flag=True, help="Do not draft this card automatically any more.")
+@with_config
+@click.pass_context
+def ledger_resolve(
+    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool
+) -> None:
+    """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
+    cfg = load(ctx)
+    if not cfg.state_db.exists():
+        raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
+    with open_state(cfg) as state:
+        click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from dotenv import dotenv_values
 
 from config.calendar import CalendarConfig, check_calendar
+from config.medium import MediumConfig, check_medium
 from config.schema import Field, check_section, find_secrets, non_negative, positive
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
@@ -89,7 +90,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello", "calendar"}
+SECTIONS = {"boards", "trello", "calendar", "medium"}
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class Config:
     trello: TrelloConfig
     secrets: Secrets
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    medium: MediumConfig = field(default_factory=MediumConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -212,6 +214,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
     trello = check_section(raw.get("trello"), TRELLO_FIELDS, "trello.", problems)
     boards = _check_boards(raw.get("boards"), problems)
     calendar = check_calendar(raw.get("calendar"), problems)
+    medium = check_medium(raw.get("medium"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
     if problems:
@@ -227,6 +230,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         trello=TrelloConfig(**trello),
         secrets=load_secrets(base_dir, environ),
         calendar=calendar,
+        medium=medium,
         raw=raw,
     )
 

@@ -1,6 +1,7 @@
 """The sync job: read every board, plan, apply, report, and record the run.
 
-Each role's flow plugs in here: events boards go to the calendar (feed and CalDAV). A board that
+Each role's flow plugs in here: events boards go to the calendar (feed and CalDAV), content
+boards to Medium drafts (jobs/content.py). A board that
 cannot be read is reported and the others go on; every card that could not be fully read is a
 warning.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from config import BoardConfig, Config
+from jobs.content import sync_content
 from jobs.events import sync_events
 from sync.dates import now_utc
 from sync.model import Board, Role
@@ -28,6 +30,7 @@ def run(
     api: TrelloApi | None = None,
     now: datetime | None = None,
     recreate_calendar: bool = False,
+    new_version: tuple[str, ...] = (),
 ) -> Report:
     now = now or now_utc()
     report = Report(job="sync", dry_run=dry_run)
@@ -57,6 +60,18 @@ def run(
                 dry_run=dry_run,
                 now=now,
                 recreate_calendar=recreate_calendar,
+            )
+        if any(b.role is Role.CONTENT for b in boards):
+            content = [(c, b) for c, b in read if b.role is Role.CONTENT]
+            sync_content(
+                cfg,
+                state,
+                [b for _, b in content],
+                report,
+                dry_run=dry_run,
+                now=now,
+                trello=reader.api if any(c.is_api for c, _ in content) else None,
+                new_version=new_version,
             )
     except BaseException as exc:
         if run_id is not None:

@@ -1,0 +1,304 @@
+"""Content cards → Medium drafts (or the drafts folder), and published posts back onto the board.
+
+Like the events flow: read the feeds, plan (pure, ``sync/content_plan.py``), then apply each
+action in its own unit of work, recording only what succeeded, and report. Creates stop for the
+rest of the run when Medium refuses the token, hits its daily limit or stops answering, because
+every further POST would fail the same way (or worse, leave another draft in doubt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from config import Config
+from sync.content_plan import INTENT_KIND, TARGET, ContentAction, plan_content
+from sync.content_records import draft_record, record_from_intent
+from sync.content_records import published_record as published
+from sync.drafts import DraftsError, write_draft
+from sync.errors import AuthError, OtgError
+from sync.http import PoliteSession
+from sync.medium import (
+    MediumAuthError,
+    MediumClient,
+    MediumDailyLimit,
+    MediumRefused,
+    MediumUnknownOutcome,
+    medium_session,
+)
+from sync.medium_target import MediumTarget
+from sync.model import Board, Card
+from sync.report import Outcome, Report
+from sync.rss import FeedItem, FeedReadError, read_feed
+from sync.state import State, SyncedItem
+from sync.trello_api import TrelloApi
+from sync.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
+
+
+def sync_content(
+    cfg: Config,
+    state: State,
+    boards: list[Board],
+    report: Report,
+    *,
+    dry_run: bool,
+    now: datetime,
+    trello: TrelloApi | None = None,
+    new_version: Iterable[str] = (),
+) -> None:
+    items = read_feeds(cfg, report)
+    plan = plan_content(
+        boards,
+        state.items(TARGET),
+        state.intents(INTENT_KIND),
+        cfg=cfg.medium,
+        items=items,
+        new_version=new_version,
+    )
+    for ref in plan.unknown_refs:
+        report.failures.append(
+            f"--new-version {ref}: no such card on the content boards (give the card's id, or "
+            "the short link from its URL: trello.com/c/<short link>)"
+        )
+    flow = ContentFlow(cfg, state, report, dry_run=dry_run, now=now, trello=trello)
+    for action in plan.actions:
+        flow.apply(action)
+    flow.count_requests()
+
+
+def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
+    """Every configured feed's items; a feed that cannot be read is one failure line."""
+    if not cfg.medium.feeds:
+        return []
+    session = PoliteSession(name="RSS", timeout=cfg.medium.timeout, retries=2)
+    items: list[FeedItem] = []
+    for feed in cfg.medium.feeds:
+        try:
+            read = read_feed(feed, session, cfg.base_dir)
+        except FeedReadError as exc:
+            report.failures.append(f"rss: {exc}")
+            continue
+        if read.warning:
+            report.warnings.append(f"rss: {read.warning}")
+        items += read.items
+    if session.sent:
+        report.requests["rss"] = session.sent
+    return items
+
+
+class ContentFlow:
+    """Applies the plan's actions one by one (see the module docstring)."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        state: State,
+        report: Report,
+        *,
+        dry_run: bool,
+        now: datetime,
+        trello: TrelloApi | None,
+    ) -> None:
+        self.cfg, self.state, self.report = cfg, state, report
+        self.dry_run, self.now, self.trello = dry_run, now, trello
+        self.token = cfg.secrets.get("MEDIUM_TOKEN")
+        self.via = "medium" if cfg.medium.uses_api(self.token) else "folder"
+        self.target = "medium" if self.via == "medium" else "drafts"
+        self.stopped = ""  # why no more drafts are created this run
+        self._medium: MediumTarget | None = None
+
+    # -- outcomes ----------------------------------------------------------------------------
+
+    def outcome(
+        self, kind: str, target: str, key: str, title: str, detail: str, status: str = ""
+    ) -> None:
+        status = status or ("planned" if self.dry_run else "done")
+        self.report.outcomes.append(Outcome(kind, target, key, title, detail, status))
+
+    def warn(self, title: str, url: str, text: str) -> None:
+        self.report.warnings.append(f'card "{title}" ({url}): {text}')
+
+    def apply(self, action: ContentAction) -> None:
+        card = action.card
+        if action.kind == "pending":
+            self.outcome("pending", "medium", action.key, action.title, action.detail, "failed")
+        elif action.kind == "skip":
+            self.outcome("skip", self.target, action.key, action.title, action.detail, "skipped")
+        elif action.kind == "stale" and card is not None:
+            self.warn(card.name, card.url or card.id, f"the draft is stale: {action.detail}")
+        elif action.kind == "ambiguous" and card is not None:
+            self.warn(card.name, card.url or card.id, f"publication unclear: {action.detail}")
+        elif action.kind == "create":
+            self.create(action)
+        elif action.kind == "adopt" and action.intent is not None:
+            record = record_from_intent(action.intent, self.now)
+            self.record(action, record, "record", "medium", action.detail)
+        elif action.kind == "publish" and action.item is not None and card is not None:
+            self.record(action, published(card, action.record, action.item), "publish", "medium")
+        elif action.kind == "write-back" and action.record is not None:
+            self.write_back(action.board, card, action.record)
+
+    # -- creating drafts ---------------------------------------------------------------------
+
+    def create(self, action: ContentAction) -> None:
+        draft = action.draft
+        if draft is None or action.card is None:
+            return
+        for warning in draft.warnings:
+            self.warn(draft.title, draft.card_url or draft.card_id, warning)
+        if self.stopped:
+            self.outcome(
+                "create",
+                self.target,
+                draft.card_id,
+                draft.title,
+                f"not sent: {self.stopped}",
+                "skipped",
+            )
+            return
+        if self.via == "medium" and not self.token:
+            self.stopped = "MEDIUM_TOKEN is not set"
+            self.outcome(
+                "create", "medium", draft.card_id, draft.title, str(self.no_token()), "failed"
+            )
+            return
+        folder_file = f"{self.cfg.medium.drafts_dir}/{draft.file_stem}.md"
+        version = f"version {action.version}; " if action.version > 1 else ""
+        if self.dry_run:
+            where = f"{folder_file} and .html" if self.via == "folder" else "a Medium draft"
+            self.outcome("create", self.target, draft.card_id, draft.title, version + where)
+            provisional = draft_record(
+                draft, via=self.via, version=action.version, now=self.now, url="(new)"
+            )
+            self.after_record(action.board, action.card, provisional)
+            return
+        try:
+            if self.via == "folder":
+                write_draft(
+                    self.cfg.output_dir / self.cfg.medium.drafts_dir,
+                    draft,
+                    self.cfg.medium,
+                    replace=action.version > 1,
+                )
+                record = draft_record(
+                    draft, via="folder", version=action.version, now=self.now, file=folder_file
+                )
+                self.state.put_item(record)
+                detail = f"{folder_file} and .html"
+            else:
+                record = self.medium().create(draft, action.version, self.now)
+                detail = record.data["url"]
+        except OtgError as exc:
+            self.outcome(
+                "create",
+                self.target,
+                draft.card_id,
+                draft.title,
+                self.failed(exc, draft.card_id),
+                "failed",
+            )
+            return
+        self.outcome("create", self.target, draft.card_id, draft.title, version + detail)
+        self.after_record(action.board, action.card, record)
+
+    def medium(self) -> MediumTarget:
+        if self._medium is None:
+            if not self.token:
+                raise self.no_token()
+            client = MediumClient(
+                medium_session(self.token, self.cfg.medium.timeout), self.cfg.medium.publication_id
+            )
+            self._medium = MediumTarget(client, self.state, self.cfg.medium)
+        return self._medium
+
+    @staticmethod
+    def no_token() -> AuthError:
+        return AuthError(
+            'medium.target is "medium" but MEDIUM_TOKEN is not set',
+            'set it in the environment or a .env file, or set medium.target = "drafts"',
+        )
+
+    def failed(self, exc: OtgError, card_id: str) -> str:
+        """The line for a failed create; stops further creates when they would fail too."""
+        if isinstance(exc, MediumDailyLimit):
+            wait = exc.retry_after if exc.retry_after else 24 * 3600
+            when = (self.now + timedelta(seconds=wait)).astimezone(self.cfg.tz)
+            self.stopped = f"Medium's daily limit is reached; try again after {when:%a %d %b %H:%M}"
+            return (
+                f"{exc.message} — no more drafts are sent this run; try again after "
+                f"{when:%a %d %b %H:%M} ({self.cfg.timezone})"
+            )
+        if isinstance(exc, MediumUnknownOutcome):
+            pending = self.state.intents(INTENT_KIND, "pending")
+            ref = max((i.id for i in pending if i.key == card_id), default=0)
+            self.stopped = "Medium did not answer an earlier request"
+            return (
+                f"{exc.message}: the draft may have been created, so it will not be sent again "
+                f"— check your Medium drafts, then `otg ledger resolve {ref} --url URL` "
+                "(or `--retry` if there is none)"
+            )
+        if not isinstance(exc, (DraftsError, MediumRefused)):  # those concern this card only
+            refused = isinstance(exc, (MediumAuthError, AuthError))
+            self.stopped = "Medium refused the token" if refused else "Medium could not be reached"
+        return str(exc)
+
+    # -- recording and writing back ----------------------------------------------------------
+
+    def record(
+        self, action: ContentAction, record: SyncedItem, kind: str, target: str, detail: str = ""
+    ) -> None:
+        if not self.dry_run:
+            self.state.put_item(record)
+        self.outcome(kind, target, record.key, action.title, detail or action.detail)
+        self.after_record(action.board, action.card, record)
+
+    def after_record(self, board: Board | None, card: Card | None, record: SyncedItem) -> None:
+        """Write back to an API board; on an export file, say it was skipped (once)."""
+        if board is None or card is None:
+            return
+        if board.read_only:
+            state = "published" if record.status == "published" else "drafted"
+            try:
+                name = f'"{target_list(board, state).name}"'
+            except WriteBackError:
+                name = f"the {state} list"
+            self.outcome(
+                "move",
+                "trello",
+                card.id,
+                card.name,
+                f"not moved to {name}: the board is an export file (read-only) — move it by hand",
+                "skipped",
+            )
+            return
+        self.write_back(board, card, record)
+
+    def write_back(self, board: Board | None, card: Card | None, record: SyncedItem) -> None:
+        if board is None or card is None:
+            return
+        try:
+            plan = plan_write_back(board, card, record)
+        except WriteBackError as exc:
+            self.outcome("move", "trello", card.id, card.name, str(exc), "failed")
+            return
+        if not plan.empty:
+            if self.dry_run:
+                self.outcome("move", "trello", card.id, card.name, plan.describe())
+                return
+            try:
+                if self.trello is None:
+                    raise OtgError("no Trello connection for an API board", "report this")
+                apply_write_back(self.trello, plan)
+            except OtgError as exc:
+                self.outcome("move", "trello", card.id, card.name, str(exc), "failed")
+                return
+            self.outcome("move", "trello", card.id, card.name, plan.describe())
+        if not self.dry_run:
+            self.state.put_item(replace(record, data={**record.data, "written_back": True}))
+
+    def count_requests(self) -> None:
+        if self._medium is not None and self._medium.client.session.sent:
+            self.report.requests["medium"] = self._medium.client.session.sent
+        if self.trello is not None:
+            self.report.requests["trello"] = self.trello.session.sent

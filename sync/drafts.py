@@ -1,0 +1,143 @@
+"""The drafts-folder target: one Markdown file (with front matter) and one Medium-ready HTML file
+per draft, for an editor to polish and paste into Medium.
+
+This is the default target, because Medium stopped issuing API tokens in 2025. File names are a
+slug of the title plus the card's short link: ASCII letters, digits and hyphens only, so a card
+named ``../../etc/passwd`` cannot write outside the folder. Files are written atomically (a
+temporary file, then one rename), and a file that an editor has since changed is never
+overwritten unless a new version is asked for.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.medium import MediumConfig
+from sync.content import Draft
+from sync.errors import OtgError
+
+
+class DraftsError(OtgError):
+    """A draft file cannot be written."""
+
+
+@dataclass(frozen=True)
+class DraftFiles:
+    markdown: Path
+    html: Path
+
+
+def files_for(folder: Path, draft: Draft) -> DraftFiles:
+    """The two files of a draft, checked to be directly inside ``folder``."""
+    stem = draft.file_stem
+    files = DraftFiles(folder / f"{stem}.md", folder / f"{stem}.html")
+    for path in (files.markdown, files.html):
+        if path.parent != folder or path.name.startswith(".") or "/" in stem or "\\" in stem:
+            raise DraftsError(
+                f'the draft of "{draft.title}" would be written outside {folder}',
+                "report this: draft file names should be safe slugs",
+            )
+    return files
+
+
+def _yaml(value: str | list[str]) -> str:
+    """A YAML scalar or flow list: JSON strings are valid YAML double-quoted scalars."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def markdown_file(draft: Draft, cfg: MediumConfig) -> str:
+    """Front matter (title, tags, card link, canonical URL, licence), then the Markdown body."""
+    front = [
+        "---",
+        f"title: {_yaml(draft.title)}",
+        f"tags: {_yaml(list(draft.tags))}",
+        f"card: {_yaml(draft.card_url)}",
+        f"canonical_url: {_yaml(draft.canonical_url)}",
+        f"license: {_yaml(cfg.license)}",
+        "---",
+        "",
+        "",
+    ]
+    return "\n".join(front) + draft.markdown
+
+
+def html_file(draft: Draft) -> str:
+    """A small HTML page of the draft: open it in a browser, copy, paste into Medium's editor."""
+    head = [
+        '<meta charset="utf-8">',
+        f"<title>{html.escape(draft.title)}</title>",
+    ]
+    if draft.canonical_url:
+        head.append(f'<link rel="canonical" href="{html.escape(draft.canonical_url)}">')
+    if draft.tags:
+        head.append(f'<meta name="keywords" content="{html.escape(", ".join(draft.tags))}">')
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n'
+        + "\n".join(head)
+        + "\n</head>\n<body>\n<article>\n"
+        + draft.html()
+        + "\n</article>\n</body>\n</html>\n"
+    )
+
+
+def write_draft(
+    folder: Path, draft: Draft, cfg: MediumConfig, *, replace: bool = False
+) -> tuple[DraftFiles, bool]:
+    """Write a draft's two files; returns them and whether anything was written.
+
+    An existing file with the same content is left alone (a rerun after a crash writes
+    nothing). One with other content was edited by hand, or belongs to an older version: it is
+    replaced only when ``replace`` (a new version was asked for).
+    """
+    files = files_for(folder, draft)
+    contents = {files.markdown: markdown_file(draft, cfg), files.html: html_file(draft)}
+    to_write: list[tuple[Path, str]] = []
+    for path, text in contents.items():
+        try:
+            current = path.read_bytes()
+        except FileNotFoundError:
+            current = None
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
+        if current == text.encode("utf-8"):
+            continue
+        if current is not None and not replace:
+            raise DraftsError(
+                f"{path} already exists with other content (edited by hand?)",
+                "move it aside and sync again, or run `otg sync --new-version "
+                f"{draft.short_link or draft.card_id}` to replace it",
+            )
+        to_write.append((path, text))
+    for path, text in to_write:  # only once both files were checked
+        _atomic_write(path, text)
+    return files, bool(to_write)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> DraftsError:
+    return DraftsError(
+        f"cannot write the draft {path}: {exc.strerror or exc}",
+        "make the folder writable, or set medium.drafts_dir / output_dir in the config",
+    )
