@@ -1,6 +1,7 @@
 """The `otg` command line: options → load config → call a job → messages and exit code.
 
-Exit codes: 0 all well, 1 some items failed, 2 a usage or config error. Errors the user can fix
+Exit codes: 0 all well, 1 some items failed, 2 a usage or config error, 3 another run holds the
+lock. Errors the user can fix
 are printed as one line with the fix; nothing prints a traceback unless -vv asks for it.
 """
 
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +22,19 @@ import click
 import config as config_pkg
 import jobs.inspect
 import jobs.ledger
+import jobs.status
 import jobs.sync
 from config import Config, find_config_path, load_config
+from jobs.lock import lock_for
+from jobs.scheduler import JobScheduler, Runner
 from sync import __version__
+from sync.dates import now_utc
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter
 from sync.model import Role
 from sync.report import render_text
 from sync.state import State
+from sync.stopping import graceful_signals
 
 log = logging.getLogger("otg")
 
@@ -60,16 +68,30 @@ def _verbosity(ctx: click.Context) -> int:
     return (ctx.find_root().params or {}).get("verbose", 0)
 
 
-def _setup_logging(verbose: int) -> None:
-    level = logging.WARNING - 10 * min(verbose, 2)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S")
+def _setup_logging(verbose: int, log_file: str | None = None) -> None:
+    """Log to stderr (warnings, or more with -v), and with --log-file to a rotated file that
+    always gets one line per action (INFO)."""
+    formatter = logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S%z"
     )
-    handler.addFilter(RedactingFilter(_known_secrets))
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING - 10 * min(verbose, 2))
+    handlers: list[logging.Handler] = [console]
+    if log_file:
+        try:
+            handlers.append(RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=5))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write the log file {log_file}: {exc.strerror}",
+                "pass a writable --log-file path",
+            ) from None
+        handlers[-1].setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(RedactingFilter(_known_secrets))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.handlers[:] = handlers
+    root.setLevel(min(h.level for h in handlers))
 
 
 _SECRETS: list[str] = []
@@ -108,6 +130,27 @@ def dry_run_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="Seconds to wait for another run (the scheduler, say) to finish.",
+    )(command)
+
+
+@contextmanager
+def run_lock(cfg: Config, what: str, wait: float, dry_run: bool = False) -> Iterator[None]:
+    """The lock every writing run shares, and SIGTERM/SIGINT finishing the current item."""
+    if dry_run:  # a dry run writes nothing: it needs no lock
+        yield
+        return
+    with lock_for(cfg.state_db, what) as lock, graceful_signals():
+        lock.acquire(wait)
+        yield
+
+
 def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     """Adds --config to a command (it is also accepted before the command name)."""
 
@@ -136,12 +179,18 @@ def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
 )
 @click.option("-v", "--verbose", count=True, help="More detail: -v for actions, -vv for debug.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False),
+    envvar="OTG_LOG_FILE",
+    help="Also log to this file, with timestamps, rotated at 5 MB ($OTG_LOG_FILE).",
+)
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: str | None) -> None:
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
     in step."""
     ctx.ensure_object(dict)["config_path"] = config_path
-    _setup_logging(verbose)
+    _setup_logging(verbose, log_file)
 
 
 @main.command()
@@ -225,6 +274,7 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     metavar="CARD",
     help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
 )
+@wait_option
 @with_config
 @click.pass_context
 def sync(
@@ -234,12 +284,13 @@ def sync(
     only: tuple[str, ...],
     recreate_calendar: bool,
     new_version: tuple[str, ...],
+    wait: float,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     cfg = load(ctx)
     if new_version and only and Role.CONTENT.value not in only:
         raise UsageError("--new-version needs the content boards", "add --only content")
-    with open_state(cfg, dry_run) as state:
+    with run_lock(cfg, "otg sync", wait, dry_run), open_state(cfg, dry_run) as state:
         report = jobs.sync.run(
             cfg,
             state,
@@ -288,6 +339,73 @@ def ledger_resolve(
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
     with open_state(cfg) as state:
         click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
+
+
+# -- scheduled jobs ------------------------------------------------------------------------------
+
+#: What each job does: (config, state, job name) → report. The roundup joins when it exists.
+RUNNERS: dict[str, Runner] = {
+    "sync": lambda cfg, state, name: jobs.sync.run(cfg, state, job=name),
+    "publication": lambda cfg, state, name: jobs.sync.run(
+        cfg, state, only=[Role.CONTENT], job=name
+    ),
+}
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Scheduled jobs: list them, run the scheduler, or run one job now."""
+
+
+@jobs_group.command("list")
+@json_option
+@with_config
+@click.pass_context
+def jobs_list(ctx: click.Context, as_json: bool) -> None:
+    """Each job, when it runs, and its next three runs in local time."""
+    cfg = load(ctx)
+    rows = jobs.status.schedule_rows(cfg, now_utc(), available=set(RUNNERS))
+    click.echo(json.dumps(rows, indent=2) if as_json else jobs.status.render_schedule(rows))
+
+
+@jobs_group.command("run")
+@with_config
+@click.pass_context
+def jobs_run(ctx: click.Context) -> None:
+    """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
+    cfg = load(ctx)
+    if _verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
+        logging.getLogger().handlers[0].setLevel(logging.INFO)
+        logging.getLogger().setLevel(logging.INFO)
+    with graceful_signals():
+        JobScheduler(cfg, RUNNERS).run_forever()
+
+
+@jobs_group.command("run-once")
+@click.argument("name", type=click.Choice(sorted(RUNNERS)))
+@wait_option
+@with_config
+@click.pass_context
+def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
+    """Run one job now, as the scheduler would (lock, retries, run history)."""
+    cfg = load(ctx)
+    job = next(j for j in cfg.jobs if j.name == name)
+    with graceful_signals():
+        outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
+    click.echo(f"{name}: {outcome}")
+    sys.exit({"ok": 0, "busy": 3}.get(outcome, 1))
+
+
+@main.command()
+@json_option
+@with_config
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """The last run of each job, what it did, what needs an operator, and the next runs."""
+    cfg = load(ctx)
+    with open_state(cfg, dry_run=True) as state:
+        data = jobs.status.status(cfg, state, now_utc(), available=set(RUNNERS))
+    click.echo(json.dumps(data, indent=2) if as_json else jobs.status.render_status(data, cfg.tz))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from dotenv import dotenv_values
 
 from config.calendar import CalendarConfig, check_calendar
+from config.jobs import JobConfig, check_jobs
 from config.medium import MediumConfig, check_medium
 from config.schema import Field, check_section, find_secrets, non_negative, positive
 from config.schema import unknown_key_problem as _unknown
@@ -90,7 +91,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello", "calendar", "medium"}
+SECTIONS = {"boards", "trello", "calendar", "medium", "jobs"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class Config:
     trello: TrelloConfig
     secrets: Secrets
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    jobs: tuple[JobConfig, ...] = ()
     medium: MediumConfig = field(default_factory=MediumConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -214,6 +216,13 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
     trello = check_section(raw.get("trello"), TRELLO_FIELDS, "trello.", problems)
     boards = _check_boards(raw.get("boards"), problems)
     calendar = check_calendar(raw.get("calendar"), problems)
+    jobs = check_jobs(raw.get("jobs"), problems)
+    events_boards = [b.name for b in boards if b.role is Role.EVENTS]
+    if calendar.import_board and calendar.import_board not in events_boards:
+        problems.append(
+            f'calendar.import_board: no events board called "{calendar.import_board}"'
+            f" (events boards: {', '.join(events_boards) or 'none'})"
+        )
     medium = check_medium(raw.get("medium"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
@@ -230,6 +239,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         trello=TrelloConfig(**trello),
         secrets=load_secrets(base_dir, environ),
         calendar=calendar,
+        jobs=jobs,
         medium=medium,
         raw=raw,
     )

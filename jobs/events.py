@@ -18,6 +18,7 @@ from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import Outcome, Report, plural
 from sync.state import State
+from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
 
 
@@ -38,6 +39,11 @@ def sync_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
     )
     for change in changes:
+        if stop_requested() and not dry_run:
+            report.failures.append(
+                "calendar: stopped before every change was recorded; the next sync records the rest"
+            )
+            return
         if change.kind == "skip":
             report.outcomes.append(
                 Outcome(

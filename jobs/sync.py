@@ -8,17 +8,22 @@ warning.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from config import BoardConfig, Config
 from jobs.content import sync_content
 from jobs.events import sync_events
 from sync.dates import now_utc
+from sync.errors import RemoteError
 from sync.model import Board, Role
 from sync.report import BoardSummary, Report
 from sync.sources import read_boards
 from sync.state import State
+from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
+
+log = logging.getLogger(__name__)
 
 
 def run(
@@ -31,13 +36,16 @@ def run(
     now: datetime | None = None,
     recreate_calendar: bool = False,
     new_version: tuple[str, ...] = (),
+    job: str = "sync",
 ) -> Report:
+    """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it)."""
     now = now or now_utc()
-    report = Report(job="sync", dry_run=dry_run)
+    report = Report(job=job, dry_run=dry_run)
     boards = [b for b in cfg.boards if not only or b.role in only]
-    run_id = None if dry_run else state.start_run("sync")
+    run_id = None if dry_run else state.start_run(job)
 
     def failed(board: BoardConfig, exc: Exception) -> None:
+        report.transient = report.transient or isinstance(exc, RemoteError)
         report.failures.append(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {_describe(exc)}'
         )
@@ -49,8 +57,6 @@ def run(
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
             report.warnings += card_warnings(board_cfg, board)
-        if reader.requests_sent:
-            report.requests["trello"] = reader.requests_sent
         if any(b.role is Role.EVENTS for b in boards):
             sync_events(
                 cfg,
@@ -60,6 +66,7 @@ def run(
                 dry_run=dry_run,
                 now=now,
                 recreate_calendar=recreate_calendar,
+                trello=lambda: reader.api,
             )
         if any(b.role is Role.CONTENT for b in boards):
             content = [(c, b) for c, b in read if b.role is Role.CONTENT]
@@ -73,15 +80,30 @@ def run(
                 trello=reader.api if any(c.is_api for c, _ in content) else None,
                 new_version=new_version,
             )
+        if reader.requests_sent:
+            report.requests["trello"] = reader.requests_sent
     except BaseException as exc:
         if run_id is not None:
             state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
         raise
+    if stop_requested() and not dry_run:
+        report.failures.append(
+            "stopped by a signal: what was done is recorded; the next run picks up the rest"
+        )
+    for outcome in report.outcomes:
+        log.info(
+            "%s %s %s: %s%s",
+            outcome.status,
+            outcome.kind,
+            outcome.target,
+            outcome.title,
+            f" ({outcome.detail})" if outcome.detail else "",
+        )
     if run_id is not None:
         report.run_id = run_id
         state.finish_run(
             run_id,
-            "ok" if report.ok else "failed",
+            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
             report.summary(),
             "; ".join(report.failures[:5]) or None,
         )

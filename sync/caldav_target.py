@@ -19,6 +19,7 @@ from sync.caldav import CalDavClient, PreconditionFailed, Resource, normalise_hr
 from sync.errors import AuthError, OtgError, RemoteError
 from sync.report import Outcome, plural
 from sync.state import State, SyncedItem
+from sync.stopping import stop_requested
 
 TARGET = "caldav"
 #: What flows back from the calendar to a card (the description does not: ours adds links).
@@ -147,6 +148,12 @@ class CalDavTarget:
         failures: list[str] = []
         missing_etag = False
         for index, step in enumerate(steps):
+            if stop_requested() and not dry_run:
+                failures.append(
+                    f"CalDAV: stopped before {plural(len(steps) - index, 'change')}; "
+                    "the next sync makes them"
+                )
+                break
             if dry_run:
                 outcomes.append(
                     Outcome(step.kind, TARGET, step.card_id, step.title, status="planned")

@@ -46,6 +46,7 @@ class Report:
     failures: list[str] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
+    transient: bool = False  # a failure that a retry may cure (the network, a server down)
 
     @property
     def ok(self) -> bool:

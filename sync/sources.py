@@ -17,6 +17,7 @@ from sync.dates import format_utc, parse_utc
 from sync.errors import AuthError, OtgError, SourceError
 from sync.model import Board
 from sync.state import State
+from sync.stopping import stop_requested
 from sync.trello_api import CREDENTIALS_FIX, TrelloApi, trello_session
 from sync.trello_parse import parse_board
 
@@ -146,6 +147,8 @@ def read_boards(
     reader = TrelloReader(cfg, state, dry_run=dry_run, now=now, api=api)
     read: list[tuple[BoardConfig, Board]] = []
     for board in boards:
+        if stop_requested():
+            break
         try:
             model = (
                 reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)

@@ -1,0 +1,95 @@
+"""One run at a time: the scheduler's jobs and manual `otg sync` / `otg roundup` share one lock.
+
+The lock is an exclusive ``flock`` on a file beside the state database. The operating system lets
+go of it the moment its holder exits, however it exits, so a lock left by a dead process is never
+in the way; the file only says who holds it, for the message a second run prints.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from sync.dates import now_utc
+from sync.errors import OtgError
+
+
+class LockBusy(OtgError):
+    """Another otg run holds the lock."""
+
+    exit_code = 3
+
+
+class RunLock:
+    def __init__(self, path: Path, what: str) -> None:
+        self.path = path
+        self.what = what
+        self._fd: int | None = None
+
+    def acquire(
+        self,
+        wait: float = 0.0,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Take the lock, waiting up to ``wait`` seconds for another run to finish."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = clock() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if clock() >= deadline:
+                    holder = self.holder()
+                    os.close(fd)
+                    raise LockBusy(
+                        f"another otg run is in progress ({holder})",
+                        "wait for it to finish (see `otg status`), or pass --wait SECONDS",
+                    ) from None
+                sleep(min(0.5, max(0.0, deadline - clock())))
+        os.ftruncate(fd, 0)
+        os.write(
+            fd,
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "what": self.what,
+                    "since": now_utc().isoformat(timespec="seconds"),
+                }
+            ).encode(),
+        )
+        self._fd = fd
+
+    def holder(self) -> str:
+        try:
+            info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        except (OSError, ValueError):
+            return "holder unknown"
+        return f"{info.get('what', 'a run')}, pid {info.get('pid', '?')}, since {info.get('since')}"
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> RunLock:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+
+def lock_for(state_db: Path, what: str) -> RunLock:
+    return RunLock(state_db.with_name(state_db.name + ".lock"), what)

@@ -1,0 +1,115 @@
+"""`otg status` and `otg jobs list`: the last runs, what they did, what needs an operator, and
+when each job runs next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from config import Config
+from jobs.timetable import next_runs
+from sync.report import plural
+from sync.state import State
+
+
+def schedule_rows(
+    cfg: Config, now: datetime, count: int = 3, available: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """Each job, when it runs and its next ``count`` runs; jobs not in ``available`` (not built
+    yet) are shown as such."""
+    tz = cfg.tz
+    rows = []
+    for job in cfg.jobs:
+        on = job.enabled and (available is None or job.name in available)
+        rows.append(
+            {
+                "job": job.name,
+                "when": job.describe(),
+                "enabled": job.enabled,
+                "available": available is None or job.name in available,
+                "next": [
+                    run.astimezone(tz).isoformat(timespec="minutes")
+                    for run in next_runs(job, now, tz, count)
+                ]
+                if on
+                else [],
+            }
+        )
+    return rows
+
+
+def status(
+    cfg: Config, state: State, now: datetime, available: set[str] | None = None
+) -> dict[str, Any]:
+    nexts = {row["job"]: row["next"][:1] for row in schedule_rows(cfg, now, 1, available)}
+    jobs = []
+    for name in [job.name for job in cfg.jobs]:
+        last = state.runs(name, limit=1)
+        run = last[0] if last else None
+        jobs.append(
+            {
+                "job": name,
+                "last_run": None
+                if run is None
+                else {
+                    "id": run.id,
+                    "started_at": run.started_at,
+                    "finished_at": run.finished_at,
+                    "status": run.status,
+                    "counts": run.summary.get("counts", {}),
+                    "failures": run.summary.get("failures", []),
+                    "error": run.error,
+                },
+                "next_run": (nexts.get(name) or [None])[0],
+            }
+        )
+    pending = [
+        {"id": i.id, "kind": i.kind, "key": i.key, "since": i.created_at, "what": i.payload}
+        for i in state.intents(status="pending")
+    ]
+    return {"jobs": jobs, "pending_intents": pending}
+
+
+def _local(stamp: str, tz: ZoneInfo) -> str:
+    return datetime.fromisoformat(stamp).astimezone(tz).strftime("%a %d %b %H:%M")
+
+
+def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
+    lines = []
+    for job in data["jobs"]:
+        run = job["last_run"]
+        nxt = f"; next {_local(job['next_run'], tz)}" if job["next_run"] else ""
+        if run is None:
+            lines.append(f"{job['job']:<12} never run{nxt}")
+            continue
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(run["counts"].items())) or "nothing"
+        lines.append(
+            f"{job['job']:<12} {run['status']:<11} {_local(run['started_at'], tz)} "
+            f"(run {run['id']}): {counts}{nxt}"
+        )
+        lines += [f"{'':<12} failed: {failure}" for failure in run["failures"][:5]]
+    pending = data["pending_intents"]
+    if pending:
+        lines.append(
+            f"{plural(len(pending), 'request')} of unknown outcome need an operator "
+            "(see `otg ledger list`):"
+        )
+        lines += [f"  #{p['id']} {p['kind']} {p['key']} since {p['since']}" for p in pending]
+    else:
+        lines.append("No requests of unknown outcome.")
+    return "\n".join(lines)
+
+
+def render_schedule(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        if not row["enabled"] or not row["available"]:
+            why = "disabled" if not row["enabled"] else "not available in this version"
+            lines.append(f"{row['job']:<12} {row['when']:<31} {why}")
+            continue
+        lines.append(
+            f"{row['job']:<12} {row['when']:<31} next: "
+            + ", ".join(datetime.fromisoformat(n).strftime("%a %d %b %H:%M") for n in row["next"])
+        )
+    return "\n".join(lines)

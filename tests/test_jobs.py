@@ -1,0 +1,279 @@
+"""The scheduler, the run lock, `otg jobs`, `otg status`, logging for unattended runs, and the
+deployment files."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import cli
+from config import load_config
+from jobs.lock import LockBusy, RunLock
+from jobs.scheduler import JobScheduler
+from sync import stopping
+from sync.report import Report
+from sync.state import State
+from tests.conftest import DEMO_BOARDS, ROOT
+
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stop_flag():
+    stopping.reset()
+    yield
+    stopping.reset()
+
+
+@pytest.fixture
+def cfg(write_config):
+    return load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{DEMO_BOARDS / "events.json"}"
+        [jobs.publication]
+        enabled = false
+    """)
+    )
+
+
+class Runners:
+    """Fake jobs that record what ran and can fail on demand."""
+
+    def __init__(self, outcomes: dict[str, list[object]] | None = None) -> None:
+        self.calls: list[str] = []
+        self.outcomes = outcomes or {}
+
+    def __call__(self, cfg, state, name) -> Report:
+        self.calls.append(name)
+        run_id = state.start_run(name)
+        planned = self.outcomes.get(name) or []
+        outcome = planned.pop(0) if planned else "ok"
+        if isinstance(outcome, Exception):
+            state.finish_run(run_id, "crashed", {}, str(outcome))
+            raise outcome
+        report = Report(job=name)
+        if outcome == "transient":
+            report.failures.append("Trello: could not connect")
+            report.transient = True
+        state.finish_run(run_id, "ok" if report.ok else "failed", report.summary())
+        return report
+
+
+def scheduler(cfg, runners, now=NOW, sleeps=None):
+    sleeps = [] if sleeps is None else sleeps
+    return JobScheduler(
+        cfg,
+        {"sync": runners, "roundup": runners},
+        now=lambda: now,
+        sleep=sleeps.append,
+        backoff=60.0,
+    )
+
+
+def test_a_failing_job_is_recorded_and_the_others_go_on(cfg):
+    runners = Runners({"sync": [RuntimeError("boom")]})
+    jobs = scheduler(cfg, runners, now=datetime(2026, 11, 25, 9, tzinfo=UTC))
+    assert jobs.run_job(cfg.jobs[0]) == "crashed"
+    assert jobs.run_job(cfg.jobs[1]) == "ok"  # the roundup, on its Wednesday
+    with State(cfg.state_db) as state:
+        assert [(r.job, r.status, r.error) for r in state.runs()] == [
+            ("roundup", "ok", None),
+            ("sync", "crashed", "boom"),
+        ]
+
+
+def test_a_transient_failure_is_retried_with_backoff(cfg):
+    runners = Runners({"sync": ["transient", "transient", "ok"]})
+    sleeps: list[float] = []
+    assert scheduler(cfg, runners, sleeps=sleeps).run_job(cfg.jobs[0]) == "ok"
+    assert runners.calls == ["sync", "sync", "sync"] and sleeps == [60.0, 120.0]
+
+
+def test_a_fortnightly_job_skips_the_other_week(cfg):
+    runners = Runners()
+    off_week = scheduler(cfg, runners, now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    assert off_week.run_job(cfg.jobs[1]) == "not this week" and runners.calls == []
+
+
+def test_catch_up_runs_a_missed_job_once_not_once_per_missed_slot(cfg):
+    with State(cfg.state_db) as state:
+        run_id = state.start_run("sync")
+        state.finish_run(run_id, "ok", {})
+        state.db.execute("UPDATE runs SET started_at = ?", ((NOW - timedelta(days=3)).isoformat(),))
+    runners = Runners()
+    assert scheduler(cfg, runners).catch_up() == ["sync"]  # the roundup never ran: not missed
+    assert runners.calls == ["sync"]
+    assert scheduler(cfg, runners, now=NOW + timedelta(hours=1)).catch_up() == []
+
+
+def test_the_loop_registers_each_job_and_stops_on_request(cfg):
+    runners = Runners()
+
+    def sleep(seconds: float) -> None:
+        stopping.request_stop()
+
+    jobs = JobScheduler(cfg, {"sync": runners, "roundup": runners}, now=lambda: NOW, sleep=sleep)
+    registered = jobs.build()
+    assert sorted(str(job.at_time) for job in registered.jobs) == ["02:00:00", "08:00:00"]
+    assert [job.start_day for job in registered.jobs] == [None, "wednesday"]
+    jobs.run_forever()  # returns after the first sleep asked it to stop
+    assert runners.calls == []
+
+
+def test_the_lock_lets_one_run_at_a_time_and_names_the_holder(tmp_path):
+    path = tmp_path / "state.db.lock"
+    with RunLock(path, "otg jobs: sync") as first:
+        first.acquire()
+        clock = iter(range(100))
+        with pytest.raises(LockBusy) as caught:
+            RunLock(path, "otg sync").acquire(3, clock=lambda: next(clock), sleep=lambda s: None)
+        assert "another otg run is in progress (otg jobs: sync, pid " in str(caught.value)
+        assert caught.value.exit_code == 3
+    with RunLock(path, "otg sync") as again:  # released: free again
+        again.acquire()
+
+
+def test_a_lock_left_by_a_dead_process_is_no_obstacle(tmp_path):
+    path = tmp_path / "state.db.lock"
+    path.write_text(json.dumps({"pid": 999999, "what": "otg sync", "since": "2026-01-01"}))
+    with RunLock(path, "otg sync") as lock:
+        lock.acquire()  # flock died with its holder: the stale file is just text
+
+
+def test_two_processes_contend_for_the_lock(cfg, runner, tmp_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from jobs.lock import RunLock
+            lock = RunLock(Path({str(cfg.state_db) + ".lock"!r}), "otg jobs: sync")
+            lock.acquire()
+            print("locked", flush=True)
+            time.sleep(30)
+        """),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = runner.invoke(cli.main, ["--config", str(cfg.path), "sync", "--wait", "0.3"])
+        assert result.exit_code == 3
+        assert result.output.startswith(
+            f"error: another otg run is in progress (otg jobs: sync, pid {holder.pid}, since "
+        )
+        assert result.output.rstrip().endswith("or pass --wait SECONDS")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
+
+
+def test_jobs_list_and_status(cfg, runner):
+    result = runner.invoke(
+        cli.main, ["--config", str(cfg.path), "jobs", "list"], catch_exceptions=False
+    )
+    lines = result.output.splitlines()
+    assert lines[0].startswith("sync         every day at 02:00              next: ")
+    assert "not available in this version" in lines[1]  # the roundup job is not built yet
+    assert lines[2].startswith("publication  every day at 12:00") and "disabled" in lines[2]
+    runner.invoke(
+        cli.main, ["--config", str(cfg.path), "jobs", "run-once", "sync"], catch_exceptions=False
+    )
+    status = runner.invoke(cli.main, ["--config", str(cfg.path), "status"]).output
+    assert status.splitlines()[0].startswith("sync         ok ")
+    assert "(run 1): 13 create, 1 write; next " in status
+    assert status.splitlines()[-1] == "No requests of unknown outcome."
+    data = json.loads(
+        runner.invoke(cli.main, ["--config", str(cfg.path), "status", "--json"]).output
+    )
+    assert data["jobs"][0]["last_run"]["counts"] == {"create": 13, "write": 1}
+    assert data["pending_intents"] == []
+
+
+def test_the_log_file_has_a_timestamped_line_per_action_and_no_secret(
+    cfg, runner, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CALDAV_PASSWORD", "hunter2-very-secret")
+    log = tmp_path / "otg.log"
+    result = runner.invoke(cli.main, ["--config", str(cfg.path), "--log-file", str(log), "sync"])
+    assert result.exit_code == 0
+    lines = log.read_text().splitlines()
+    actions = [line for line in lines if " done create calendar: " in line]
+    assert len(actions) == 13
+    assert all(line[:4].isdigit() and "T" in line[:20] for line in lines)
+    assert "hunter2" not in log.read_text()
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line(cfg, runner, tmp_path):
+    result = runner.invoke(
+        cli.main,
+        [
+            "--config",
+            str(cfg.path),
+            "--log-file",
+            str(tmp_path / "no" / "such" / "otg.log"),
+            "status",
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith("error: cannot write the log file ")
+
+
+def _unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read(ROOT / "deploy" / name)
+    return parser
+
+
+def test_the_systemd_units_say_what_the_readme_says():
+    service = _unit("otg-sync.service")
+    assert service["Service"]["ExecStart"].endswith(" jobs run")
+    assert service["Service"]["KillSignal"] == "SIGTERM"
+    nightly = _unit("otg-sync-nightly.service")
+    assert nightly["Service"]["Type"] == "oneshot" and " sync " in nightly["Service"]["ExecStart"]
+    timer = _unit("otg-sync-nightly.timer")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:00:00"
+    assert timer["Timer"]["Persistent"] == "true"
+    readme = (ROOT / "README.md").read_text()
+    for name in ("otg-sync.service", "otg-sync-nightly.timer", "deploy/crontab"):
+        assert name in readme
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")
+@pytest.mark.parametrize(
+    "name", ["otg-sync.service", "otg-sync-nightly.service", "otg-sync-nightly.timer"]
+)
+def test_systemd_analyze_verifies_the_units(tmp_path, name):
+    otg = Path(sys.executable).with_name("otg")
+    for unit in ("otg-sync.service", "otg-sync-nightly.service", "otg-sync-nightly.timer"):
+        text = (ROOT / "deploy" / unit).read_text()
+        text = text.replace("/srv/otg-sync/.venv/bin/otg", str(otg))
+        text = text.replace("User=otg", "User=root")
+        text = text.replace("Group=otg", "Group=root")
+        (tmp_path / unit).write_text(text)
+    result = subprocess.run(
+        [shutil.which("systemd-analyze") or "systemd-analyze", "verify", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    problems = [line for line in result.stderr.splitlines() if str(tmp_path) in line]
+    assert result.returncode == 0 and not problems, result.stderr
