@@ -16,6 +16,8 @@ demo: $(BIN)/otg
 	$(BIN)/otg --config $(DEMO) check
 	$(BIN)/otg --config $(DEMO) boards
 	$(BIN)/otg --config $(DEMO) sync
+	$(BIN)/otg --config $(DEMO) roundup --from 2026-11-12 --to 2026-11-25 --output demo-out/roundup-2026-11-25.md
+	$(BIN)/otg --config $(DEMO) status
 
 test: $(BIN)/otg
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ import click
 import config as config_pkg
 import jobs.inspect
 import jobs.ledger
+import jobs.roundup
 import jobs.status
 import jobs.sync
 from config import Config, find_config_path, load_config
@@ -341,6 +342,70 @@ def ledger_resolve(
         click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
 
 
+@main.command()
+@click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
+@click.option("--to", "last", metavar="DATE", help="Last day (default: today; 14 days in all).")
+@click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
+@click.option(
+    "--target",
+    type=click.Choice(["stdout", "drafts", "medium"]),
+    default="stdout",
+    show_default=True,
+    help="Print it, or make it a draft (drafts folder or Medium), once per period.",
+)
+@click.option("--template", type=click.Path(dir_okay=False), help="A Jinja2 template to use.")
+@click.option("--finalise", is_flag=True, help="Label the featured cards so they are not repeated.")
+@click.option("--new-version", is_flag=True, help="Make another draft for a period drafted before.")
+@click.option("--include-featured", is_flag=True, help="Also feature cards featured before.")
+@dry_run_option
+@json_option
+@wait_option
+@with_config
+@click.pass_context
+def roundup(
+    ctx: click.Context,
+    first: str | None,
+    last: str | None,
+    output: str | None,
+    target: str,
+    template: str | None,
+    finalise: bool,
+    new_version: bool,
+    include_featured: bool,
+    dry_run: bool,
+    as_json: bool,
+    wait: float,
+) -> None:
+    """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    cfg = load(ctx)
+    period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    writes = (target != "stdout" or finalise) and not dry_run
+    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, dry_run) as state:
+        result = jobs.roundup.run(
+            cfg,
+            state,
+            period,
+            target=target,
+            template=Path(template) if template else None,
+            dry_run=dry_run,
+            finalise=finalise,
+            new_version=new_version,
+            include_featured=include_featured,
+        )
+    if as_json:
+        click.echo(
+            json.dumps({"context": result.roundup.context(), **result.report.to_dict()}, indent=2)
+        )
+    elif output and not dry_run:
+        jobs.roundup.write_output(Path(output), result.markdown)
+        click.echo(f"Wrote the roundup for {period.label} to {output}.")
+    elif target == "stdout" or dry_run:
+        click.echo(result.markdown, nl=False)
+    if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
+        click.echo(render_text(result.report), err=target == "stdout")
+    sys.exit(result.report.exit_code)
+
+
 # -- scheduled jobs ------------------------------------------------------------------------------
 
 #: What each job does: (config, state, job name) → report. The roundup joins when it exists.
@@ -348,6 +413,14 @@ RUNNERS: dict[str, Runner] = {
     "sync": lambda cfg, state, name: jobs.sync.run(cfg, state, job=name),
     "publication": lambda cfg, state, name: jobs.sync.run(
         cfg, state, only=[Role.CONTENT], job=name
+    ),
+    "roundup": lambda cfg, state, name: (
+        jobs.roundup.run(
+            cfg,
+            state,
+            jobs.roundup.period_from(None, None, now_utc().astimezone(cfg.tz).date()),
+            target=cfg.roundup.target,
+        ).report
     ),
 }
 

@@ -6,7 +6,7 @@ import argparse
 import os
 import platform
 
-from bench import caldav, calendar, trello_read
+from bench import caldav, calendar, roundup, trello_read
 
 
 def machine() -> str:
@@ -42,6 +42,7 @@ def main() -> None:
     print(f"Machine: {machine()}\n")
     trello_read.run(sizes, with_naive=not args.no_naive)
     calendar.run(sizes)
+    roundup.run(sizes)
     caldav.run([n for n in sizes if n <= args.caldav_max])
 
 

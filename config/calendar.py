@@ -73,13 +73,26 @@ CALENDAR_FIELDS = [
     Field("end_field", str, "", help="a date custom field to use instead of the card's due"),
     Field("location_field", str, "Venue", help="a custom field holding the place"),
     Field("signup_field", str, "Sign-up link", help="a custom field holding the sign-up link"),
-    Field("import_list", str, "Inbox",
-          help='list that events added on the CalDAV calendar arrive in; "" not to import'),
+    Field(
+        "import_list",
+        str,
+        "Inbox",
+        help='list that events added on the CalDAV calendar arrive in; "" not to import',
+    ),
     Field("import_board", str, "", help="the events board (its config name) they arrive on"),
-    Field("cancelled_list", str, "Cancelled",
-          help="list a card moves to when its imported event is deleted from the calendar"),
-    Field("conflict", str, "trello", choices=("trello", "calendar", "newest"),
-          help="who wins when the card and the calendar event both changed"),
+    Field(
+        "cancelled_list",
+        str,
+        "Cancelled",
+        help="list a card moves to when its imported event is deleted from the calendar",
+    ),
+    Field(
+        "conflict",
+        str,
+        "trello",
+        choices=("trello", "calendar", "newest"),
+        help="who wins when the card and the calendar event both changed",
+    ),
 ]
 CALDAV_FIELDS = [
     Field(

@@ -21,6 +21,7 @@ from dotenv import dotenv_values
 from config.calendar import CalendarConfig, check_calendar
 from config.jobs import JobConfig, check_jobs
 from config.medium import MediumConfig, check_medium
+from config.roundup import RoundupConfig, check_roundup
 from config.schema import Field, check_section, find_secrets, non_negative, positive
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
@@ -91,7 +92,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello", "calendar", "medium", "jobs"}
+SECTIONS = {"boards", "trello", "calendar", "medium", "jobs", "roundup"}
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class Config:
     secrets: Secrets
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     jobs: tuple[JobConfig, ...] = ()
+    roundup: RoundupConfig = field(default_factory=RoundupConfig)
     medium: MediumConfig = field(default_factory=MediumConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -217,6 +219,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
     boards = _check_boards(raw.get("boards"), problems)
     calendar = check_calendar(raw.get("calendar"), problems)
     jobs = check_jobs(raw.get("jobs"), problems)
+    roundup = check_roundup(raw.get("roundup"), problems)
     events_boards = [b.name for b in boards if b.role is Role.EVENTS]
     if calendar.import_board and calendar.import_board not in events_boards:
         problems.append(
@@ -240,6 +243,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         secrets=load_secrets(base_dir, environ),
         calendar=calendar,
         jobs=jobs,
+        roundup=roundup,
         medium=medium,
         raw=raw,
     )

@@ -190,7 +190,7 @@ def test_jobs_list_and_status(cfg, runner):
     )
     lines = result.output.splitlines()
     assert lines[0].startswith("sync         every day at 02:00              next: ")
-    assert "not available in this version" in lines[1]  # the roundup job is not built yet
+    assert lines[1].startswith("roundup      every other Wednesday at 08:00  next: Wed ")
     assert lines[2].startswith("publication  every day at 12:00") and "disabled" in lines[2]
     runner.invoke(
         cli.main, ["--config", str(cfg.path), "jobs", "run-once", "sync"], catch_exceptions=False

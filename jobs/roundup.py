@@ -1,0 +1,211 @@
+"""The roundup job: read the boards, gather the period, render, and put the draft where asked.
+
+`otg roundup` calls it, and so does the scheduler's fortnightly `roundup` job. Finalising (by
+`--finalise`) labels every featured card on the API boards, so the next roundup leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from config import Config
+from jobs.sync import summarise
+from sync.content_plan import PUBLISHED
+from sync.content_plan import TARGET as CONTENT
+from sync.dates import now_utc
+from sync.errors import OtgError, UsageError
+from sync.model import Board
+from sync.report import Outcome, Report
+from sync.roundup import Options, Period, Roundup, gather
+from sync.roundup_render import render
+from sync.roundup_target import TARGET as ROUNDUPS
+from sync.roundup_target import place, record_key
+from sync.sources import read_boards
+from sync.state import State
+from sync.trello_api import TrelloApi
+
+
+@dataclass
+class RoundupResult:
+    report: Report
+    markdown: str
+    roundup: Roundup
+
+
+def period_from(first: str | None, last: str | None, today: date) -> Period:
+    """--from/--to (local dates): 14 days ending today by default, or ending/starting at the one
+    given."""
+    start, end = _date(first, "--from"), _date(last, "--to")
+    if start and end and start > end:
+        raise UsageError(f"--from {start} is after --to {end}", "swap them")
+    if start and not end:
+        end = start + timedelta(days=13)
+    if end and not start:
+        start = end - timedelta(days=13)
+    end = end or today
+    return Period(start or end - timedelta(days=13), end)
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f'{option} "{text}" is not a date', "use YYYY-MM-DD") from None
+
+
+def run(
+    cfg: Config,
+    state: State,
+    period: Period,
+    *,
+    target: str = "stdout",
+    template: Path | None = None,
+    dry_run: bool = False,
+    finalise: bool = False,
+    new_version: bool = False,
+    include_featured: bool = False,
+    now: datetime | None = None,
+    api: TrelloApi | None = None,
+) -> RoundupResult:
+    now = now or now_utc()
+    report = Report(job="roundup", dry_run=dry_run)
+    writes = not dry_run and (target != "stdout" or finalise)  # printing alone is not a run
+    run_id = state.start_run("roundup") if writes else None
+
+    def failed(board: Any, exc: Exception) -> None:
+        report.failures.append(
+            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
+        )
+
+    read, reader = read_boards(
+        cfg, state, list(cfg.boards), dry_run=dry_run, now=now, api=api, on_error=failed
+    )
+    boards = [board for _, board in read]
+    report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
+    options = Options(
+        tz=cfg.tz,
+        calendar=cfg.calendar,
+        team_label=cfg.roundup.team_label,
+        team_list=cfg.roundup.team_list,
+        featured_prefix=cfg.roundup.featured_prefix,
+        include_featured=include_featured,
+        coming_days=cfg.roundup.coming_days,
+    )
+    roundup = gather(boards, period, options, published=_published(state))
+    markdown = render(roundup.context(), template or _configured(cfg))
+    try:
+        if target != "stdout":
+            _place(cfg, state, period, markdown, target, new_version, dry_run, now, report)
+        if finalise:
+            _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
+    except OtgError as exc:
+        report.failures.append(str(exc))
+    if run_id is not None:
+        report.run_id = run_id
+        state.finish_run(
+            run_id,
+            "ok" if report.ok else "failed",
+            report.summary(),
+            "; ".join(report.failures[:5]) or None,
+        )
+    return RoundupResult(report, markdown, roundup)
+
+
+def _configured(cfg: Config) -> Path | None:
+    return (cfg.base_dir / cfg.roundup.template).resolve() if cfg.roundup.template else None
+
+
+def _published(state: State) -> dict[str, tuple[str, datetime]]:
+    found = {}
+    for card_id, record in state.items(CONTENT).items():
+        when = record.data.get("published_at")
+        if record.status == PUBLISHED and when:
+            found[card_id] = (record.data.get("published_url", ""), datetime.fromisoformat(when))
+    return found
+
+
+def _place(
+    cfg: Config,
+    state: State,
+    period: Period,
+    markdown: str,
+    target: str,
+    new_version: bool,
+    dry_run: bool,
+    now: datetime,
+    report: Report,
+) -> None:
+    existing = state.item(ROUNDUPS, record_key(target, period))
+    if dry_run:
+        kind = "draft" if existing is None or new_version else "exists"
+        report.outcomes.append(
+            Outcome(kind, target, period.key, f"roundup {period.label}", status="planned")
+        )
+        return
+    placed = place(state, cfg, period, markdown, target=target, new_version=new_version, now=now)
+    if placed.made:
+        detail = placed.where + (f" (version {placed.version})" if placed.version > 1 else "")
+        report.outcomes.append(
+            Outcome("draft", target, period.key, f"roundup {period.label}", detail)
+        )
+    else:
+        report.warnings.append(
+            f"the roundup for {period.label} was already drafted: "
+            f"{placed.where} (pass --new-version for another)"
+        )
+
+
+def _finalise(
+    cfg: Config,
+    period: Period,
+    boards: list[Board],
+    roundup: Roundup,
+    report: Report,
+    dry_run: bool,
+    trello: Callable[[], TrelloApi],
+) -> None:
+    """Label every featured card on the API boards with the period's roundup label."""
+    name = cfg.roundup.featured_label.replace("{date}", period.last.isoformat())
+    featured = set(roundup.featured)
+    for board in boards:
+        cards = [c for c in board.cards if c.id in featured and name not in c.label_names]
+        if not cards:
+            continue
+        if board.read_only:
+            report.warnings.append(
+                f'board "{board.name}" is an export file: its '
+                f"{len(cards)} featured cards cannot be labelled {name!r}"
+            )
+            continue
+        label = next((lbl.id for lbl in board.labels if lbl.name == name), None)
+        for card in cards:
+            outcome = Outcome(
+                "label", "trello", card.id, card.name, name, "planned" if dry_run else "done"
+            )
+            if not dry_run:
+                try:
+                    if label is None:
+                        label = trello().create_label(board.id, name, "purple")["id"]
+                    trello().add_label(card.id, label)
+                except OtgError as exc:
+                    outcome.status, outcome.detail = "failed", str(exc)
+            report.outcomes.append(outcome)
+
+
+def write_output(path: Path, markdown: str) -> None:
+    """--output FILE, written atomically."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(markdown, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {path}: {exc.strerror}", "choose a writable --output"
+        ) from None

@@ -1,0 +1,274 @@
+"""The "two weeks on" roundup: the demo boards against a golden file, empty and DST periods,
+featured cards left out, templates, once per period, finalising, and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+import cli
+import jobs.roundup
+import jobs.sync
+from config import EXAMPLE, load_config
+from sync.model import Role
+from sync.roundup import Options, Period, fortnight_ending, gather
+from sync.roundup_render import TemplateError, render
+from sync.sources import read_export
+from sync.state import State
+from tests.conftest import DEMO_BOARDS, ROOT
+from tests.fakes.medium import FakeMedium
+from tests.fakes.trello import FakeTrello
+from tests.test_events import CFG, LONDON, board, card
+
+GOLDEN = ROOT / "tests" / "golden" / "roundup-demo-2026-11-25.md"
+PERIOD = Period(date(2026, 11, 12), date(2026, 11, 25))
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def demo(write_config, tmp_path):
+    """The bundled demo boards and saved Medium feed, with state and output in a temp folder."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace('"boards/', f'"{DEMO_BOARDS}/').replace(
+        '"medium-feed.xml"', f'"{EXAMPLE.parent / "medium-feed.xml"}"'
+    )
+    text = text.replace('"../../demo-out/otg-state.db"', '"state.db"').replace(
+        '"../../demo-out"', '"out"'
+    )
+    return write_config(text)
+
+
+def test_the_demo_roundup_matches_the_golden_file(demo, runner):
+    assert runner.invoke(cli.main, ["--config", str(demo), "sync"]).exit_code == 0
+    result = runner.invoke(
+        cli.main,
+        ["--config", str(demo), "roundup", "--from", "2026-11-12", "--to", "2026-11-25"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    assert result.output == GOLDEN.read_text(encoding="utf-8")
+
+
+def demo_roundup(period: Period, **options):
+    cfg = load_config(EXAMPLE)
+    boards = [read_export(cfg.board_path(b), b) for b in cfg.boards]
+    return gather(boards, period, Options(tz=cfg.tz, calendar=cfg.calendar, **options))
+
+
+def test_what_the_demo_period_features():
+    roundup = demo_roundup(PERIOD)
+    assert [i.title for i in roundup.team] == [
+        "Set up a shared OneTeamGov events calendar",
+        "Started a fortnightly Wednesday breakfast in Leeds",
+        "Welcomed two new organisers to the core team",
+    ]
+    assert next(iter(roundup.microactions)) == "Policy"  # the biggest group first
+    assert sum(len(items) for items in roundup.microactions.values()) == 8
+    assert [e.title for e in roundup.events_held] == [
+        "OneTeamGov Breakfast — Manchester",
+        "OneTeamGov Breakfast — Leeds",
+    ]
+    assert all(e.date > "2026-11-25" for e in roundup.events_coming)
+    assert "OneTeamGov Breakfast — Birmingham" not in [e.title for e in roundup.events_coming]
+
+
+def test_an_empty_period_is_a_short_friendly_post():
+    text = render(demo_roundup(Period(date(2025, 1, 1), date(2025, 1, 14))).context())
+    assert text.startswith(
+        "# One Team Government: two weeks on (1–14 January 2025)\n\nIt's been a quiet fortnight"
+    )
+    assert "## Microactions" not in text and "## Get involved" in text
+    assert len(text.splitlines()) < 15
+
+
+def test_a_period_across_the_clocks_going_back_counts_local_days():
+    """25 Oct 2026 is 25 hours long in London: a microaction at 23:30 local (22:30 UTC) on the
+    last day is in; one at 00:30 local the day after (00:30 UTC) is out."""
+    inside = card("c1", state="done", completed_at=datetime(2026, 10, 25, 23, 30, tzinfo=UTC))
+    outside = card("c2", state="done", completed_at=datetime(2026, 10, 26, 0, 30, tzinfo=UTC))
+    early = card("c3", state="done", completed_at=datetime(2026, 10, 11, 23, 30, tzinfo=UTC))
+    microactions = replace(board(inside, outside, early), role=Role.MICROACTIONS)
+    roundup = gather(
+        [microactions], fortnight_ending(date(2026, 10, 25)), Options(tz=LONDON, calendar=CFG)
+    )
+    done = [i.card_id for items in roundup.microactions.values() for i in items]
+    assert sorted(done) == ["c1", "c3"]  # 11 Oct 23:30 UTC is 12 Oct 00:30 BST: the first day
+    assert fortnight_ending(date(2026, 10, 25)).label == "12–25 October 2026"
+
+
+def test_cards_featured_before_are_left_out_unless_asked_for():
+    cfg = load_config(EXAMPLE)
+    boards = [read_export(cfg.board_path(b), b) for b in cfg.boards]
+    microactions = boards[0]
+    first = next(c for items in demo_roundup(PERIOD).microactions.values() for c in items)
+    labelled = [
+        c
+        if c.id != first.card_id
+        else type(c)(
+            **{**c.__dict__, "labels": (*c.labels, type(c.labels[0])("x", "Roundup 2026-11-11"))}
+        )
+        for c in microactions.cards
+    ]
+    boards[0] = type(microactions)(**{**microactions.__dict__, "cards": tuple(labelled)})
+    options = Options(tz=cfg.tz, calendar=cfg.calendar)
+    featured = {
+        i.card_id for items in gather(boards, PERIOD, options).microactions.values() for i in items
+    }
+    assert first.card_id not in featured
+    again = gather(boards, PERIOD, Options(tz=cfg.tz, calendar=cfg.calendar, include_featured=True))
+    assert first.card_id in {i.card_id for items in again.microactions.values() for i in items}
+
+
+def test_a_custom_template_and_the_context_it_sees(tmp_path):
+    template = tmp_path / "short.md.j2"
+    template.write_text(
+        "{{ period.label }}: {{ microactions.total | plural('thing') }}, "
+        "{{ events.held | length }} held, {{ posts | length }} posts\n"
+    )
+    assert render(demo_roundup(PERIOD).context(), template) == (
+        "12–25 November 2026: 8 things, 2 held, 2 posts\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("line one\n{% if %}\n", r"short.md.j2, line 2: Expected an expression"),
+        ("one\ntwo\n{{ microaction.total }}\n", r"short.md.j2, line 3: 'microaction' is undefined"),
+    ],
+)
+def test_a_template_error_names_the_template_line(tmp_path, body, message):
+    template = tmp_path / "short.md.j2"
+    template.write_text(body)
+    with pytest.raises(TemplateError, match=message):
+        render(demo_roundup(PERIOD).context(), template)
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--from", "2026-11-30", "--to", "2026-11-25"],
+            "error: --from 2026-11-30 is after --to 2026-11-25 — swap them\n",
+        ),
+        (["--from", "25/11/2026"], 'error: --from "25/11/2026" is not a date — use YYYY-MM-DD\n'),
+        (
+            ["--template", "/no/such/template.j2"],
+            "error: no roundup template at /no/such/template.j2 — check --template",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(demo, runner, args, message):
+    result = runner.invoke(cli.main, ["--config", str(demo), "roundup", *args])
+    assert result.exit_code == 2
+    assert result.output.startswith(message) and result.output.count("\n") == 1
+
+
+def test_default_period_is_the_14_days_ending_today():
+    assert jobs.roundup.period_from(None, None, date(2026, 11, 25)) == PERIOD
+    assert jobs.roundup.period_from("2026-11-12", None, date(2030, 1, 1)) == PERIOD
+    assert jobs.roundup.period_from(None, "2026-11-25", date(2030, 1, 1)) == PERIOD
+
+
+def test_drafts_once_per_period_unless_a_new_version(demo, runner, tmp_path):
+    args = ["--config", str(demo), "roundup", "--to", "2026-11-25", "--target", "drafts"]
+    first = runner.invoke(cli.main, args)
+    assert first.exit_code == 0, first.output
+    draft = tmp_path / "out" / "drafts" / "two-weeks-on-20261125.md"
+    assert "# One Team Government: two weeks on (12–25 November 2026)" in draft.read_text()
+    again = runner.invoke(cli.main, args)
+    assert "was already drafted" in again.output and again.exit_code == 0
+    newer = runner.invoke(cli.main, [*args, "--new-version"])
+    assert "(version 2)" in newer.output
+    assert sorted(p.name for p in draft.parent.glob("two-weeks-on-*.md")) == [
+        "two-weeks-on-20261125.md",
+        "two-weeks-on-v2-20261125.md",
+    ]
+
+
+def test_medium_once_per_period_with_an_intent_first(demo, runner, monkeypatch):
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    medium = FakeMedium(token="medium-token-0123456789")
+    with medium.running():
+        args = ["--config", str(demo), "roundup", "--to", "2026-11-25", "--target", "medium"]
+        first = runner.invoke(cli.main, args)
+        second = runner.invoke(cli.main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert medium.count("POST") == 1
+    [post] = medium.posts
+    assert post["request"]["publishStatus"] == "draft"
+    assert post["request"]["tags"] == ["OneTeamGov", "Public Sector", "Reform"]
+    assert "was already drafted: https://medium.com/" in second.output
+    with State(load_config(demo).state_db) as state:
+        [intent] = state.intents("roundup-post")
+    assert intent.status == "done"
+
+
+def test_a_lost_answer_leaves_the_period_pending_for_an_operator(demo, runner, monkeypatch):
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    medium = FakeMedium(token="medium-token-0123456789")
+    with medium.running():
+        medium.lose_next_response()
+        args = ["--config", str(demo), "roundup", "--to", "2026-11-25", "--target", "medium"]
+        lost = runner.invoke(cli.main, args)
+        blocked = runner.invoke(cli.main, args)
+    assert lost.exit_code == 1 and blocked.exit_code == 1
+    assert "may or may not exist (intent 1" in blocked.output
+    assert "otg ledger resolve 1 --url URL" in blocked.output
+    assert medium.count("POST") == 1  # never sent twice
+    assert "medium-token" not in lost.output + blocked.output
+
+
+def test_finalise_labels_the_featured_cards_on_api_boards_once(write_config, runner, monkeypatch):
+    export = json.loads((DEMO_BOARDS / "microactions.json").read_text(encoding="utf-8"))
+    fake = FakeTrello()
+    fake.add_board(export)
+    monkeypatch.setenv("TRELLO_API_KEY", fake.key)
+    monkeypatch.setenv("TRELLO_TOKEN", fake.token)
+    config = write_config(
+        f'state_db = "s.db"\n[boards.m]\nrole = "microactions"\nsource = "trello:{export["id"]}"\n'
+    )
+    args = ["--config", str(config), "roundup", "--to", "2026-11-25", "--finalise"]
+    with fake.running():
+        first = runner.invoke(cli.main, args)
+        second = runner.invoke(cli.main, args)
+        after = runner.invoke(cli.main, ["--config", str(config), "roundup", "--to", "2026-11-25"])
+    assert first.exit_code == 0, first.output
+    board = fake.export(export["id"])
+    [label] = [lbl for lbl in board["labels"] if lbl["name"] == "Roundup 2026-11-25"]
+    labelled = [c for c in board["cards"] if label["id"] in c.get("idLabels", [])]
+    assert len(labelled) == 11
+    assert fake.count("POST", re.compile(r"^/1/labels$")) == 1
+    assert second.exit_code == 0  # nothing left to label: no second label on any card
+    assert fake.count("POST", re.compile(r"^/1/cards/[^/]+/idLabels$")) == 11
+    assert "## Microactions" not in after.output  # featured once, not again
+    assert "It's been a quiet fortnight" in after.output
+
+
+def test_json_gives_the_gathered_data(demo, runner):
+    result = runner.invoke(
+        cli.main, ["--config", str(demo), "roundup", "--to", "2026-11-25", "--json"]
+    )
+    data = json.loads(result.output)
+    assert data["context"]["period"] == {
+        "first": "2026-11-12",
+        "last": "2026-11-25",
+        "label": "12–25 November 2026",
+        "days": 14,
+    }
+    assert data["context"]["microactions"]["total"] == 8 and data["ok"] is True
+
+
+def test_output_to_a_file(demo, runner, tmp_path):
+    target = tmp_path / "posts" / "roundup.md"
+    result = runner.invoke(
+        cli.main, ["--config", str(demo), "roundup", "--to", "2026-11-25", "--output", str(target)]
+    )
+    assert result.output == f"Wrote the roundup for 12–25 November 2026 to {target}.\n"
+    assert target.read_text().startswith("# One Team Government: two weeks on")
+    assert Path(target).parent.is_dir()
