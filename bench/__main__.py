@@ -6,7 +6,7 @@ import argparse
 import os
 import platform
 
-from bench import caldav, calendar, roundup, trello_read
+from bench import caldav, calendar, nightly, roundup, trello_read
 
 
 def machine() -> str:
@@ -37,12 +37,19 @@ def main() -> None:
         default=1000,
         help="largest board to sync to CalDAV (a PUT per event: slow on purpose)",
     )
+    parser.add_argument(
+        "--nightly-extra",
+        type=lambda v: [int(x) for x in v.split(",") if x],
+        default=[20000],
+        help='more board sizes for the whole nightly sync (default: 20000; "" for none)',
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
     trello_read.run(sizes, with_naive=not args.no_naive)
     calendar.run(sizes)
     roundup.run(sizes)
+    nightly.run(sizes + args.nightly_extra, naive_max=0 if args.no_naive else 5000)
     caldav.run([n for n in sizes if n <= args.caldav_max])
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from config import Config
 from config.calendar import CalDavConfig
@@ -73,7 +75,7 @@ def sync_events(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
     if cfg.calendar.feed:
-        _write_feed(cfg, records, report, dry_run)
+        _write_feed(cfg, state, records, report, dry_run)
     if cfg.calendar.caldav:
         _sync_caldav(
             cfg,
@@ -90,12 +92,26 @@ def sync_events(
         )
 
 
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
 def _no_trello() -> TrelloApi:
     raise AuthError("no Trello API board to write to", "use trello: sources for events boards")
 
 
-def _write_feed(cfg: Config, records: dict, report: Report, dry_run: bool) -> None:
+def _write_feed(cfg: Config, state: State, records: dict, report: Report, dry_run: bool) -> None:
+    """Render and write the feed, unless the records it was last written from, and the file
+    itself, are unchanged: then a night with nothing new costs no rendering at all."""
     path = cfg.output_dir / cfg.calendar.feed
+    options = (cfg.calendar.name, cfg.calendar.refresh_minutes, cfg.timezone)
+    inputs = ical.records_digest(records.values(), options)
+    mark = f"feed:{path}"
+    if state.bookmark(mark) == f"{inputs}:{_file_digest(path)}":
+        return
     content = ical.calendar(
         records.values(),
         name=cfg.calendar.name,
@@ -107,6 +123,8 @@ def _write_feed(cfg: Config, records: dict, report: Report, dry_run: bool) -> No
     except OtgError as exc:
         report.failures.append(f"feed: {exc}")
         return
+    if not dry_run:
+        state.set_bookmark(mark, f"{inputs}:{hashlib.sha256(content).hexdigest()}")
     if written:
         report.outcomes.append(
             Outcome(

@@ -6,6 +6,7 @@ so an unchanged board leaves the feed file and the CalDAV events untouched.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
@@ -71,6 +72,17 @@ def calendar(
     for record in sorted(records, key=_sort_key):
         cal.add_component(vevent(record))
     return cal.to_ical()
+
+
+def records_digest(records: Iterable[SyncedItem], options: tuple[object, ...]) -> str:
+    """A fingerprint of everything a feed is rendered from: the same one, the same bytes."""
+    digest = hashlib.sha256(repr(options).encode())
+    for record in sorted(records, key=lambda r: r.key):
+        digest.update(
+            f"{record.key}|{record.hash}|{record.sequence}|{record.status}|"
+            f"{record.data.get('dtstamp')}|{record.remote_id}\n".encode()
+        )
+    return digest.hexdigest()
 
 
 def single(record: SyncedItem) -> bytes:

@@ -156,3 +156,19 @@ def test_a_folder_that_refuses_writes_is_a_clear_error(tmp_path, monkeypatch):
         f"cannot write the feed {tmp_path}/events.ics: Permission denied "
         "— make the folder writable, or set output_dir in the config"
     )
+
+
+def test_an_unchanged_night_does_not_even_render_the_feed(write_config, tmp_path, monkeypatch):
+    cfg = demo_config(write_config, tmp_path)
+    with State(cfg.state_db) as state:
+        jobs.sync.run(cfg, state, now=NOW)
+
+        def no_rendering(*args, **kwargs):
+            raise AssertionError("the feed was rendered again")
+
+        monkeypatch.setattr("sync.ical.calendar", no_rendering)
+        assert jobs.sync.run(cfg, state, now=NOW).outcomes == []
+        (tmp_path / "out" / "events.ics").write_bytes(b"edited by hand")
+        monkeypatch.undo()
+        repaired = jobs.sync.run(cfg, state, now=NOW)
+    assert [o.kind for o in repaired.outcomes] == ["write"]  # a changed file is put right
