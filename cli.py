@@ -1,8 +1,8 @@
 """The `otg` command line: options → load config → call a job → messages and exit code.
 
 Exit codes: 0 all well, 1 some items failed, 2 a usage or config error, 3 another run holds the
-lock. Errors the user can fix
-are printed as one line with the fix; nothing prints a traceback unless -vv asks for it.
+lock. Errors the user can fix are printed as one line with the fix; nothing prints a traceback
+unless -vv asks for it. The plumbing (error handling, logging, shared options) is cli_support.py.
 """
 
 from __future__ import annotations
@@ -10,12 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from functools import wraps
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -25,150 +20,26 @@ import jobs.ledger
 import jobs.roundup
 import jobs.status
 import jobs.sync
-from config import Config, find_config_path, load_config
-from jobs.lock import lock_for
-from jobs.scheduler import JobScheduler, Runner
+from cli_support import (
+    OtgGroup,
+    dry_run_option,
+    json_option,
+    load,
+    open_state,
+    run_lock,
+    setup_logging,
+    verbosity,
+    wait_option,
+    with_config,
+)
+from jobs.runners import RUNNERS
+from jobs.scheduler import JobScheduler
 from sync import __version__
 from sync.dates import now_utc
-from sync.errors import OtgError, UsageError
-from sync.http import RedactingFilter
+from sync.errors import UsageError
 from sync.model import Role
 from sync.report import render_text
-from sync.state import State
 from sync.stopping import graceful_signals
-
-log = logging.getLogger("otg")
-
-
-class OtgGroup(click.Group):
-    """Turns every error into one line on stderr and the right exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except OtgError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as exc:
-            if _verbosity(ctx) >= 2:
-                raise
-            click.echo(
-                f"error: unexpected {type(exc).__name__}: {exc} "
-                "(rerun with -vv for details, and please report it)",
-                err=True,
-            )
-            sys.exit(1)
-
-
-def _verbosity(ctx: click.Context) -> int:
-    return (ctx.find_root().params or {}).get("verbose", 0)
-
-
-def _setup_logging(verbose: int, log_file: str | None = None) -> None:
-    """Log to stderr (warnings, or more with -v), and with --log-file to a rotated file that
-    always gets one line per action (INFO)."""
-    formatter = logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S%z"
-    )
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING - 10 * min(verbose, 2))
-    handlers: list[logging.Handler] = [console]
-    if log_file:
-        try:
-            handlers.append(RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=5))
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the log file {log_file}: {exc.strerror}",
-                "pass a writable --log-file path",
-            ) from None
-        handlers[-1].setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
-    for handler in handlers:
-        handler.setFormatter(formatter)
-        handler.addFilter(RedactingFilter(_known_secrets))
-    root = logging.getLogger()
-    root.handlers[:] = handlers
-    root.setLevel(min(h.level for h in handlers))
-
-
-_SECRETS: list[str] = []
-
-
-def _known_secrets() -> list[str]:
-    return _SECRETS
-
-
-def load(ctx: click.Context) -> Config:
-    """The config named by --config, $OTG_CONFIG or ./otg.toml, loaded once per command."""
-    obj = ctx.ensure_object(dict)
-    if "config" not in obj:
-        cfg = load_config(find_config_path(obj.get("config_path")))
-        _SECRETS[:] = cfg.secrets.all()
-        obj["config"] = cfg
-    return obj["config"]
-
-
-def open_state(cfg: Config, dry_run: bool = False) -> State:
-    """The state store; a dry run on a fresh machine uses a throwaway in-memory one."""
-    if dry_run and not cfg.state_db.exists():
-        return State(":memory:")
-    return State(cfg.state_db)
-
-
-def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
-    )(command)
-
-
-def dry_run_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--dry-run", is_flag=True, help="Show what would be done; change nothing anywhere."
-    )(command)
-
-
-def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--wait",
-        type=click.FloatRange(min=0),
-        default=10.0,
-        show_default=True,
-        help="Seconds to wait for another run (the scheduler, say) to finish.",
-    )(command)
-
-
-@contextmanager
-def run_lock(cfg: Config, what: str, wait: float, dry_run: bool = False) -> Iterator[None]:
-    """The lock every writing run shares, and SIGTERM/SIGINT finishing the current item."""
-    if dry_run:  # a dry run writes nothing: it needs no lock
-        yield
-        return
-    with lock_for(cfg.state_db, what) as lock, graceful_signals():
-        lock.acquire(wait)
-        yield
-
-
-def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds --config to a command (it is also accepted before the command name)."""
-
-    @click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False),
-        help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
-    )
-    @click.pass_context
-    @wraps(command)
-    def wrapper(ctx: click.Context, config_path: str | None, *args: Any, **kwargs: Any) -> Any:
-        if config_path:
-            ctx.ensure_object(dict)["config_path"] = config_path
-        return ctx.invoke(command, *args, **kwargs)
-
-    return wrapper
 
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,7 +62,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
     in step."""
     ctx.ensure_object(dict)["config_path"] = config_path
-    _setup_logging(verbose, log_file)
+    setup_logging(verbose, log_file)
 
 
 @main.command()
@@ -228,24 +99,7 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     with open_state(cfg, dry_run=True) as state:
         read, errors = jobs.inspect.boards(cfg, state)
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "boards": [
-                        jobs.sync.summarise(b, m).__dict__
-                        | {
-                            "lists": [
-                                {"name": lst.name, "state": lst.state, "archived": lst.closed}
-                                for lst in m.lists
-                            ]
-                        }
-                        for b, m in read
-                    ],
-                    "errors": errors,
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(jobs.inspect.boards_data(read, errors), indent=2))
     else:
         click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
         for error in errors:
@@ -329,16 +183,18 @@ def ledger_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--url", help="The draft was created: this is its URL (it is recorded and linked).")
 @click.option("--retry", is_flag=True, help="No draft was created: allow one more attempt.")
 @click.option("--abandon", is_flag=True, help="Do not draft this card automatically any more.")
+@wait_option
 @with_config
 @click.pass_context
 def ledger_resolve(
-    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool
+    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool, wait: float
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
     cfg = load(ctx)
     if not cfg.state_db.exists():
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
-    with open_state(cfg) as state:
+    # the same lock as a sync: an intent is never settled under a run that is reading it
+    with run_lock(cfg, "otg ledger resolve", wait), open_state(cfg) as state:
         click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
 
 
@@ -408,22 +264,6 @@ def roundup(
 
 # -- scheduled jobs ------------------------------------------------------------------------------
 
-#: What each job does: (config, state, job name) → report. The roundup joins when it exists.
-RUNNERS: dict[str, Runner] = {
-    "sync": lambda cfg, state, name: jobs.sync.run(cfg, state, job=name),
-    "publication": lambda cfg, state, name: jobs.sync.run(
-        cfg, state, only=[Role.CONTENT], job=name
-    ),
-    "roundup": lambda cfg, state, name: (
-        jobs.roundup.run(
-            cfg,
-            state,
-            jobs.roundup.period_from(None, None, now_utc().astimezone(cfg.tz).date()),
-            target=cfg.roundup.target,
-        ).report
-    ),
-}
-
 
 @main.group("jobs")
 def jobs_group() -> None:
@@ -447,7 +287,7 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
     cfg = load(ctx)
-    if _verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
+    if verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
         logging.getLogger().handlers[0].setLevel(logging.INFO)
         logging.getLogger().setLevel(logging.INFO)
     with graceful_signals():

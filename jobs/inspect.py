@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from config import BoardConfig, Config
 from jobs.events import caldav_client
+from jobs.sync import summarise
 from sync.dates import now_utc
 from sync.errors import OtgError
 from sync.model import Board
@@ -146,3 +148,20 @@ def render_board(board_cfg: BoardConfig, board: Board) -> str:
         f"history, {plural(board.actions_read, 'history entry', 'history entries')} read"
     )
     return "\n".join(lines)
+
+
+def boards_data(read: list[tuple[BoardConfig, Board]], errors: list[str]) -> dict[str, Any]:
+    """`otg boards --json`: each board's summary and its lists, and what could not be read."""
+    return {
+        "boards": [
+            summarise(board_cfg, board).__dict__
+            | {
+                "lists": [
+                    {"name": lst.name, "state": lst.state, "archived": lst.closed}
+                    for lst in board.lists
+                ]
+            }
+            for board_cfg, board in read
+        ],
+        "errors": errors,
+    }

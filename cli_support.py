@@ -1,0 +1,155 @@
+"""The plumbing under `cli.py`: one place where errors become one line and an exit code, logging
+is set up (redacted, optionally to a rotated file), the config and state are opened, and the
+options every command shares are defined."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from logging.handlers import RotatingFileHandler
+from typing import Any
+
+import click
+
+from config import Config, find_config_path, load_config
+from jobs.lock import lock_for
+from sync.errors import OtgError, UsageError
+from sync.http import RedactingFilter
+from sync.state import State
+from sync.stopping import graceful_signals
+
+log = logging.getLogger("otg")
+
+
+class OtgGroup(click.Group):
+    """Turns every error into one line on stderr and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OtgError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if verbosity(ctx) >= 2:
+                raise
+            click.echo(
+                f"error: unexpected {type(exc).__name__}: {exc} "
+                "(rerun with -vv for details, and please report it)",
+                err=True,
+            )
+            sys.exit(1)
+
+
+def verbosity(ctx: click.Context) -> int:
+    return (ctx.find_root().params or {}).get("verbose", 0)
+
+
+def setup_logging(verbose: int, log_file: str | None = None) -> None:
+    """Log to stderr (warnings, or more with -v), and with --log-file to a rotated file that
+    always gets one line per action (INFO)."""
+    formatter = logging.Formatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S%z"
+    )
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING - 10 * min(verbose, 2))
+    handlers: list[logging.Handler] = [console]
+    if log_file:
+        try:
+            handlers.append(RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=5))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot write the log file {log_file}: {exc.strerror}",
+                "pass a writable --log-file path",
+            ) from None
+        handlers[-1].setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
+    for handler in handlers:
+        handler.setFormatter(formatter)
+        handler.addFilter(RedactingFilter(_known_secrets))
+    root = logging.getLogger()
+    root.handlers[:] = handlers
+    root.setLevel(min(h.level for h in handlers))
+
+
+_SECRETS: list[str] = []
+
+
+def _known_secrets() -> list[str]:
+    return _SECRETS
+
+
+def load(ctx: click.Context) -> Config:
+    """The config named by --config, $OTG_CONFIG or ./otg.toml, loaded once per command."""
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        cfg = load_config(find_config_path(obj.get("config_path")))
+        _SECRETS[:] = cfg.secrets.all()
+        obj["config"] = cfg
+    return obj["config"]
+
+
+def open_state(cfg: Config, dry_run: bool = False) -> State:
+    """The state store; a dry run on a fresh machine uses a throwaway in-memory one."""
+    if dry_run and not cfg.state_db.exists():
+        return State(":memory:")
+    return State(cfg.state_db)
+
+
+def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
+    )(command)
+
+
+def dry_run_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--dry-run", is_flag=True, help="Show what would be done; change nothing anywhere."
+    )(command)
+
+
+def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--wait",
+        type=click.FloatRange(min=0),
+        default=10.0,
+        show_default=True,
+        help="Seconds to wait for another run (the scheduler, say) to finish.",
+    )(command)
+
+
+@contextmanager
+def run_lock(cfg: Config, what: str, wait: float, dry_run: bool = False) -> Iterator[None]:
+    """The lock every writing run shares, and SIGTERM/SIGINT finishing the current item."""
+    if dry_run:  # a dry run writes nothing: it needs no lock
+        yield
+        return
+    with lock_for(cfg.state_db, what) as lock, graceful_signals():
+        lock.acquire(wait)
+        yield
+
+
+def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Adds --config to a command (it is also accepted before the command name)."""
+
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
+    )
+    @click.pass_context
+    @wraps(command)
+    def wrapper(ctx: click.Context, config_path: str | None, *args: Any, **kwargs: Any) -> Any:
+        if config_path:
+            ctx.ensure_object(dict)["config_path"] = config_path
+        return ctx.invoke(command, *args, **kwargs)
+
+    return wrapper
