@@ -10,8 +10,11 @@ from jobs.events import caldav_client
 from jobs.sync import summarise
 from sync.dates import now_utc
 from sync.errors import OtgError
+from sync.http import PoliteSession
+from sync.medium import MediumClient, medium_session
 from sync.model import Board
 from sync.report import plural
+from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
 from sync.state import State
 from sync.trello_api import TrelloApi
@@ -74,13 +77,52 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_online(cfg, api_boards, result, api)
     if cfg.boards_with_role("events"):
         _check_calendar(cfg, result, online)
+    if cfg.boards_with_role("content"):
+        _check_medium(cfg, result, online)
     return result
+
+
+def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:
+    medium = cfg.medium
+    token = cfg.secrets.get("MEDIUM_TOKEN")
+    if medium.uses_api(token):
+        if not token:
+            result.add(False, "medium", 'medium.target is "medium" but MEDIUM_TOKEN is not set')
+        elif online:
+            try:
+                client = MediumClient(medium_session(token, medium.timeout), medium.publication_id)
+                me = client.me()
+                result.add(True, "medium", f"drafts go to Medium as @{me.get('username', '?')}")
+            except OtgError as exc:
+                result.add(False, "medium", str(exc))
+        else:
+            result.add(
+                True,
+                "medium",
+                "drafts go to Medium (MEDIUM_TOKEN set; not contacted, use --online)",
+            )
+    else:
+        result.add(True, "medium", f"drafts go to {cfg.output_dir / medium.drafts_dir}")
+    for feed in medium.feeds:
+        if "://" in feed and not online:
+            result.add(True, "Medium feed", f"{feed} (not fetched; use --online)")
+            continue
+        session = PoliteSession(name="RSS", timeout=medium.timeout, retries=1)
+        try:
+            read = read_feed(feed, session, cfg.base_dir)
+        except OtgError as exc:
+            result.add(False, "Medium feed", str(exc))
+            continue
+        note = f" ({read.warning})" if read.warning else ""
+        result.add(True, "Medium feed", f"{feed}: {plural(len(read.items), 'post')}{note}")
 
 
 def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
     calendar = cfg.calendar
     if calendar.feed:
-        result.add(True, "feed", f"{cfg.output_dir / calendar.feed}, UIDs @{calendar.domain}")
+        result.add(
+            True, "calendar feed", f"{cfg.output_dir / calendar.feed}, UIDs @{calendar.domain}"
+        )
     if calendar.caldav is None:
         return
     if not online:

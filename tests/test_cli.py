@@ -189,3 +189,34 @@ def test_a_card_with_a_nonsense_date_is_a_warning_not_a_failure(runner, tmp_path
         'warning: board "m", card "Odd" (5f0000000000000000000c01): due: '
         '"0001-01-01T00:00:00.000Z" is outside 1970–2199; ignored'
     ) in result.output
+
+
+def test_check_shows_the_calendar_and_medium_targets(runner):
+    result = invoke(runner, "--config", str(EXAMPLE), "check")
+    lines = result.output.splitlines()
+    assert any(
+        line.startswith("ok  calendar feed: ") and "UIDs @oneteamgov.uk" in line for line in lines
+    )
+    assert any(line.startswith("ok  medium: drafts go to ") for line in lines)
+    assert "ok  Medium feed: medium-feed.xml: 4 posts" in lines
+
+
+def test_check_online_signs_in_to_medium(runner, write_config, monkeypatch):
+    from tests.fakes.medium import FakeMedium
+
+    config = write_config(f"""
+        [boards.content]
+        role = "content"
+        source = "{EXAMPLE.parent / "boards" / "content.json"}"
+        [medium]
+        target = "medium"
+    """)
+    medium = FakeMedium(token="medium-token-for-check")
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-for-check")
+    with medium.running():
+        good = invoke(runner, "--config", str(config), "check", "--online")
+        medium.revoke()
+        bad = runner.invoke(cli.main, ["--config", str(config), "check", "--online"])
+    assert f"ok  medium: drafts go to Medium as @{medium.user['username']}" in good.output
+    assert bad.exit_code == 1 and "FAIL medium: Medium refused MEDIUM_TOKEN" in bad.output
+    assert "medium-token-for-check" not in good.output + bad.output
