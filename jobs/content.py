@@ -46,7 +46,8 @@ def sync_content(
     now: datetime,
     trello: TrelloApi | None = None,
     new_version: Iterable[str] = (),
-) -> None:
+) -> list[FeedItem]:
+    """The content flow; returns the feed items read, for the roundup's publication check."""
     items = read_feeds(cfg, report)
     plan = plan_content(
         boards,
@@ -65,6 +66,7 @@ def sync_content(
     for action in plan.actions:
         flow.apply(action)
     flow.count_requests()
+    return items
 
 
 def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:

@@ -7,13 +7,12 @@ from typing import Any
 
 from config import BoardConfig, Config
 from jobs.events import caldav_client
-from jobs.sync import summarise
 from sync.dates import now_utc
 from sync.errors import OtgError
 from sync.http import PoliteSession
 from sync.medium import MediumClient, medium_session
 from sync.model import Board
-from sync.report import plural
+from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
 from sync.state import State

@@ -7,23 +7,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from config import Config
-from jobs.sync import summarise
 from sync.content_plan import PUBLISHED
 from sync.content_plan import TARGET as CONTENT
 from sync.dates import now_utc
 from sync.errors import OtgError, UsageError
 from sync.model import Board
-from sync.report import Outcome, Report
+from sync.report import Outcome, Report, summarise
 from sync.roundup import Options, Period, Roundup, gather
 from sync.roundup_render import render
 from sync.roundup_target import TARGET as ROUNDUPS
 from sync.roundup_target import place, record_key
+from sync.rss import FeedItem, medium_post_id
 from sync.sources import read_boards
 from sync.state import State
 from sync.trello_api import TrelloApi
@@ -101,7 +101,7 @@ def run(
     markdown = render(roundup.context(), template or _configured(cfg))
     try:
         if target != "stdout":
-            _place(cfg, state, period, markdown, target, new_version, dry_run, now, report)
+            _place(cfg, state, period, roundup, markdown, target, new_version, dry_run, now, report)
         if finalise:
             _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
     except OtgError as exc:
@@ -134,6 +134,7 @@ def _place(
     cfg: Config,
     state: State,
     period: Period,
+    roundup: Roundup,
     markdown: str,
     target: str,
     new_version: bool,
@@ -148,7 +149,16 @@ def _place(
             Outcome(kind, target, period.key, f"roundup {period.label}", status="planned")
         )
         return
-    placed = place(state, cfg, period, markdown, target=target, new_version=new_version, now=now)
+    placed = place(
+        state,
+        cfg,
+        period,
+        markdown,
+        target=target,
+        new_version=new_version,
+        now=now,
+        featured=roundup.featured,
+    )
     if placed.made:
         detail = placed.where + (f" (version {placed.version})" if placed.version > 1 else "")
         report.outcomes.append(
@@ -171,8 +181,19 @@ def _finalise(
     trello: Callable[[], TrelloApi],
 ) -> None:
     """Label every featured card on the API boards with the period's roundup label."""
+    _label_cards(cfg, period, boards, set(roundup.featured), report, dry_run, trello)
+
+
+def _label_cards(
+    cfg: Config,
+    period: Period,
+    boards: list[Board],
+    featured: set[str],
+    report: Report,
+    dry_run: bool,
+    trello: Callable[[], TrelloApi],
+) -> None:
     name = cfg.roundup.featured_label.replace("{date}", period.last.isoformat())
-    featured = set(roundup.featured)
     for board in boards:
         cards = [c for c in board.cards if c.id in featured and name not in c.label_names]
         if not cards:
@@ -209,3 +230,32 @@ def write_output(path: Path, markdown: str) -> None:
         raise UsageError(
             f"cannot write {path}: {exc.strerror}", "choose a writable --output"
         ) from None
+
+
+def finalise_published(
+    cfg: Config,
+    state: State,
+    boards: list[Board],
+    items: list[FeedItem],
+    report: Report,
+    *,
+    dry_run: bool,
+    trello: Callable[[], TrelloApi],
+) -> None:
+    """A roundup drafted on Medium whose post now appears in the feed is finalised: its featured
+    cards get the period's label, once (the record remembers)."""
+    for record in state.items(ROUNDUPS).values():
+        data = record.data
+        if data.get("via") != "medium" or data.get("finalised_at"):
+            continue
+        post = medium_post_id(data.get("where", ""))
+        if not any(
+            (post and post in item.post_ids) or item.title == data.get("title") for item in items
+        ):
+            continue
+        last = date.fromisoformat(data["last_day"])
+        period = Period(last - timedelta(days=13), last)
+        before = len(report.outcomes)
+        _label_cards(cfg, period, boards, set(data.get("featured", [])), report, dry_run, trello)
+        if not dry_run and not any(o.status == "failed" for o in report.outcomes[before:]):
+            state.put_item(replace(record, data={**data, "finalised_at": now_utc().isoformat()}))

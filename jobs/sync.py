@@ -14,10 +14,11 @@ from datetime import datetime
 from config import BoardConfig, Config
 from jobs.content import sync_content
 from jobs.events import sync_events
+from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError
 from sync.model import Board, Role
-from sync.report import BoardSummary, Report
+from sync.report import Report, summarise
 from sync.sources import read_boards
 from sync.state import State
 from sync.stopping import stop_requested
@@ -70,7 +71,7 @@ def run(
             )
         if any(b.role is Role.CONTENT for b in boards):
             content = [(c, b) for c, b in read if b.role is Role.CONTENT]
-            sync_content(
+            items = sync_content(
                 cfg,
                 state,
                 [b for _, b in content],
@@ -79,6 +80,15 @@ def run(
                 now=now,
                 trello=reader.api if any(c.is_api for c, _ in content) else None,
                 new_version=new_version,
+            )
+            finalise_published(
+                cfg,
+                state,
+                [b for _, b in read],
+                items,
+                report,
+                dry_run=dry_run,
+                trello=lambda: reader.api,
             )
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
@@ -108,20 +118,6 @@ def run(
             "; ".join(report.failures[:5]) or None,
         )
     return report
-
-
-def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
-    return BoardSummary(
-        name=board_cfg.name,
-        role=board.role.value,
-        source=board_cfg.source,
-        title=board.name,
-        cards=len(board.cards),
-        states=board.state_counts(),
-        deleted=len(board.deleted),
-        history=board.actions_read,
-        read_only=board.read_only,
-    )
 
 
 def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:

@@ -7,7 +7,11 @@ summary, and its ``exit_code`` is the command's: 0 all well, 1 something failed.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from config import BoardConfig
+    from sync.model import Board
 
 
 @dataclass
@@ -76,6 +80,21 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, **asdict(self), "counts": self.counts()}
+
+
+def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
+    """What a report says of one board read."""
+    return BoardSummary(
+        name=board_cfg.name,
+        role=board.role.value,
+        source=board_cfg.source,
+        title=board.name,
+        cards=len(board.cards),
+        states=board.state_counts(),
+        deleted=len(board.deleted),
+        history=board.actions_read,
+        read_only=board.read_only,
+    )
 
 
 def plural(count: int, word: str, words: str = "") -> str:

@@ -75,6 +75,7 @@ def place(
     target: str,
     new_version: bool,
     now: datetime,
+    featured: list[str] | None = None,
 ) -> Placed:
     """Put the roundup for ``period`` where ``target`` says, at most once per period."""
     record = state.item(TARGET, record_key(target, period))
@@ -96,7 +97,14 @@ def place(
             remote_id=where,
             sequence=version,
             status="drafted",
-            data={"where": where, "via": target, "made_at": now.isoformat()},
+            data={
+                "where": where,
+                "via": target,
+                "made_at": now.isoformat(),
+                "title": draft.title,
+                "last_day": period.last.isoformat(),
+                "featured": list(featured or []),
+            },
         )
     )
     return Placed(where, True, version)
