@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from config import Config
@@ -22,12 +22,15 @@ from sync.calendar_inbound import (
     Edit,
     NewEvent,
     calendar_wins,
+    card_changed,
     classify,
     to_fetch,
 )
+from sync.calendar_plan import TARGET as EVENTS
 from sync.calendar_plan import EventChange, Imported
 from sync.errors import OtgError
 from sync.event_cards import (
+    DESC_LIMIT,
     MARKER,
     STATE_FOR_STATUS,
     card_description,
@@ -65,6 +68,7 @@ class Inbound:
     trello: Callable[[], TrelloApi]
     dry_run: bool
     now: datetime
+    imported_now: set[str] = field(default_factory=set)  # cards made (or found) this run
 
     def run(
         self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
@@ -106,6 +110,7 @@ class Inbound:
                 f"({problem.reason}); left alone"
             )
         self._import(found.new, boards)
+        hold |= self.imported_now  # the planner has not seen these cards yet: next run
         if not self.dry_run:
             for href, (etag, why) in found.ignored.items():
                 self.state.put_item(
@@ -143,7 +148,7 @@ class Inbound:
             )
             return False
         wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
-        if change is not None and change.kind in ("update", "cancel"):
+        if card_changed(edit, change):
             winner = "the calendar" if wins else "the board"
             self.report.outcomes.append(
                 Outcome(
@@ -198,6 +203,10 @@ class Inbound:
                     {**item.data, "seen": event.fields()},
                 )
             )
+        record = self.state.item(EVENTS, card.id)
+        if record is not None and record.sequence < event.sequence:
+            # the calendar's revision counts: the next one we write must be newer still
+            self.state.put_item(replace(record, sequence=event.sequence))
 
     # -- imported events deleted on the calendar ---------------------------------------------
 
@@ -288,7 +297,7 @@ class Inbound:
                     "trello",
                     item.event.uid,
                     item.event.summary,
-                    f"new card in {self.cfg.calendar.import_list}",
+                    "; ".join([f"new card in {self.cfg.calendar.import_list}", *_notes(item)]),
                 ),
                 lambda i=item: self._create_card(i, list_id),
             )
@@ -347,6 +356,7 @@ class Inbound:
             )
         )
         self.state.delete_item(FOREIGN, item.href)
+        self.imported_now.add(card_id)
 
     def _write(self, outcome: Outcome, apply: Callable[[], None]) -> None:
         """Report a change; make it unless this is a dry run; one failure never stops the rest."""
@@ -358,3 +368,15 @@ class Inbound:
             except OtgError as exc:
                 outcome.status, outcome.detail = "failed", str(exc)
         self.report.outcomes.append(outcome)
+
+
+def _notes(item: NewEvent) -> list[str]:
+    """What the card had to make up or leave out, for the report."""
+    event = item.event
+    notes = list(event.notes)
+    if event.description not in card_description(event):
+        notes.append(
+            f"its description ({len(event.description):,} characters) is cut to fit Trello's "
+            f"{DESC_LIMIT:,}"
+        )
+    return notes

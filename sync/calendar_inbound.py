@@ -7,8 +7,8 @@ From the calendar's listing (href → ETag) and what the state store knows:
   ``Edit``; a change to anything else (an alarm, say) only teaches us the new ETag;
 - an event of ours that is gone was deleted on the calendar;
 - an event we have never seen (or whose ETag moved since we last looked) may be a ``NewEvent``
-  someone added, to import as a card; one that is not (ours by its UID, already over, unreadable)
-  is remembered with the reason so it is not fetched again until it changes.
+  someone added, to import as a card; one that is not (ours by its UID, already over, cancelled,
+  unreadable) is remembered with the reason so it is not fetched again until it changes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.caldav import Resource
-from sync.caldav_target import SHARED_FIELDS
+from sync.caldav_target import SHARED_FIELDS, seen_fields
 from sync.calendar_plan import EventChange
 from sync.ical_read import CalendarEvent, Unreadable, read_event
 from sync.model import Card
@@ -38,6 +38,7 @@ class Edit:
     etag: str | None
     event: CalendarEvent
     fields: tuple[str, ...]
+    seen: dict[str, object] = field(default_factory=dict)  # what both sides last agreed on
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def classify(
             inbound.ignored[href] = (body.etag, "an event of ours")
         elif _ends(event, tz) < now - timedelta(days=1):
             inbound.ignored[href] = (body.etag, "already over")
+        elif event.status == "CANCELLED":
+            inbound.ignored[href] = (body.etag, "cancelled")
         else:
             inbound.new.append(NewEvent(href, body.etag, event))
     return inbound
@@ -121,9 +124,18 @@ def _ours(
     now_fields = event.fields()
     changed = tuple(name for name in SHARED_FIELDS if now_fields[name] != seen.get(name))
     if changed:
-        inbound.edits.append(Edit(card_id, href, body.etag, event, changed))
+        inbound.edits.append(Edit(card_id, href, body.etag, event, changed, seen))
     else:
         inbound.etags[card_id] = body.etag
+
+
+def card_changed(edit: Edit, card_change: EventChange | None) -> bool:
+    """Whether the card changed what it shares with the event since both sides last agreed
+    (``seen``). A card that only caught up with an earlier calendar edit (our own write to it)
+    has not: that is no conflict."""
+    if card_change is None or card_change.kind not in ("update", "cancel"):
+        return False
+    return card_change.record is None or seen_fields(card_change.record) != edit.seen
 
 
 def calendar_wins(
@@ -131,7 +143,7 @@ def calendar_wins(
 ) -> bool:
     """Whether a calendar edit is applied to the card. Only the calendar changed: yes. Both
     changed: the configured rule decides (``trello``, ``calendar``, or ``newest``)."""
-    if card_change is None or card_change.kind not in ("update", "cancel"):
+    if not card_changed(edit, card_change):
         return True
     if rule == "newest":
         edited, touched = edit.event.modified, card.last_activity if card else None

@@ -8,11 +8,12 @@ all-day events), or a ``Unreadable`` with the reason, never an exception.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 
 UNTITLED = "(untitled event)"
@@ -31,6 +32,7 @@ class CalendarEvent:
     sequence: int = 0
     modified: datetime | None = None  # LAST-MODIFIED, else DTSTAMP
     rrule: str = ""  # the series' rule, when the event repeats
+    notes: tuple[str, ...] = ()  # what was missing and made up (a title, an end), to report
 
     def fields(self) -> dict[str, object]:
         """The fields a card shares with an event, comparable with ``EventSpec.fields()``."""
@@ -57,8 +59,8 @@ def read_event(
     try:
         calendar = Calendar.from_ical(text)
         events = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" not in e]
-    except (ValueError, IndexError, KeyError) as exc:
-        return Unreadable(href, f"not valid iCalendar ({exc})")
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError) as exc:
+        return Unreadable(href, f"not valid iCalendar ({_one_line(str(exc))})")
     if not events:
         return Unreadable(href, "holds no event")
     event = events[0]
@@ -67,20 +69,29 @@ def read_event(
         return Unreadable(href, "has no UID")
     try:
         start = _moment(event.decoded("DTSTART"), tz)
-    except (KeyError, ValueError, TypeError):
+    except (KeyError, ValueError, TypeError, AttributeError):  # AttributeError: two DTSTARTs
         return Unreadable(href, "has no readable start (DTSTART)")
     all_day = not isinstance(start, datetime)
-    end = _end(event, start, all_day, tz, default_minutes)
+    summary = str(event.get("SUMMARY", "")).strip()
+    notes = [] if summary else ["no title"]
+    end = _end(event, start, all_day, tz)
+    if end is None or end <= start:
+        if not all_day:
+            notes.append(f"no usable end: {default_minutes} minutes assumed")
+        end = start + (timedelta(days=1) if all_day else timedelta(minutes=default_minutes))
     rrule = ""
     if "RRULE" in event:
-        rrule = event["RRULE"].to_ical().decode()
-        start, end = _next_occurrence(rrule, start, end, now, tz)
-    if end <= start:
-        end = start + (timedelta(days=1) if all_day else timedelta(minutes=default_minutes))
-    modified = event.get("LAST-MODIFIED") or event.get("DTSTAMP")
+        try:
+            rrule = event["RRULE"].to_ical().decode()
+        except (ValueError, TypeError, AttributeError):  # a broken value, or several rules
+            return Unreadable(href, "has a repeat rule that cannot be read (RRULE)")
+        occurrence = _next_occurrence(event, rrule, start, end, now, tz)
+        if occurrence is None:
+            return Unreadable(href, f"has a repeat rule that cannot be read (RRULE:{rrule})")
+        start, end = occurrence
     return CalendarEvent(
         uid=uid,
-        summary=str(event.get("SUMMARY", "")).strip() or UNTITLED,
+        summary=summary or UNTITLED,
         start=start,
         end=end,
         all_day=all_day,
@@ -88,8 +99,9 @@ def read_event(
         description=str(event.get("DESCRIPTION", "")).strip(),
         status=str(event.get("STATUS", "CONFIRMED")).upper(),
         sequence=_int(event.get("SEQUENCE")),
-        modified=_moment(modified.dt, tz) if modified is not None else None,
+        modified=_modified(event, tz),
         rrule=rrule,
+        notes=tuple(notes),
     )
 
 
@@ -103,7 +115,20 @@ def _moment(value: object, tz: ZoneInfo) -> datetime | date:
     raise TypeError(f"not a date: {value!r}")
 
 
-def _end(event, start, all_day: bool, tz: ZoneInfo, default_minutes: int):
+def _modified(event, tz: ZoneInfo) -> datetime | None:
+    """LAST-MODIFIED, else DTSTAMP; None when neither can be read."""
+    for name in ("LAST-MODIFIED", "DTSTAMP"):
+        try:
+            moment = _moment(event[name].dt, tz)
+        except (KeyError, ValueError, TypeError, AttributeError):
+            continue  # missing, or broken (icalendar raises when a bad value is touched)
+        if isinstance(moment, datetime):
+            return moment
+    return None
+
+
+def _end(event, start, all_day: bool, tz: ZoneInfo):
+    """DTEND, else start + DURATION; None when neither is there and usable."""
     try:
         if "DTEND" in event:
             end = _moment(event.decoded("DTEND"), tz)
@@ -111,29 +136,55 @@ def _end(event, start, all_day: bool, tz: ZoneInfo, default_minutes: int):
                 return end
         if "DURATION" in event:
             return start + event.decoded("DURATION")
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, AttributeError):
         pass
-    return start + (timedelta(days=1) if all_day else timedelta(minutes=default_minutes))
+    return None
 
 
-def _next_occurrence(rule: str, start, end, now: datetime, tz: ZoneInfo):
-    """The series' first occurrence that has not ended by ``now`` (or its last one)."""
+def _next_occurrence(event, rule: str, start, end, now: datetime, tz: ZoneInfo):
+    """The series' first occurrence that has not ended by ``now`` (or, if none, its first one,
+    which is over); None if the rule cannot be read. Repeats keep the wall-clock time of
+    DTSTART's own zone (UTC stays UTC, a TZID its zone, floating times the community's) across
+    DST changes; EXDATEs are skipped."""
     length = end - start
-    first = (
-        start
-        if isinstance(start, datetime)
-        else datetime.combine(start, datetime.min.time(), tzinfo=tz)
-    )
+    first = event.decoded("DTSTART")
+    if not isinstance(first, datetime):
+        first = datetime.combine(first, time(0), tzinfo=tz)
+    elif first.tzinfo is None:
+        first = first.replace(tzinfo=tz)
     try:
-        occurrences = rrulestr(rule, dtstart=first.astimezone(tz))
-        found = occurrences.after(now.astimezone(tz) - length, inc=True)
-    except (ValueError, TypeError, OverflowError):
-        found = None
+        series = rruleset()
+        series.rrule(rrulestr(_until_in_utc(rule, tz), dtstart=first))
+        for skipped in event.exdates:
+            if not isinstance(skipped, datetime):
+                skipped = datetime.combine(skipped, time(0), tzinfo=first.tzinfo)
+            series.exdate(skipped if skipped.tzinfo else skipped.replace(tzinfo=tz))
+        found = series.after(now - length, inc=True)
+    except (ValueError, TypeError, OverflowError, KeyError):
+        return None
     if found is None:
         return start, end
     if isinstance(start, datetime):
         return found.astimezone(UTC), found.astimezone(UTC) + length
     return found.date(), found.date() + length
+
+
+def _until_in_utc(rule: str, tz: ZoneInfo) -> str:
+    """UNTIL as a UTC time, which is what dateutil accepts with a zoned start: an all-day
+    series' UNTIL is a date (its whole day counts), a floating series' a local time."""
+
+    def utc(match: re.Match[str]) -> str:
+        day, clock = match.group(1), match.group(2) or "T235959"
+        local = datetime.strptime(day + clock, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
+        return "UNTIL=" + local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    return re.sub(r"UNTIL=(\d{8})(T\d{6})?(?![\dTZ])", utc, rule)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    """A parser's message for a report line: it quotes the bad text, line breaks and all."""
+    text = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _int(value: object) -> int:
