@@ -17,7 +17,7 @@ from sync.content_plan import INTENT_KIND, TARGET, ContentAction, plan_content
 from sync.content_records import draft_record, record_from_intent
 from sync.content_records import published_record as published
 from sync.drafts import DraftsError, write_draft
-from sync.errors import AuthError, OtgError
+from sync.errors import AuthError, OtgError, StateError
 from sync.http import PoliteSession
 from sync.medium import (
     MediumAuthError,
@@ -191,6 +191,8 @@ class ContentFlow:
             else:
                 record = self.medium().create(draft, action.version, self.now)
                 detail = record.data["url"]
+        except StateError:
+            raise  # nothing can be recorded: the run stops (see StateError)
         except OtgError as exc:
             self.outcome(
                 "create",

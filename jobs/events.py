@@ -14,7 +14,7 @@ from sync import ical
 from sync.caldav import CalDavClient
 from sync.caldav_target import CalDavTarget, failure_line
 from sync.calendar_plan import TARGET, EventChange, calendar_records, plan_events
-from sync.errors import AuthError, OtgError
+from sync.errors import AuthError, OtgError, StateError
 from sync.feed import write_if_changed
 from sync.http import PoliteSession
 from sync.model import Board
@@ -186,6 +186,8 @@ def _sync_caldav(
         outcomes, failures = target.sync(
             records, dry_run=dry_run, recreate=recreate, server=server, hold=hold
         )
+    except StateError:
+        raise  # nothing can be recorded: the run stops (see StateError)
     except OtgError as exc:
         outcomes, failures = [], [failure_line(exc)]
     report.requests["caldav"] = client.session.sent

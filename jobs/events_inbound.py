@@ -28,7 +28,7 @@ from sync.calendar_inbound import (
 )
 from sync.calendar_plan import TARGET as EVENTS
 from sync.calendar_plan import EventChange, Imported
-from sync.errors import OtgError
+from sync.errors import OtgError, StateError
 from sync.event_cards import (
     DESC_LIMIT,
     MARKER,
@@ -365,6 +365,8 @@ class Inbound:
         else:
             try:
                 apply()
+            except StateError:
+                raise  # nothing can be recorded: the run stops (see StateError)
             except OtgError as exc:
                 outcome.status, outcome.detail = "failed", str(exc)
         self.report.outcomes.append(outcome)

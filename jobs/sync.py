@@ -9,6 +9,7 @@ warning.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from datetime import datetime
 
 from config import BoardConfig, Config
@@ -16,7 +17,7 @@ from jobs.content import sync_content
 from jobs.events import sync_events
 from jobs.roundup import finalise_published
 from sync.dates import now_utc
-from sync.errors import RemoteError
+from sync.errors import RemoteError, StateError
 from sync.model import Board, Role
 from sync.report import Report, summarise
 from sync.sources import read_boards
@@ -92,9 +93,12 @@ def run(
             )
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
+    except StateError as exc:  # nothing more can be recorded: stop here (see StateError)
+        report.failures.append(str(exc))
     except BaseException as exc:
         if run_id is not None:
-            state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
+            with suppress(StateError):  # the state database may be why: say the first error
+                state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
         raise
     if stop_requested() and not dry_run:
         report.failures.append(
@@ -111,12 +115,16 @@ def run(
         )
     if run_id is not None:
         report.run_id = run_id
-        state.finish_run(
-            run_id,
-            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-            report.summary(),
-            "; ".join(report.failures[:5]) or None,
-        )
+        try:
+            state.finish_run(
+                run_id,
+                "ok" if report.ok else "interrupted" if stop_requested() else "failed",
+                report.summary(),
+                "; ".join(report.failures[:5]) or None,
+            )
+        except StateError as exc:
+            if not any(f.startswith(exc.message) for f in report.failures):
+                report.failures.append(f"{exc} (this run is not in the history)")
     return report
 
 

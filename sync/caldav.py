@@ -192,8 +192,13 @@ def _multistatus(response: requests.Response, url: str) -> dict[str, object]:
         )
     try:
         root = ElementTree.fromstring(response.content)
-    except ElementTree.ParseError:
-        raise CalDavError(f"{url} sent XML that cannot be read", NOT_CALDAV_FIX) from None
+    except ElementTree.ParseError:  # a 207 is a CalDAV server's: its answer was cut or garbled
+        method = response.request.method if response.request is not None else "a request"
+        raise RemoteError(
+            f"the CalDAV server sent a broken answer to {method} {urlsplit(url).path} (XML "
+            "that cannot be read)",
+            "rerun later; nothing was lost",
+        ) from None
     found = {}
     for item in root.iter(f"{DAV}response"):
         href = urlsplit(item.findtext(f"{DAV}href") or "").path

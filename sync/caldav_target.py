@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sync import ical
 from sync.caldav import CalDavClient, PreconditionFailed, Resource, normalise_href
-from sync.errors import AuthError, OtgError, RemoteError
+from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.report import Outcome, plural
 from sync.state import State, SyncedItem
 from sync.stopping import stop_requested
@@ -170,6 +170,8 @@ class CalDavTarget:
                     Outcome(step.kind, TARGET, step.card_id, step.title, str(exc), status="failed")
                 )
                 break
+            except StateError:
+                raise  # nothing can be recorded: the run stops (see StateError)
             except OtgError as exc:
                 outcomes.append(
                     Outcome(step.kind, TARGET, step.card_id, step.title, str(exc), status="failed")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from config.medium import MediumConfig
 from sync.content import Draft
-from sync.errors import OtgError
+from sync.errors import OtgError, file_fix
 
 
 class DraftsError(OtgError):
@@ -139,5 +139,5 @@ def _atomic_write(path: Path, text: str) -> None:
 def _unwritable(path: Path, exc: OSError) -> DraftsError:
     return DraftsError(
         f"cannot write the draft {path}: {exc.strerror or exc}",
-        "make the folder writable, or set medium.drafts_dir / output_dir in the config",
+        file_fix(exc, "medium.drafts_dir / output_dir in the config"),
     )

@@ -7,6 +7,8 @@ never shows a traceback for them.
 
 from __future__ import annotations
 
+import errno
+
 
 class OtgError(Exception):
     """Something the user can fix. ``str()`` is the one-line message; ``fix`` says how."""
@@ -47,9 +49,19 @@ class UsageError(OtgError):
 
 
 class StateError(OtgError):
-    """The state database cannot be used (written by a newer version, corrupt, locked)."""
+    """The state database cannot be used (written by a newer version, corrupt, locked).
+
+    A run that meets one mid-way stops there, whatever item it was on: what cannot be recorded
+    must not be done, and everything done before was recorded as it succeeded (or is found again
+    by the next run, as after a crash)."""
 
     exit_code = 2
+
+
+class StateWriteError(StateError):
+    """The state database stopped taking writes: a full disk, a read-only file or mount."""
+
+    exit_code = 1
 
 
 class SourceError(OtgError):
@@ -73,3 +85,13 @@ class AuthError(SourceError):
 
 class RemoteError(OtgError):
     """A remote service failed in a way a retry did not cure (5xx, timeouts, rate limits)."""
+
+
+def file_fix(exc: OSError, setting: str) -> str:
+    """The fix for a file that cannot be written, by what the system said: ``setting`` names the
+    config key(s) that choose the place, e.g. "output_dir"."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space on its disk, or set {setting} to somewhere with room"
+    if exc.errno in (errno.EISDIR, errno.ENOTDIR, errno.EEXIST):
+        return f"something else is in the way at that path: move it, or set {setting}"
+    return f"make the folder writable by the user otg-sync runs as, or set {setting}"

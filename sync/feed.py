@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from sync.errors import OtgError
+from sync.errors import OtgError, file_fix
 
 
 class FeedError(OtgError):
@@ -26,7 +26,7 @@ def write_if_changed(path: Path, content: bytes, *, dry_run: bool = False) -> bo
     except OSError as exc:
         raise FeedError(
             f"cannot write the feed {path}: {exc.strerror}",
-            "check the path and its permissions (calendar.feed, output_dir)",
+            file_fix(exc, "calendar.feed / output_dir in the config"),
         ) from None
     if dry_run:
         return True
@@ -46,6 +46,6 @@ def write_if_changed(path: Path, content: bytes, *, dry_run: bool = False) -> bo
     except OSError as exc:
         raise FeedError(
             f"cannot write the feed {path}: {exc.strerror}",
-            "make the folder writable, or set output_dir in the config",
+            file_fix(exc, "calendar.feed / output_dir in the config"),
         ) from None
     return True

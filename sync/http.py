@@ -27,6 +27,14 @@ log = logging.getLogger(__name__)
 
 READS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 MAX_BACKOFF = 60.0
+#: The network failing under a request: no answer, or an answer cut off on the way (a connection
+#: reset while the body arrives is a ChunkedEncodingError, a garbled gzip a ContentDecodingError).
+TRANSPORT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 def monotonic() -> float:
@@ -116,13 +124,19 @@ class PoliteSession(requests.Session):
             self._respect_window()
             try:
                 response = super().request(method, url, *args, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except TRANSPORT_ERRORS as exc:
                 self._count(method)
                 if method in READS and attempt < self.retries:
                     attempt += 1
                     self._backoff(attempt, f"{type(exc).__name__}")
                     continue
-                kind = "timed out" if isinstance(exc, requests.Timeout) else "could not connect"
+                kind = (
+                    "timed out"
+                    if isinstance(exc, requests.Timeout)
+                    else "could not connect"
+                    if isinstance(exc, requests.ConnectionError)
+                    else "was cut off: the connection broke during the answer"
+                )
                 raise RemoteError(
                     f"{self.name}: {method} {where(url)} {kind}",
                     "check the network and rerun; nothing was lost",

@@ -24,6 +24,7 @@ from config.medium import MediumConfig
 from sync.content import Draft
 from sync.content_plan import INTENT_KIND
 from sync.content_records import record_from_intent
+from sync.errors import StateWriteError
 from sync.medium import MediumAuthError, MediumClient, MediumDailyLimit, MediumRefused
 from sync.state import Intent, State, SyncedItem
 
@@ -79,7 +80,14 @@ class MediumTarget:
             self.state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
             raise
         result = {"id": data["id"], "url": data["url"], "publishStatus": data.get("publishStatus")}
-        self.state.settle_intent(intent_id, "done", result)
+        try:
+            self.state.settle_intent(intent_id, "done", result)
+        except StateWriteError as exc:  # the draft exists: say where, as only this run knows
+            raise StateWriteError(
+                f'{exc.message}; the draft of "{draft.title}" was created at {data["url"]}',
+                f"{exc.fix.split('; the next sync')[0]}, then run `otg ledger resolve "
+                f"{intent_id} --url {data['url']}`",
+            ) from None
         stamp = now.isoformat(timespec="seconds")
         intent = Intent(
             intent_id, INTENT_KIND, draft.card_id, "done", payload, result, stamp, stamp

@@ -124,11 +124,13 @@ def read_feed(source: str, session: PoliteSession, base_dir: Path) -> FeedRead:
             raise FeedReadError(f"cannot read feed {path}: {exc.strerror}", FEEDS_FIX) from None
     try:
         response = session.get(source)
-    except RemoteError as exc:
-        raise FeedReadError(exc.message, "rerun later; " + FEEDS_FIX) from None
+    except RemoteError as exc:  # "RSS: GET <url> timed out": say it of the feed
+        what = exc.message.split(where(source), 1)[-1].strip()
+        raise FeedReadError(f"feed {where(source)} {what}", "rerun later; " + FEEDS_FIX) from None
     if response.status_code != 200:
+        busy = response.status_code == 429 or response.status_code >= 500  # the feed is right
         raise FeedReadError(
             f"feed {where(source)} answered {response.status_code} {response.reason or ''}".strip(),
-            FEEDS_FIX,
+            "the server is busy or down: rerun later; nothing is lost" if busy else FEEDS_FIX,
         )
     return parse_feed(response.content, where(source))

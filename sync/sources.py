@@ -14,7 +14,7 @@ from pathlib import Path
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
-from sync.errors import AuthError, OtgError, SourceError
+from sync.errors import AuthError, OtgError, SourceError, StateError
 from sync.model import Board
 from sync.state import State
 from sync.stopping import stop_requested
@@ -153,6 +153,8 @@ def read_boards(
             model = (
                 reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)
             )
+        except StateError:
+            raise  # nothing can be recorded: the run stops (see StateError)
         except OtgError as exc:
             on_error(board, exc)
             continue

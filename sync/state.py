@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sync.dates import now_utc
-from sync.errors import StateError
+from sync.errors import StateError, StateWriteError
 
 #: Numbered migrations. Never edit one that has shipped: append a new one.
 MIGRATIONS: list[str] = [
@@ -129,10 +129,8 @@ class State:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StateError(
-                f"state database {self.path} cannot be used: {exc}",
-                "restore it from a backup, or move it aside to start afresh",
-            ) from None
+            what, fix = _sqlite_problem(exc)
+            raise StateError(f"state database {self.path} cannot be used: {what}", fix) from None
         except OSError as exc:
             raise StateError(
                 f"state database {self.path} cannot be created: {exc.strerror}",
@@ -170,14 +168,23 @@ class State:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One unit of work: all of it is written, or none of it."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """One unit of work: all of it is written, or none of it. A write the database refuses
+        (a full disk, a read-only file) is a ``StateWriteError``, which stops the run."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                if self.db.in_transaction:  # SQLite rolls back by itself on some errors (FULL)
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            what, fix = _sqlite_problem(exc)
+            raise StateWriteError(
+                f"state database {self.path} cannot be written: {what}",
+                f"{fix}; the next sync picks up where this one stopped",
+            ) from None
 
     # -- bookmarks -------------------------------------------------------------------------
 
@@ -301,7 +308,19 @@ class State:
     # -- runs ------------------------------------------------------------------------------
 
     def start_run(self, job: str, dry_run: bool = False) -> int:
+        """Record a run starting. A writing run holds the run lock (``jobs/lock.py``), so a run
+        still marked ``running`` now is one whose process died without recording its end (a
+        SIGKILL, a power cut, a full disk): it is marked ``killed``."""
         with self.transaction():
+            self.db.execute(
+                "UPDATE runs SET status = 'killed', finished_at = ?, error = ? "
+                "WHERE status = 'running'",
+                (
+                    _now(),
+                    "the process stopped before recording its end (killed, or the machine "
+                    "or its disk failed); the next run picked up where it stopped",
+                ),
+            )
             cursor = self.db.execute(
                 "INSERT INTO runs (job, started_at, dry_run) VALUES (?, ?, ?)",
                 (job, _now(), int(dry_run)),
@@ -337,6 +356,27 @@ class State:
             )
             for r in rows
         ]
+
+
+def _sqlite_problem(exc: sqlite3.Error) -> tuple[str, str]:
+    """What SQLite's error means for the user, and what to do about it."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL"):
+        return "the disk is full", "free some space on its disk, or set state_db to another disk"
+    if name.startswith("SQLITE_READONLY"):
+        return "it is read-only", (
+            "make it and its folder writable by the user otg-sync runs as, or set state_db to a "
+            "writable path"
+        )
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "another program holds it locked", (
+            "close the program that has it open (a sqlite3 shell?), then rerun"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return "it cannot be opened", "set state_db in the config to a writable path"
+    if name.startswith("SQLITE_IOERR"):
+        return f"the disk failed ({exc})", "check the disk it is on, then rerun"
+    return str(exc), "restore it from a backup, or move it aside to start afresh"
 
 
 def _statements(script: str) -> list[str]:

@@ -325,8 +325,8 @@ def test_an_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch):
         write_draft(tmp_path, draft_for(card(), CFG), CFG)
     assert str(caught.value) == (
         f"cannot write the draft {tmp_path}/what-i-learned-shadowing-a-call-centre-qBqgCgJ9.md: "
-        "Permission denied — make the folder writable, or set medium.drafts_dir / output_dir in "
-        "the config"
+        "Permission denied — make the folder writable by the user otg-sync runs as, or set "
+        "medium.drafts_dir / output_dir in the config"
     )
     assert list(Path(tmp_path).iterdir()) == []
 

@@ -243,6 +243,6 @@ def test_a_drafts_folder_that_cannot_be_written_fails_each_card_alone(config, tm
     assert len(failed) == 3 and report.exit_code == 1
     assert failed[0].detail == (
         f"cannot write the draft {tmp_path}/out/drafts/what-i-learned-shadowing-a-call-centre-"
-        "qBqgCgJ9.md: Not a directory — make the folder writable, or set medium.drafts_dir / "
-        "output_dir in the config"
+        "qBqgCgJ9.md: Not a directory — something else is in the way at that path: move it, or "
+        "set medium.drafts_dir / output_dir in the config"
     )

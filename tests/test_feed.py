@@ -154,7 +154,8 @@ def test_a_folder_that_refuses_writes_is_a_clear_error(tmp_path, monkeypatch):
         write_if_changed(tmp_path / "events.ics", b"x")
     assert str(caught.value) == (
         f"cannot write the feed {tmp_path}/events.ics: Permission denied "
-        "— make the folder writable, or set output_dir in the config"
+        "— make the folder writable by the user otg-sync runs as, or set calendar.feed / "
+        "output_dir in the config"
     )
 
 

@@ -94,7 +94,7 @@ def test_feeds_are_fetched_with_our_session_and_failures_are_one_line(tmp_path):
             read_feed("https://medium.com/feed/@slow", session, tmp_path)
     assert str(gone.value).startswith("feed https://medium.com/feed/@gone answered 410 Gone — ")
     assert str(slow.value) == (
-        "RSS: GET https://medium.com/feed/@slow timed out — rerun later; check medium.feeds (a "
+        "feed https://medium.com/feed/@slow timed out — rerun later; check medium.feeds (a "
         "Medium feed is https://medium.com/feed/@username)"
     )
     assert session.sent == 1 + 1 + 2  # a read is retried once, here

@@ -1,0 +1,181 @@
+"""Faults at the transport, for every service the sync talks to (Trello, Medium, CalDAV, RSS).
+
+:class:`FaultInjector` wraps ``requests.Session.send`` for our own sessions only (a
+``PoliteSession``, told apart by its ``name``: "Trello", "Medium", "CalDAV", "RSS"), so the same
+table of faults works for the ``responses`` fakes and for the real Radicale server alike, and a
+test's own helpers (plain ``requests``) are never touched. Each :class:`Fault` hits the requests
+of one service whose method matches and whose URL path the regex finds, after letting ``skip`` of
+them through ("halfway through a run"), ``times`` times. What it does:
+
+========================  =====================================================================
+``timeout``               a read timeout; the request never reached the server
+``timeout-after``         the server did it, then the answer never came (a read timeout)
+``reset``                 the connection was reset before the server saw the request
+``reset-after``           the server did it, then the connection was reset (the answer is lost)
+``reset-mid-body``        the server did it, then the connection broke halfway through the body
+``status``                the server answered ``status`` with ``body`` and did nothing
+``truncated``             the server did it, and its answer was cut off halfway
+``not-json``              a proxy's HTML page with 200; the request never reached the server
+``not-json-after``        the server did it, and a proxy turned its answer into an HTML page
+``401``                   the server refused the credentials (each service's own words)
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+KINDS = (
+    "timeout",
+    "timeout-after",
+    "reset",
+    "reset-after",
+    "reset-mid-body",
+    "status",
+    "truncated",
+    "not-json",
+    "not-json-after",
+    "401",
+)
+REFUSED = {
+    "Trello": ("invalid token", "text/plain; charset=utf-8"),
+    "Medium": (
+        json.dumps({"errors": [{"message": "Token was invalid.", "code": 6003}]}),
+        "application/json",
+    ),
+    "CalDAV": ("Access to the requested resource forbidden.", "text/plain"),
+    "RSS": ("Unauthorized", "text/plain"),
+}
+PROXY_PAGE = "<html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>"
+
+
+@dataclass
+class Fault:
+    service: str  # the session's name: Trello, Medium, CalDAV, RSS
+    method: str | None  # None: any method
+    path: str  # a regex searched in the URL's path
+    kind: str
+    times: int = 1
+    skip: int = 0  # matching requests let through first
+    status: int = 500
+    body: str = "Internal Server Error"
+    headers: dict[str, str] = field(default_factory=dict)
+    hits: int = 0  # requests it changed
+
+    def __post_init__(self) -> None:
+        assert self.kind in KINDS, self.kind
+
+    def matches(self, service: str, request: requests.PreparedRequest) -> bool:
+        return (
+            service == self.service
+            and (self.method is None or request.method == self.method)
+            and re.search(self.path, urlsplit(request.url or "").path) is not None
+        )
+
+
+class FaultInjector:
+    """Install with :meth:`installed`; add faults with :meth:`add`; :meth:`clear` heals."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+        self.seen: list[tuple[str, str, str]] = []  # (service, method, path) of our requests
+
+    def add(self, fault: Fault) -> Fault:
+        self.faults.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        self.faults.clear()
+
+    @contextmanager
+    def installed(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
+        real_send = requests.Session.send
+        injector = self
+
+        def send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any):
+            service = getattr(session, "name", None)
+            if service is None:  # not one of ours
+                return real_send(session, request, **kwargs)
+            injector.seen.append((service, request.method or "", urlsplit(request.url).path))
+            fault = injector._take(service, request)
+            if fault is None:
+                return real_send(session, request, **kwargs)
+            return _apply(fault, service, request, lambda: real_send(session, request, **kwargs))
+
+        monkeypatch.setattr(requests.Session, "send", send)
+        try:
+            yield self
+        finally:
+            monkeypatch.setattr(requests.Session, "send", real_send)
+
+    def _take(self, service: str, request: requests.PreparedRequest) -> Fault | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.matches(service, request):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    return None
+                fault.times -= 1
+                fault.hits += 1
+                return fault
+        return None
+
+
+def _apply(fault: Fault, service: str, request: requests.PreparedRequest, send) -> Any:
+    what = f"injected for {request.method} {urlsplit(request.url).path}"
+    kind = fault.kind
+    if kind == "timeout":
+        raise requests.ReadTimeout(f"read timed out ({what})", request=request)
+    if kind == "reset":
+        raise requests.ConnectionError(
+            ConnectionResetError(104, f"Connection reset by peer ({what})"), request=request
+        )
+    if kind == "status":
+        return _response(request, fault.status, fault.body, fault.headers)
+    if kind == "not-json":
+        return _response(request, 200, PROXY_PAGE, {"Content-Type": "text/html"})
+    if kind == "401":
+        body, content_type = REFUSED[service]
+        return _response(request, 401, body, {"Content-Type": content_type})
+    response = send()  # the server does it ...
+    if kind == "timeout-after":
+        raise requests.ReadTimeout(f"read timed out ({what})", request=request)
+    if kind == "reset-after":
+        raise requests.ConnectionError(
+            ConnectionResetError(104, f"Connection reset by peer ({what})"), request=request
+        )
+    if kind == "reset-mid-body":
+        raise requests.exceptions.ChunkedEncodingError(
+            f"Connection broken: IncompleteRead ({what})", request=request
+        )
+    if kind == "not-json-after":
+        response.headers["Content-Type"] = "text/html"
+        response._content = PROXY_PAGE.encode("utf-8")
+        return response
+    assert kind == "truncated"
+    response._content = response.content[: len(response.content) // 2]
+    return response
+
+
+def _response(
+    request: requests.PreparedRequest, status: int, body: str, headers: dict[str, str]
+) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.reason = HTTPStatus(status).phrase
+    response.headers = CaseInsensitiveDict({"Content-Type": "text/plain", **headers})
+    response._content = body.encode("utf-8")
+    response.encoding = "utf-8"
+    response.url = request.url or ""
+    response.request = request
+    return response
