@@ -14,7 +14,7 @@ from sync import ical
 from sync.caldav import CalDavClient
 from sync.caldav_target import CalDavTarget, failure_line
 from sync.calendar_plan import TARGET, EventChange, calendar_records, plan_events
-from sync.errors import AuthError, OtgError, StateError
+from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.feed import write_if_changed
 from sync.http import PoliteSession
 from sync.model import Board
@@ -190,6 +190,12 @@ def _sync_caldav(
         raise  # nothing can be recorded: the run stops (see StateError)
     except OtgError as exc:
         outcomes, failures = [], [failure_line(exc)]
+        report.transient = report.transient or isinstance(exc, RemoteError)
+    report.transient = report.transient or any(
+        o.status == "failed"
+        for o in outcomes
+        if "could not connect" in o.detail or "timed out" in o.detail
+    )
     report.requests["caldav"] = client.session.sent
     report.outcomes += outcomes
     report.failures += failures

@@ -97,11 +97,21 @@ class JobScheduler:
         """Run once each job whose latest slot passed since it last ran (per the history)."""
         caught = []
         with State(self.cfg.state_db) as state:
-            last_runs = {job.name: state.runs(job.name, limit=1) for job in self.jobs}
+            # a run that was killed or interrupted did not do its work: it does not count
+            last_runs = {
+                job.name: [
+                    r for r in state.runs(job.name, limit=20) if r.status in ("ok", "failed")
+                ]
+                for job in self.jobs
+            }
+            ever = {job.name: bool(state.runs(job.name, limit=1)) for job in self.jobs}
         for job in self.jobs:
-            if not last_runs[job.name]:
+            if not ever[job.name]:
                 continue  # never ran: nothing was missed
-            last = datetime.fromisoformat(last_runs[job.name][0].started_at)
+            if not last_runs[job.name]:
+                last = datetime.min.replace(tzinfo=self.now().tzinfo)
+            else:
+                last = datetime.fromisoformat(last_runs[job.name][0].started_at)
             if last < last_slot(job, self.now(), self.cfg.tz):
                 log.info("job %s: missed its run while stopped; running it now", job.name)
                 self.run_job(job, scheduled=False)

@@ -277,3 +277,16 @@ def test_systemd_analyze_verifies_the_units(tmp_path, name):
     )
     problems = [line for line in result.stderr.splitlines() if str(tmp_path) in line]
     assert result.returncode == 0 and not problems, result.stderr
+
+
+def test_a_run_that_was_killed_is_caught_up(cfg):
+    with State(cfg.state_db) as state:
+        for status, days in (("ok", 3), ("killed", 0.5)):
+            run_id = state.start_run("sync")
+            state.finish_run(run_id, status, {})
+            state.db.execute(
+                "UPDATE runs SET started_at = ? WHERE id = ?",
+                ((NOW - timedelta(days=days)).isoformat(), run_id),
+            )
+    runners = Runners()
+    assert scheduler(cfg, runners).catch_up() == ["sync"]
