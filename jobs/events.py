@@ -191,11 +191,8 @@ def _sync_caldav(
     except OtgError as exc:
         outcomes, failures = [], [failure_line(exc)]
         report.transient = report.transient or isinstance(exc, RemoteError)
-    report.transient = report.transient or any(
-        o.status == "failed"
-        for o in outcomes
-        if "could not connect" in o.detail or "timed out" in o.detail
-    )
+    # the target stops early only when the server went away mid-run: a retry may finish it
+    report.transient = report.transient or bool(failures)
     report.requests["caldav"] = client.session.sent
     report.outcomes += outcomes
     report.failures += failures
