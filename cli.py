@@ -40,6 +40,7 @@ from sync.errors import UsageError
 from sync.model import Role
 from sync.report import render_text
 from sync.stopping import graceful_signals
+from sync.text import one_line
 
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,7 +86,7 @@ def check(ctx: click.Context, online: bool) -> None:
     """Check the config, export files and credentials (--online contacts Trello)."""
     result = jobs.inspect.check(load(ctx), online=online)
     for item in result.checks:
-        click.echo(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
+        click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
     sys.exit(0 if result.ok else 1)
 
 
@@ -103,7 +104,7 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     else:
         click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
         for error in errors:
-            click.echo(f"error: {error}", err=True)
+            click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)
 
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.schema import Field, check_section, non_negative, positive
+from config.schema import Field, check_section, file_path, non_negative, positive
+from sync.text import quoted
 
 PUBLISHABLE = ("proposed", "planning", "confirmed", "done")
 DOMAIN = re.compile(
@@ -25,7 +26,10 @@ def _states(value: list[Any]) -> str | None:
 
 
 def _http_url(value: str) -> str | None:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return f"{quoted(value)} is not an http(s) URL"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f'"{value}" is not an http(s) URL'
     if parts.username or parts.password:
@@ -42,10 +46,21 @@ CALENDAR_FIELDS = [
         help="domain in every event UID (trello-<card id>@<domain>); set it once, never change",
     ),
     Field(
-        "feed", str, "events.ics", help='the iCalendar feed, relative to output_dir; "" for none'
+        "feed",
+        str,
+        "events.ics",
+        check=file_path,
+        help='the iCalendar feed, relative to output_dir; "" for none',
     ),
     Field("name", str, "OneTeamGov spinoff events", help="the calendar's name"),
-    Field("refresh_minutes", int, 60, check=positive, help="how often clients should refresh"),
+    Field(
+        "refresh_minutes",
+        int,
+        60,
+        check=positive,
+        maximum=7 * 24 * 60,
+        help="how often clients should refresh",
+    ),
     Field(
         "publish",
         list,
@@ -58,6 +73,7 @@ CALENDAR_FIELDS = [
         int,
         120,
         check=positive,
+        maximum=31 * 24 * 60,
         help="length of an event when only one time is known",
     ),
     Field(
@@ -65,6 +81,7 @@ CALENDAR_FIELDS = [
         int,
         30,
         check=non_negative,
+        maximum=3650,
         help="how long a cancelled event stays on the calendar before it is dropped",
     ),
     Field("all_day_label", str, "All day", help="a card label that makes an event all-day"),
@@ -104,7 +121,14 @@ CALDAV_FIELDS = [
     ),
     Field("calendar", str, "", help="the calendar's display name, found under url"),
     Field("username", str, "", help="user name; the password comes from CALDAV_PASSWORD"),
-    Field("timeout", float, 20.0, check=positive, help="seconds before a request gives up"),
+    Field(
+        "timeout",
+        float,
+        20.0,
+        check=positive,
+        maximum=600,
+        help="seconds before a request gives up",
+    ),
 ]
 
 

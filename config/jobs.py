@@ -39,7 +39,14 @@ def job_fields(at: str, every: str, on: str = "wednesday") -> list[Field]:
             check=_anchor,
             help="a date in a week the fortnight runs (fortnightly jobs)",
         ),
-        Field("retries", int, 2, check=positive, help="tries after a failure, within one run"),
+        Field(
+            "retries",
+            int,
+            2,
+            check=positive,
+            maximum=20,
+            help="tries after a failure, within one run",
+        ),
     ]
 
 

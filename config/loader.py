@@ -22,12 +22,13 @@ from config.calendar import CalendarConfig, check_calendar
 from config.jobs import JobConfig, check_jobs
 from config.medium import MediumConfig, check_medium
 from config.roundup import RoundupConfig, check_roundup
-from config.schema import Field, check_section, find_secrets, non_negative, positive
+from config.schema import Field, check_section, file_path, find_secrets, non_negative, positive
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
 from sync.errors import ConfigError
 from sync.lists import valid_states
 from sync.model import Role
+from sync.text import one_line, quoted
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,12 @@ def _timezone(value: str) -> str | None:
 
 
 def _source(value: str) -> str | None:
-    if value.startswith("trello:") and not TRELLO_ID.match(value[len("trello:") :]):
+    if value.startswith("trello:") and not TRELLO_ID.fullmatch(value[len("trello:") :]):
         return (
-            f'"{value}" is not a board id: use trello:<24-hex board id> or '
+            f"{quoted(value)} is not a board id: use trello:<24-hex board id> or "
             "trello:<8-character short link from the board URL>"
         )
-    return None if value.strip() else "must not be empty"
+    return file_path(value) if value.strip() else "must not be empty"
 
 
 TOP_FIELDS = [
@@ -61,8 +62,14 @@ TOP_FIELDS = [
         check=_timezone,
         help="IANA time zone for days, periods and schedules",
     ),
-    Field("state_db", str, "otg-state.db", help="the SQLite state database"),
-    Field("output_dir", str, "out", help="where feeds, drafts and roundups are written"),
+    Field("state_db", str, "otg-state.db", check=file_path, help="the SQLite state database"),
+    Field(
+        "output_dir",
+        str,
+        "out",
+        check=file_path,
+        help="where feeds, drafts and roundups are written",
+    ),
 ]
 BOARD_FIELDS = [
     Field(
@@ -82,13 +89,21 @@ BOARD_FIELDS = [
     Field("lists", dict, {}, help='list name → state, e.g. "Done 🎉" = "done"'),
 ]
 TRELLO_FIELDS = [
-    Field("timeout", float, 20.0, check=positive, help="seconds before a request gives up"),
-    Field("retries", int, 4, check=non_negative, help="retries for a failed read"),
+    Field(
+        "timeout",
+        float,
+        20.0,
+        check=positive,
+        maximum=600,
+        help="seconds before a request gives up",
+    ),
+    Field("retries", int, 4, check=non_negative, maximum=20, help="retries for a failed read"),
     Field(
         "history_days",
         int,
         365,
         check=positive,
+        maximum=36500,
         help="how far back the first sync reads board history",
     ),
 ]
@@ -210,7 +225,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         for key in secrets
     ]
     known = [f.name for f in TOP_FIELDS] + sorted(SECTIONS)
-    top_table = {k: v for k, v in raw.items() if not isinstance(v, dict)}
+    top_table = {k: v for k, v in raw.items() if not isinstance(v, dict) and k not in SECTIONS}
     for key in raw:
         if isinstance(raw[key], dict) and key not in SECTIONS:
             problems.append(_unknown("", key, known))
@@ -229,9 +244,16 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
     medium = check_medium(raw.get("medium"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
-    if problems:
-        raise ConfigError(problems, str(path))
     base_dir = path.resolve().parent
+    secret_values = load_secrets(base_dir, environ)
+    problems += [
+        f"{name}: holds a line break or another control character, which no token or password "
+        "has (it could not be sent); set it again, on one line"
+        for name, value in secret_values.values.items()
+        if re.search(r"[\x00-\x1f\x7f]", value)
+    ]
+    if problems:  # one line each, whatever the keys and values hold
+        raise ConfigError([one_line(p) for p in problems], str(path))
     return Config(
         path=path,
         base_dir=base_dir,
@@ -240,7 +262,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         output_dir=(base_dir / top["output_dir"]).resolve(),
         boards=tuple(boards),
         trello=TrelloConfig(**trello),
-        secrets=load_secrets(base_dir, environ),
+        secrets=secret_values,
         calendar=calendar,
         jobs=jobs,
         roundup=roundup,

@@ -15,7 +15,8 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from config.schema import Field, check_section, positive
+from config.schema import Field, check_section, file_path, positive
+from sync.text import quoted
 
 #: Medium's licence values (reference/medium.md); the API's default is all-rights-reserved.
 LICENSES = (
@@ -40,11 +41,14 @@ def _drafts_dir(value: str) -> str | None:
         return 'must not be empty (use "drafts", a folder inside output_dir)'
     if PurePath(value).is_absolute() or ".." in PurePath(value).parts:
         return f'"{value}" must be a folder inside output_dir, such as "drafts"'
-    return None
+    return file_path(value)
 
 
 def _http(value: str) -> str | None:
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return f"{quoted(value)} is not an http(s) URL"
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return f'"{value}" is not an http(s) URL'
     if parts.username or parts.password:
@@ -112,7 +116,14 @@ MEDIUM_FIELDS = [
         help='post to this publication; "" posts as the token\'s author',
     ),
     Field("feeds", list, [], check=_feeds, help="Medium RSS feeds that show what was published"),
-    Field("timeout", float, 20.0, check=positive, help="seconds before a Medium request gives up"),
+    Field(
+        "timeout",
+        float,
+        20.0,
+        check=positive,
+        maximum=600,
+        help="seconds before a Medium request gives up",
+    ),
 ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from config.schema import Field, check_section, positive
+from config.schema import Field, check_section, file_path, positive
 
 TARGETS = ("stdout", "drafts", "medium")
 
@@ -22,7 +22,13 @@ def _tags(value: list[Any]) -> str | None:
 
 
 ROUNDUP_FIELDS = [
-    Field("template", str, "", help='a Jinja2 template for the post; "" for the bundled one'),
+    Field(
+        "template",
+        str,
+        "",
+        check=file_path,
+        help='a Jinja2 template for the post; "" for the bundled one',
+    ),
     Field(
         "target",
         str,
@@ -39,7 +45,14 @@ ROUNDUP_FIELDS = [
         check=_label,
         help="the label a finalised roundup puts on the cards it featured",
     ),
-    Field("coming_days", int, 60, check=positive, help="how far ahead 'coming up' looks"),
+    Field(
+        "coming_days",
+        int,
+        60,
+        check=positive,
+        maximum=3650,
+        help="how far ahead 'coming up' looks",
+    ),
     Field(
         "tags",
         list,

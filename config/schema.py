@@ -31,6 +31,7 @@ class Field:
     choices: tuple[str, ...] = ()
     check: Check | None = None
     help: str = ""
+    maximum: float | None = None  # for numbers: the most that makes sense (and fits a date)
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
@@ -86,6 +87,10 @@ def check_section(
             problems.append(f"{prefix}{f.name}: must be {_kind_name(f.kind)}, got {value!r}")
             values[f.name] = f.default
             continue
+        if f.maximum is not None and value > f.maximum:  # inf too; NaN is refused by checks
+            problems.append(f"{prefix}{f.name}: must be at most {f.maximum:g}, got {value!r}")
+            values[f.name] = f.default
+            continue
         if f.choices and value not in f.choices:
             problems.append(f"{prefix}{f.name}: {value!r} is not one of " + ", ".join(f.choices))
             values[f.name] = f.default
@@ -116,6 +121,11 @@ def _looks_secret(key: str, value: Any) -> bool:
     if SECRET_KEYS.search(key) and value not in ("", None):
         return True
     return isinstance(value, str) and bool(SECRET_VALUES.match(value.strip()))
+
+
+def file_path(value: str) -> str | None:
+    """A file or folder name: anything the file system can hold (no NUL character)."""
+    return "must not contain a NUL character (\\u0000)" if "\x00" in value else None
 
 
 def positive(value: float) -> str | None:

@@ -16,6 +16,7 @@ from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
 from sync.state import State
+from sync.text import one_line
 from sync.trello_api import TrelloApi
 
 
@@ -175,13 +176,16 @@ def boards(
 
 def render_board(board_cfg: BoardConfig, board: Board) -> str:
     kind = "export file, read-only" if board.read_only else "Trello API"
-    lines = [f'{board_cfg.name} ({board.role}): "{board.name}" — {board_cfg.source} ({kind})']
-    width = max((len(lst.name) for lst in board.lists), default=10)
+    title = one_line(board.name)  # names from the board, one line each whatever they hold
+    lines = [f'{board_cfg.name} ({board.role}): "{title}" — {board_cfg.source} ({kind})']
+    names = {lst.id: one_line(lst.name) for lst in board.lists}
+    width = max((len(name) for name in names.values()), default=10)
     for lst in sorted(board.lists, key=lambda x: (x.closed, x.pos)):
         count = sum(1 for c in board.cards if c.list_id == lst.id and c.visible)
         state = "archived list" if lst.closed else (lst.state or "not mapped")
         lines.append(
-            f"  {lst.name:<{width}}  → {state:<13} {count:>4} {'card' if count == 1 else 'cards'}"
+            f"  {names[lst.id]:<{width}}  → {state:<13} {count:>4} "
+            f"{'card' if count == 1 else 'cards'}"
         )
     archived = sum(1 for c in board.cards if not c.visible)
     lines.append(

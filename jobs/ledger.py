@@ -18,6 +18,7 @@ from sync.content_plan import INTENT_KIND
 from sync.errors import UsageError
 from sync.rss import medium_post_id
 from sync.state import Intent, State
+from sync.text import one_line
 
 SETTLED_BY = "otg ledger resolve"
 
@@ -49,7 +50,7 @@ def render(found: list[Intent]) -> str:
         return "No intents recorded: nothing that cannot be retried has been sent."
     rows = [("id", "status", "created (UTC)", "card", "result")]
     for intent in found:
-        title = str(intent.payload.get("title", intent.key))
+        title = one_line(str(intent.payload.get("title", intent.key)))
         title = title if len(title) <= 40 else title[:39] + "…"
         created = intent.created_at[:16].replace("T", " ")
         rows.append((str(intent.id), intent.status, created, title, _result(intent)))

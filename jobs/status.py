@@ -11,6 +11,7 @@ from config import Config
 from jobs.timetable import next_runs
 from sync.report import plural
 from sync.state import State
+from sync.text import one_line
 
 
 def schedule_rows(
@@ -88,7 +89,7 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
             f"{job['job']:<12} {run['status']:<11} {_local(run['started_at'], tz)} "
             f"(run {run['id']}): {counts}{nxt}"
         )
-        lines += [f"{'':<12} failed: {failure}" for failure in run["failures"][:5]]
+        lines += [f"{'':<12} failed: {one_line(failure)}" for failure in run["failures"][:5]]
     pending = data["pending_intents"]
     if pending:
         lines.append(

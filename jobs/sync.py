@@ -129,7 +129,7 @@ def run(
 
 
 def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:
-    return [
+    return [f'board "{board_cfg.name}": {problem}' for problem in board.problems] + [
         f'board "{board_cfg.name}", card "{card.name}" ({card.url or card.id}): {problem}'
         for card in board.cards
         for problem in card.problems

@@ -28,7 +28,7 @@ MAX_DESC = 16384  # Trello's own limit: a longer description means a damaged exp
 DRAFT_LINK_NAME = "Medium draft"
 PUBLISHED_LINK_NAME = "Published on Medium"
 OWN_LINK_NAMES = frozenset({DRAFT_LINK_NAME, PUBLISHED_LINK_NAME})
-SHORT_LINK = re.compile(r"^[A-Za-z0-9]{1,24}$")
+SHORT_LINK = re.compile(r"[A-Za-z0-9]{1,24}")
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,11 @@ class Draft:
         """The drafts-folder name: the title's slug and the card's short link. Only ASCII
         letters, digits and hyphens, so it can never leave the folder or clash with another."""
         ident = self.short_link
-        if not SHORT_LINK.match(ident):
+        if not SHORT_LINK.fullmatch(ident):
             ident = re.sub(r"[^A-Za-z0-9]", "", self.card_id)[-8:]
-        return f"{self.slug}-{ident}" if ident else self.slug
+        if not ident:  # an id of no letters or digits: a short hash of it, never just the slug
+            ident = hashlib.sha256(self.card_id.encode("utf-8", "replace")).hexdigest()[:8]
+        return f"{self.slug}-{ident}"
 
 
 def slugify(text: str, limit: int = 60) -> str:
@@ -102,7 +104,7 @@ def tags_for(card: Card) -> tuple[tuple[str, ...], list[str]]:
 def body_for(card: Card, title: str, ignore_links: Iterable[str] = ()) -> str:
     """The draft's Markdown: a title heading (unless the description starts with one), the
     description, each checklist, and the card's link attachments."""
-    desc = card.desc.replace("\r\n", "\n").strip()
+    desc = card.desc.replace("\r\n", "\n").replace("\r", "\n").strip()  # one kind of line end
     parts: list[str] = []
     first_line = desc.split("\n", 1)[0]
     if not re.match(r"#(?!#)\s*\S", first_line):

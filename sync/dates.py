@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sync.text import quoted
+
 #: Dates outside this range are treated as nonsense on a card (Trello accepts year 0001).
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -23,19 +25,21 @@ def parse_utc(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise BadDate(f"{value!r} is not a date")
+        raise BadDate(f"{quoted(value)} is not a date")
     text = value.strip()
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.astimezone(UTC)  # year 1 or 9999 with an offset overflows here
     except ValueError:
-        raise BadDate(f'"{value}" is not an ISO 8601 date') from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    parsed = parsed.astimezone(UTC)
-    if not EARLIEST <= parsed < LATEST:
-        raise BadDate(f'"{value}" is outside {EARLIEST.year}–{LATEST.year - 1}')
+        raise BadDate(f"{quoted(value)} is not an ISO 8601 date") from None
+    except OverflowError:
+        parsed = None
+    if parsed is None or not EARLIEST <= parsed < LATEST:
+        raise BadDate(f"{quoted(value)} is outside {EARLIEST.year}–{LATEST.year - 1}")
     return parsed
 
 
@@ -58,8 +62,8 @@ def zone(name: str) -> ZoneInfo:
     """A time zone by IANA name; raises ValueError with the name when unknown."""
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f'unknown time zone "{name}"') from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe", a folder
+        raise ValueError(f"unknown time zone {quoted(name)}") from None
 
 
 def local_day(moment: datetime, tz: ZoneInfo) -> date:

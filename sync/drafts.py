@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,16 @@ def files_for(folder: Path, draft: Draft) -> DraftFiles:
     return files
 
 
+#: What YAML may not hold literally in a scalar (C1 controls, non-characters, surrogates) or
+#: reads as a line break (NEL, U+2028, U+2029): written as \\u escapes, which JSON shares.
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
 def _yaml(value: str | list[str]) -> str:
-    """A YAML scalar or flow list: JSON strings are valid YAML double-quoted scalars."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML scalar or flow list: JSON strings are valid YAML double-quoted scalars, once the
+    characters YAML refuses are escaped too."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def markdown_file(draft: Draft, cfg: MediumConfig) -> str:

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 
+from sync.dates import EARLIEST, LATEST
+
 UNTITLED = "(untitled event)"
+#: A series is followed this many occurrences at most to find its next one (DAILY since the
+#: year 1 would take seconds); one that repeats more often than daily is not an event to import.
+MAX_OCCURRENCES = 10_000
+SUB_DAILY = re.compile(r"(^|;)FREQ=(HOURLY|MINUTELY|SECONDLY)(;|$)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ def read_event(
         return Unreadable(href, "has no UID")
     try:
         start = _moment(event.decoded("DTSTART"), tz)
-    except (KeyError, ValueError, TypeError, AttributeError):  # AttributeError: two DTSTARTs
+    except (KeyError, ValueError, TypeError, AttributeError, OverflowError):  # two DTSTARTs...
         return Unreadable(href, "has no readable start (DTSTART)")
     all_day = not isinstance(start, datetime)
     summary = str(event.get("SUMMARY", "")).strip()
@@ -78,17 +84,26 @@ def read_event(
     if end is None or end <= start:
         if not all_day:
             notes.append(f"no usable end: {default_minutes} minutes assumed")
-        end = start + (timedelta(days=1) if all_day else timedelta(minutes=default_minutes))
+        try:
+            end = start + (timedelta(days=1) if all_day else timedelta(minutes=default_minutes))
+        except OverflowError:  # a start in the year 9999: refused below
+            end = start
     rrule = ""
     if "RRULE" in event:
         try:
             rrule = event["RRULE"].to_ical().decode()
         except (ValueError, TypeError, AttributeError):  # a broken value, or several rules
             return Unreadable(href, "has a repeat rule that cannot be read (RRULE)")
+        if SUB_DAILY.search(rrule):
+            return Unreadable(href, f"repeats more than once a day (RRULE:{_one_line(rrule)})")
         occurrence = _next_occurrence(event, rrule, start, end, now, tz)
         if occurrence is None:
-            return Unreadable(href, f"has a repeat rule that cannot be read (RRULE:{rrule})")
+            return Unreadable(
+                href, f"has a repeat rule that cannot be read (RRULE:{_one_line(rrule)})"
+            )
         start, end = occurrence
+    if not _sane(start) or not _sane(end) or end <= start:
+        return Unreadable(href, f"has dates outside {EARLIEST.year}–{LATEST.year - 1}")
     return CalendarEvent(
         uid=uid,
         summary=summary or UNTITLED,
@@ -97,12 +112,25 @@ def read_event(
         all_day=all_day,
         location=str(event.get("LOCATION", "")).strip(),
         description=str(event.get("DESCRIPTION", "")).strip(),
-        status=str(event.get("STATUS", "CONFIRMED")).upper(),
+        status=_status(event.get("STATUS")),
         sequence=_int(event.get("SEQUENCE")),
         modified=_modified(event, tz),
         rrule=rrule,
         notes=tuple(notes),
     )
+
+
+def _status(value: object) -> str:
+    """TENTATIVE, CONFIRMED or CANCELLED; anything else (a typo, a to-do's status, nothing at
+    all) is CONFIRMED, so that it can never reach our feed."""
+    status = str(value or "").strip().upper()
+    return status if status in ("TENTATIVE", "CONFIRMED", "CANCELLED") else "CONFIRMED"
+
+
+def _sane(moment: datetime | date) -> bool:
+    """Within the years a card's dates may have (``sync.dates``)."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return EARLIEST.date() <= day < LATEST.date()
 
 
 def _moment(value: object, tz: ZoneInfo) -> datetime | date:
@@ -120,7 +148,7 @@ def _modified(event, tz: ZoneInfo) -> datetime | None:
     for name in ("LAST-MODIFIED", "DTSTAMP"):
         try:
             moment = _moment(event[name].dt, tz)
-        except (KeyError, ValueError, TypeError, AttributeError):
+        except (KeyError, ValueError, TypeError, AttributeError, OverflowError):
             continue  # missing, or broken (icalendar raises when a bad value is touched)
         if isinstance(moment, datetime):
             return moment
@@ -136,7 +164,7 @@ def _end(event, start, all_day: bool, tz: ZoneInfo):
                 return end
         if "DURATION" in event:
             return start + event.decoded("DURATION")
-    except (ValueError, TypeError, AttributeError):
+    except (ValueError, TypeError, AttributeError, OverflowError):  # a DURATION of 2.7M years
         pass
     return None
 
@@ -159,7 +187,13 @@ def _next_occurrence(event, rule: str, start, end, now: datetime, tz: ZoneInfo):
             if not isinstance(skipped, datetime):
                 skipped = datetime.combine(skipped, time(0), tzinfo=first.tzinfo)
             series.exdate(skipped if skipped.tzinfo else skipped.replace(tzinfo=tz))
-        found = series.after(now - length, inc=True)
+        found = None
+        for count, occurrence in enumerate(series):  # series.after() without a bound
+            if occurrence >= now - length:
+                found = occurrence
+                break
+            if count >= MAX_OCCURRENCES:
+                return None
     except (ValueError, TypeError, OverflowError, KeyError):
         return None
     if found is None:

@@ -25,7 +25,10 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!])")
 
 def safe_url(url: str) -> bool:
     """An address fit for a link in a published post: http(s) or mailto, nothing else."""
-    scheme = urlsplit(url.strip()).scheme.lower()
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return False
     return scheme in SAFE_SCHEMES
 
 

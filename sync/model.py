@@ -154,6 +154,7 @@ class Board:
     deleted: tuple[DeletedCard, ...] = ()
     actions_read: int = 0  # how many history entries the model was built from
     read_only: bool = False  # export files cannot be written back
+    problems: tuple[str, ...] = ()  # what could not be read on this board (cards left out)
 
     def cards_in(self, state: str) -> list[Card]:
         return [card for card in self.cards if card.visible and card.state == state]

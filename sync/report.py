@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sync.text import one_line
+
 if TYPE_CHECKING:
     from config import BoardConfig
     from sync.model import Board
@@ -123,7 +125,7 @@ def render_text(report: Report) -> str:
     for failure in report.failures:
         lines.append(f"failed: {failure}")
     lines.append(_closing_line(report))
-    return "\n".join(lines)
+    return "\n".join(one_line(line) for line in lines)  # a card name cannot break a line
 
 
 def _closing_line(report: Report) -> str:

@@ -8,6 +8,8 @@ that card, never an exception that stops the board.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
@@ -30,6 +32,7 @@ from sync.model import (
     Role,
     TrelloList,
 )
+from sync.text import quoted, valid
 
 #: States whose entry marks a card as completed (its ``completed_at``).
 COMPLETED_STATES = frozenset({"done", "published"})
@@ -40,11 +43,25 @@ ARRIVALS = frozenset(
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """A string from the JSON (lone surrogates made encodable), or "" for anything else."""
+    return valid(value) if isinstance(value, str) else ""
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _usable_id(value: Any) -> bool:
+    """An id that can name a card everywhere it goes (an event UID, a file name, a URL): a
+    string with no space or control character in it."""
+    return isinstance(value, str) and bool(re.fullmatch(r"[^\s\x00-\x1f\x7f-\x9f]+", value))
+
+
+def _ids(value: Any) -> list[str]:
+    """The strings of a list of ids (``idLabels``, ``idMembers``); junk is left out."""
+    if not isinstance(value, list):
+        return []
+    return [valid(item) for item in value if isinstance(item, str)]
 
 
 def parse_board(
@@ -62,11 +79,12 @@ def parse_board(
             f"{source}: not a Trello board (no board id at the top level)",
             "export the board again from Trello: Menu › Print, export and share",
         )
-    name = _text(data.get("name")) or data["id"]
+    board_id = _text(data["id"])
+    name = _text(data.get("name")) or board_id
     overrides = list_overrides or {}
     lists = tuple(
         TrelloList(
-            id=item["id"],
+            id=_text(item["id"]),
             name=_text(item.get("name")),
             closed=bool(item.get("closed")),
             pos=_number(item.get("pos")),
@@ -82,7 +100,7 @@ def parse_board(
 
     labels = _labels(data)
     members = {
-        m["id"]: Member(m["id"], _text(m.get("fullName")), _text(m.get("username")))
+        _text(m["id"]): Member(_text(m["id"]), _text(m.get("fullName")), _text(m.get("username")))
         for m in _dicts(data.get("members"))
         if isinstance(m.get("id"), str)
     }
@@ -90,12 +108,12 @@ def parse_board(
         a
         for a in (
             parse_action(raw)
-            for raw in (actions if actions is not None else _dicts(data.get("actions")))
+            for raw in _dicts(actions if actions is not None else data.get("actions"))
         )
         if a is not None
     ]
     context = _CardContext(
-        board_id=data["id"],
+        board_id=board_id,
         lists={lst.id: lst for lst in lists},
         labels={label.id: label for label in labels},
         members=members,
@@ -103,13 +121,9 @@ def parse_board(
         fields=_field_definitions(data),
         history=_history_by_card(history),
     )
-    cards = tuple(
-        card
-        for card in (context.card(raw) for raw in _dicts(data.get("cards")))
-        if card is not None
-    )
+    cards, problems = _cards(context, data.get("cards"))
     return Board(
-        id=data["id"],
+        id=board_id,
         name=name,
         role=role,
         source=source,
@@ -121,7 +135,27 @@ def parse_board(
         deleted=_deleted(history, {card.id for card in cards}),
         actions_read=len(history),
         read_only=read_only,
+        problems=problems,
     )
+
+
+def _cards(context: _CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str, ...]]:
+    """The cards, and a problem for each entry that is not a card with an id (left out)."""
+    if raw is None:
+        return (), ()
+    if not isinstance(raw, list):
+        return (), (f"cards: {quoted(raw)} is not a list of cards; no card read",)
+    cards: list[Card] = []
+    problems: list[str] = []
+    for index, item in enumerate(raw):
+        card = context.card(item) if isinstance(item, dict) else None
+        if card is not None:
+            cards.append(card)
+            continue
+        name = _text(item.get("name")) if isinstance(item, dict) else ""
+        what = f"card {quoted(name)}" if name else f"cards[{index}]"
+        problems.append(f"{what} has no usable id, so it cannot be synced; left out")
+    return tuple(cards), tuple(problems)
 
 
 def parse_action(raw: dict[str, Any]) -> Action | None:
@@ -132,6 +166,7 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
         return None
     if not isinstance(raw.get("id"), str) or date is None:
         return None
+    action_id = _text(raw["id"])
     data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
     card = data.get("card") if isinstance(data.get("card"), dict) else {}
     old = data.get("old") if isinstance(data.get("old"), dict) else {}
@@ -144,7 +179,7 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
     if list_after is None and kind in ARRIVALS:
         list_after = _ref(data.get("list"))
     return Action(
-        id=raw["id"],
+        id=action_id,
         type=kind,
         date=date,
         card_id=_text(card.get("id")) or None,
@@ -180,18 +215,14 @@ class _CardContext:
         self.history = history
 
     def card(self, raw: dict[str, Any]) -> Card | None:
-        card_id = raw.get("id")
-        if not isinstance(card_id, str):
+        if not _usable_id(raw.get("id")):
             return None
+        card_id = _text(raw["id"])
         problems: list[str] = []
         trello_list = self.lists.get(_text(raw.get("idList")))
-        labels = [self.labels[i] for i in raw.get("idLabels") or [] if i in self.labels]
+        labels = [self.labels[i] for i in _ids(raw.get("idLabels")) if i in self.labels]
         if not labels:  # old exports carry only the embedded label objects
-            labels = [
-                Label(lbl["id"], _text(lbl.get("name")), lbl.get("color"))
-                for lbl in _dicts(raw.get("labels"))
-                if isinstance(lbl.get("id"), str)
-            ]
+            labels = [_label(lbl) for lbl in _dicts(raw.get("labels")) if _text(lbl.get("id"))]
         state = trello_list.state if trello_list else None
         card = Card(
             id=card_id,
@@ -207,7 +238,7 @@ class _CardContext:
             url=_text(raw.get("url")) or _text(raw.get("shortUrl")),
             pos=_number(raw.get("pos")),
             labels=tuple(labels),
-            members=tuple(self.members[m] for m in raw.get("idMembers") or [] if m in self.members),
+            members=tuple(self.members[m] for m in _ids(raw.get("idMembers")) if m in self.members),
             due=_date(raw, "due", problems),
             start=_date(raw, "start", problems),
             due_complete=bool(raw.get("dueComplete")),
@@ -239,7 +270,7 @@ class _CardContext:
             try:
                 value = _field_value(definition, item)
             except (BadDate, ValueError) as exc:
-                problems.append(f'custom field "{name}": {exc}')
+                problems.append(f"custom field {quoted(name)}: {exc}")
                 continue
             if value is not None:
                 values[name] = value
@@ -273,10 +304,12 @@ def _ref(value: Any) -> str | None:
 
 
 def _number(value: Any) -> float:
+    """A finite number, or 0.0 for anything else (a position, say)."""
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past 1e308
         return 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def _date(raw: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
@@ -288,15 +321,22 @@ def _date(raw: dict[str, Any], key: str, problems: list[str]) -> datetime | None
 
 
 def _coordinates(value: Any) -> tuple[float, float] | None:
+    """Latitude and longitude, when both are there and on the globe; else None."""
     try:
         if isinstance(value, dict):
-            return float(value["latitude"]), float(value["longitude"])
-        if isinstance(value, str) and "," in value:
-            lat, lng = value.split(",", 1)
-            return float(lat), float(lng)
-    except (KeyError, TypeError, ValueError):
+            lat, lng = float(value["latitude"]), float(value["longitude"])
+        elif isinstance(value, str) and "," in value:
+            lat, lng = (float(part) for part in value.split(",", 1))
+        else:
+            return None
+    except (KeyError, TypeError, ValueError, OverflowError):
         return None
-    return None
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None  # NaN fails too
+
+
+def _label(item: dict[str, Any]) -> Label:
+    color = item.get("color")
+    return Label(_text(item["id"]), _text(item.get("name")), _text(color) or None)
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
@@ -306,9 +346,7 @@ def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
     ]
     for item in sources:
         if isinstance(item.get("id"), str):
-            found.setdefault(
-                item["id"], Label(item["id"], _text(item.get("name")), item.get("color"))
-            )
+            found.setdefault(_text(item["id"]), _label(item))
     return tuple(found.values())
 
 
@@ -329,7 +367,7 @@ def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     definitions = {}
     for item in _dicts(data.get("customFields")):
         options = {
-            _text(o.get("id")): _text((o.get("value") or {}).get("text"))
+            _text(o.get("id")): _text(o["value"].get("text") if _is_dict(o.get("value")) else "")
             for o in _dicts(item.get("options"))
         }
         definitions[_text(item.get("id"))] = {
@@ -340,15 +378,27 @@ def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return definitions
 
 
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
 def _field_value(definition: dict[str, Any], item: dict[str, Any]) -> FieldValue | None:
+    """A custom field's value; raises ValueError (or BadDate) naming a value it cannot read."""
     if "idValue" in item:
-        return definition["options"].get(item["idValue"])
+        return definition["options"].get(_text(item["idValue"]))
     value = item.get("value")
     if not isinstance(value, dict):
         return None
     kind = definition["type"]
     if kind == "number" and "number" in value:
-        return float(value["number"])
+        given = value["number"]
+        try:
+            number = float(given) if isinstance(given, str | int | float) else math.nan
+        except (ValueError, OverflowError):
+            number = math.nan
+        if not math.isfinite(number) or isinstance(given, bool):
+            raise ValueError(f"{quoted(given)} is not a number")
+        return number
     if kind == "date" and "date" in value:
         return parse_utc(value["date"])
     if kind == "checkbox" and "checked" in value:
