@@ -17,7 +17,7 @@ import click
 from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
 from sync.errors import OtgError, UsageError
-from sync.http import RedactingFilter
+from sync.http import RedactingFilter, redact
 from sync.state import State
 from sync.stopping import graceful_signals
 
@@ -31,7 +31,7 @@ class OtgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except OtgError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(redact(f"error: {exc}", _SECRETS), err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -42,8 +42,8 @@ class OtgGroup(click.Group):
             if verbosity(ctx) >= 2:
                 raise
             click.echo(
-                f"error: unexpected {type(exc).__name__}: {exc} "
-                "(rerun with -vv for details, and please report it)",
+                redact(f"error: unexpected {type(exc).__name__}: {exc}", _SECRETS)
+                + " (rerun with -vv for details, and please report it)",
                 err=True,
             )
             sys.exit(1)

@@ -186,13 +186,13 @@ def _sync_caldav(
         outcomes, failures = target.sync(
             records, dry_run=dry_run, recreate=recreate, server=server, hold=hold
         )
+        # the target stops early only when the server went away mid-run: a retry may finish it
+        report.transient = report.transient or bool(failures)
     except StateError:
         raise  # nothing can be recorded: the run stops (see StateError)
-    except OtgError as exc:
+    except OtgError as exc:  # a refused password is not cured by waiting: only RemoteError is
         outcomes, failures = [], [failure_line(exc)]
         report.transient = report.transient or isinstance(exc, RemoteError)
-    # the target stops early only when the server went away mid-run: a retry may finish it
-    report.transient = report.transient or bool(failures)
     report.requests["caldav"] = client.session.sent
     report.outcomes += outcomes
     report.failures += failures

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 
 from sync.errors import RemoteError
+from sync.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +57,17 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 def where(url: str) -> str:
     """A URL fit for messages: scheme, host and path, never the query string."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x"
+        return "(a URL that cannot be read)"
+    return one_line(f"{parts.scheme}://{parts.netloc}{parts.path}")
 
 
 class RedactingFilter(logging.Filter):
-    """Replaces every known secret in a log record with ``***``."""
+    """Makes a log record fit to write: every known secret becomes ``***``, in the message and in
+    the traceback of ``exc_info`` (which -vv logs), and the message is one line, so that a card
+    name holding a line break cannot forge a line of the log."""
 
     def __init__(self, secrets: Callable[[], Iterable[str]]) -> None:
         super().__init__()
@@ -69,9 +75,17 @@ class RedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         secrets = list(self._secrets())
-        if secrets:
-            record.msg = redact(record.getMessage(), secrets)
-            record.args = ()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit the format
+            message = f"{record.msg} {record.args}"
+        record.msg, record.args = one_line(redact(message, secrets)), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, secrets)
         return True
 
 
@@ -141,6 +155,14 @@ class PoliteSession(requests.Session):
                     f"{self.name}: {method} {where(url)} {kind}",
                     "check the network and rerun; nothing was lost",
                 ) from None
+            except (requests.RequestException, ValueError) as exc:
+                # Not sent, or no usable answer (a redirect loop). The library's own message may
+                # quote a header, credentials and all, so only its kind is passed on.
+                raise RemoteError(
+                    f"{self.name}: {method} {where(url)} failed ({type(exc).__name__})",
+                    "check this service's URL and secrets in the config and environment "
+                    "(a value with a line break in it, say)",
+                ) from None
             self._count(method)
             pause_for = self._server_pause(response)
             if response.status_code == 429 and attempt < self.retries:
@@ -154,7 +176,20 @@ class PoliteSession(requests.Session):
             if pause_for:
                 log.info("%s: rate limit nearly used up; pausing %.1fs", self.name, pause_for)
                 pause(pause_for)
+            self._redact_error_page(response)
             return response
+
+    def _redact_error_page(self, response: requests.Response) -> None:
+        """An error page that quotes our credentials back (a misconfigured proxy may) would carry
+        them into messages, logs and the run history: they are cut out of its body here, once,
+        for every client."""
+        if response.status_code < 400 or not self.secrets:
+            return
+        body = response.content or b""
+        for secret in self.secrets:
+            if len(secret) >= 4:
+                body = body.replace(secret.encode("utf-8"), b"***")
+        response._content = body
 
     def _count(self, method: str) -> None:
         self.sent += 1

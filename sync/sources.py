@@ -15,6 +15,7 @@ from pathlib import Path
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
 from sync.errors import AuthError, OtgError, SourceError, StateError
+from sync.http import redact
 from sync.model import Board
 from sync.state import State
 from sync.stopping import stop_requested
@@ -160,7 +161,10 @@ def read_boards(
             continue
         except Exception as exc:  # one broken board never stops the others
             log.debug('board "%s": unexpected error', board.name, exc_info=True)
-            on_error(board, exc)
+            text = redact(str(exc), cfg.secrets.all())  # a library's message may quote one
+            on_error(
+                board, OtgError(f"unexpected {type(exc).__name__}: {text}", "please report it")
+            )
             continue
         read.append((board, model))
     return read, reader
