@@ -32,6 +32,7 @@ from cli_support import (
     wait_option,
     with_config,
 )
+from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
 from sync import __version__
@@ -318,7 +319,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """The last run of each job, what it did, what needs an operator, and the next runs."""
     cfg = load(ctx)
     with open_state(cfg, dry_run=True) as state:
-        data = jobs.status.status(cfg, state, now_utc(), available=set(RUNNERS))
+        busy = lock_for(cfg.state_db, "otg status").held()
+        data = jobs.status.status(cfg, state, now_utc(), set(RUNNERS), in_progress=busy)
     click.echo(json.dumps(data, indent=2) if as_json else jobs.status.render_status(data, cfg.tz))
 
 

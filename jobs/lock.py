@@ -68,6 +68,20 @@ class RunLock:
         )
         self._fd = fd
 
+    def held(self) -> bool:
+        """Whether a run holds the lock now (asked without taking it for more than a moment)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:  # no lock file: no run has ever held it
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing lets go of a shared lock taken here
+        return False
+
     def holder(self) -> str:
         try:
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")

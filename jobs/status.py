@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from config import Config
 from jobs.timetable import next_runs
 from sync.report import plural
-from sync.state import State
+from sync.state import DIED, State
 from sync.text import one_line
 
 
@@ -41,13 +41,20 @@ def schedule_rows(
 
 
 def status(
-    cfg: Config, state: State, now: datetime, available: set[str] | None = None
+    cfg: Config,
+    state: State,
+    now: datetime,
+    available: set[str] | None = None,
+    in_progress: bool = False,
 ) -> dict[str, Any]:
+    """Each job's last run and next run, and the intents awaiting an operator. ``in_progress``
+    says whether a run holds the run lock now: if none does, a run marked ``running`` is dead."""
     nexts = {row["job"]: row["next"][:1] for row in schedule_rows(cfg, now, 1, available)}
     jobs = []
     for name in [job.name for job in cfg.jobs]:
         last = state.runs(name, limit=1)
         run = last[0] if last else None
+        dead = run is not None and run.status == "running" and not in_progress
         jobs.append(
             {
                 "job": name,
@@ -57,10 +64,10 @@ def status(
                     "id": run.id,
                     "started_at": run.started_at,
                     "finished_at": run.finished_at,
-                    "status": run.status,
+                    "status": "killed" if dead else run.status,
                     "counts": run.summary.get("counts", {}),
                     "failures": run.summary.get("failures", []),
-                    "error": run.error,
+                    "error": DIED if dead else run.error,
                 },
                 "next_run": (nexts.get(name) or [None])[0],
             }

@@ -72,6 +72,11 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+#: Why a run still marked ``running`` is over: nothing holds the run lock, so its process died.
+DIED = (
+    "the process stopped before recording its end (killed, or the machine or its disk "
+    "failed); the next run picks up where it stopped"
+)
 
 
 @dataclass(frozen=True)
@@ -315,11 +320,7 @@ class State:
             self.db.execute(
                 "UPDATE runs SET status = 'killed', finished_at = ?, error = ? "
                 "WHERE status = 'running'",
-                (
-                    _now(),
-                    "the process stopped before recording its end (killed, or the machine "
-                    "or its disk failed); the next run picked up where it stopped",
-                ),
+                (_now(), DIED),
             )
             cursor = self.db.execute(
                 "INSERT INTO runs (job, started_at, dry_run) VALUES (?, ?, ?)",

@@ -206,6 +206,29 @@ def test_jobs_list_and_status(cfg, runner):
     assert data["pending_intents"] == []
 
 
+def test_status_shows_a_run_whose_process_died_as_killed_not_running(cfg, runner):
+    """A SIGKILL leaves the run marked ``running``; with no run holding the lock, `otg status`
+    says what happened at once instead of waiting for the next run to record it."""
+    with State(cfg.state_db) as state:
+        state.start_run("sync")  # and the process dies here
+    args = ["--config", str(cfg.path), "status"]
+    lock = RunLock(cfg.state_db.with_name("state.db.lock"), "otg sync")
+    lock.acquire()
+    try:  # a run in progress: it is running
+        assert runner.invoke(cli.main, args).output.startswith("sync         running ")
+    finally:
+        lock.release()
+    status = runner.invoke(cli.main, args).output
+    assert status.startswith("sync         killed ")
+    [job] = [
+        j
+        for j in json.loads(runner.invoke(cli.main, [*args, "--json"]).output)["jobs"]
+        if j["job"] == "sync"
+    ]
+    assert job["last_run"]["status"] == "killed"
+    assert job["last_run"]["error"].startswith("the process stopped before recording its end")
+
+
 def test_the_log_file_has_a_timestamped_line_per_action_and_no_secret(
     cfg, runner, tmp_path, monkeypatch
 ):
