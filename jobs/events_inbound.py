@@ -158,6 +158,7 @@ class Inbound:
                     title,
                     f"changed on both sides ({what} on the calendar); {winner} wins "
                     f"(calendar.conflict = {self.cfg.calendar.conflict})",
+                    status="planned" if self.dry_run else "done",
                 )
             )
         if not wins:

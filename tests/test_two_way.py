@@ -729,6 +729,10 @@ def test_a_conflict_is_decided_by_the_rule_and_reported(
         summary="Bristol unconference (calendar)",
     )
     two_way.later(minutes=20)
+    preview = two_way.sync(dry_run=True)  # says what would be decided, as planned, not done
+    assert [(o.kind, o.status) for o in preview.outcomes if o.kind == "conflict"] == [
+        ("conflict", "planned")
+    ]
 
     result = two_way.cli()
 
