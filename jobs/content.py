@@ -23,6 +23,7 @@ from sync.medium import (
     MediumAuthError,
     MediumClient,
     MediumDailyLimit,
+    MediumRateLimit,
     MediumRefused,
     MediumUnknownOutcome,
     medium_session,
@@ -225,10 +226,15 @@ class ContentFlow:
 
     def failed(self, exc: OtgError, card_id: str) -> str:
         """The line for a failed create; stops further creates when they would fail too."""
-        if isinstance(exc, MediumDailyLimit):
-            wait = exc.retry_after if exc.retry_after else 24 * 3600
+        if isinstance(exc, MediumRateLimit):
+            daily = isinstance(exc, MediumDailyLimit)
+            wait = exc.retry_after or (24 * 3600 if daily else None)
+            if wait is None:  # Medium said neither why nor for how long: the next sync retries
+                self.stopped = "Medium is limiting requests; the next sync retries"
+                return f"{exc.message} — no more drafts are sent this run; the next sync retries"
             when = (self.now + timedelta(seconds=wait)).astimezone(self.cfg.tz)
-            self.stopped = f"Medium's daily limit is reached; try again after {when:%a %d %b %H:%M}"
+            limit = "Medium's daily limit is reached" if daily else "Medium is limiting requests"
+            self.stopped = f"{limit}; try again after {when:%a %d %b %H:%M}"
             return (
                 f"{exc.message} — no more drafts are sent this run; try again after "
                 f"{when:%a %d %b %H:%M} ({self.cfg.timezone})"

@@ -4,7 +4,7 @@ Medium can create posts but never list, read, update or delete them, and has no 
 a POST whose answer is lost may have created a draft that nothing can detect afterwards. So this
 client never retries (its session has ``retries=0``, 429s included) and says, through the error
 it raises, whether a failed POST surely created nothing (``MediumRefused``, ``MediumAuthError``,
-``MediumDailyLimit``: Medium answered with an error) or may have (``MediumUnknownOutcome``: a
+``MediumRateLimit``: Medium answered with an error) or may have (``MediumUnknownOutcome``: a
 timeout, a dropped connection, a 5xx, a 201 without the post). The token travels only in the
 ``Authorization: Bearer`` header, and the session redacts it from every message.
 """
@@ -34,12 +34,16 @@ class MediumRefused(RemoteError):
     """Medium answered a POST with an error (400, 403, 404): nothing was created."""
 
 
-class MediumDailyLimit(RemoteError):
-    """HTTP 429 (code 1007): Medium's daily publishing limit. Nothing was created."""
+class MediumRateLimit(RemoteError):
+    """HTTP 429: Medium is limiting requests. Nothing was created."""
 
     def __init__(self, message: str, fix: str = "", retry_after: float | None = None) -> None:
         super().__init__(message, fix)
         self.retry_after = retry_after  # seconds, when Medium said
+
+
+class MediumDailyLimit(MediumRateLimit):
+    """Code 1007 (with HTTP 429): Medium's daily publishing limit, about 10 posts a day."""
 
 
 class MediumUnknownOutcome(RemoteError):
@@ -132,11 +136,15 @@ class MediumClient:
         reason = _errors(response)
         if status == 401:
             raise MediumAuthError(f"Medium refused MEDIUM_TOKEN: 401 {reason}", REFUSED_FIX)
-        if status == 429 or 1007 in _codes(response):
+        if 1007 in _codes(response):
             raise MediumDailyLimit(
                 f"Medium's daily publishing limit is reached: {status} {reason}",
                 "",
                 _retry_after(response),
+            )
+        if status == 429:  # too many requests, but not the daily limit: a later run may pass
+            raise MediumRateLimit(
+                f"Medium is limiting requests: {status} {reason}", "", _retry_after(response)
             )
         if status >= 500:
             raise MediumUnknownOutcome(

@@ -25,7 +25,7 @@ from sync.content import Draft
 from sync.content_plan import INTENT_KIND
 from sync.content_records import record_from_intent
 from sync.errors import StateWriteError
-from sync.medium import MediumAuthError, MediumClient, MediumDailyLimit, MediumRefused
+from sync.medium import MediumAuthError, MediumClient, MediumRateLimit, MediumRefused
 from sync.state import Intent, State, SyncedItem
 
 
@@ -76,7 +76,7 @@ class MediumTarget:
         intent_id = self.state.open_intent(INTENT_KIND, draft.card_id, payload)
         try:
             data = self.client.create_draft(path, payload_for(draft, self.cfg))
-        except (MediumRefused, MediumAuthError, MediumDailyLimit) as exc:
+        except (MediumRefused, MediumAuthError, MediumRateLimit) as exc:
             self.state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
             raise
         result = {"id": data["id"], "url": data["url"], "publishStatus": data.get("publishStatus")}

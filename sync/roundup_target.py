@@ -20,7 +20,7 @@ from sync.errors import OtgError
 from sync.medium import (
     MediumAuthError,
     MediumClient,
-    MediumDailyLimit,
+    MediumRateLimit,
     MediumRefused,
     medium_session,
 )
@@ -135,7 +135,7 @@ def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int)
     )
     try:
         data = client.create_draft(path, payload_for(draft, cfg.medium))
-    except (MediumRefused, MediumAuthError, MediumDailyLimit) as exc:  # surely nothing made
+    except (MediumRefused, MediumAuthError, MediumRateLimit) as exc:  # surely nothing made
         state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
         raise
     state.settle_intent(intent_id, "done", {"id": data["id"], "url": data["url"]})

@@ -331,6 +331,31 @@ def test_the_daily_limit_stops_creates_and_says_when_to_try_again(world, config,
     assert world.medium.count("POST") == 4
 
 
+def test_a_429_that_is_not_the_daily_limit_is_worded_as_such_and_retried_next_sync(
+    world, config, tmp_path
+):
+    """Medium's 429 without code 1007 (a burst, a proxy) is not the daily limit: nothing made,
+    no more drafts this run, and no promise of a day's wait."""
+    world.medium.fail_next(429, "Too many requests.", 429)
+    with State(tmp_path / "state.db") as state:
+        report = sync(config(), state)
+        failed = [o for o in report.outcomes if o.status == "failed"]
+        assert [(o.kind, o.detail) for o in failed] == [
+            (
+                "create",
+                "Medium is limiting requests: 429 Too many requests. (code 429) — no more drafts "
+                "are sent this run; the next sync retries",
+            )
+        ]
+        assert "not sent: Medium is limiting requests; the next sync retries" in [
+            o.detail for o in report.outcomes if o.status == "skipped"
+        ]
+        assert world.medium.count("POST") == 1 and world.medium.posts == []
+        assert [i.status for i in state.intents(INTENT_KIND)] == ["retry"]
+        later = sync(config(), state, NOW + timedelta(hours=1))
+    assert later.exit_code == 0 and len(world.medium.posts) == 3
+
+
 def test_a_revoked_token_is_one_clear_line_and_other_cards_are_still_processed(
     world, config, runner
 ):

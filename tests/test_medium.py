@@ -14,6 +14,7 @@ from sync.medium import (
     MediumAuthError,
     MediumClient,
     MediumDailyLimit,
+    MediumRateLimit,
     MediumRefused,
     MediumUnknownOutcome,
     medium_session,
@@ -105,6 +106,16 @@ def test_the_daily_limit_is_one_post_never_retried(medium, _no_real_waiting):
         "posts. (code 1007)"
     )
     assert medium.count("POST") == 1 and _no_real_waiting == []
+
+
+def test_a_429_without_code_1007_is_a_rate_limit_not_the_daily_limit(medium):
+    medium.fail_next(429, "Too many requests.", 429)
+    api = client(publication=PUBLICATION)
+    with pytest.raises(MediumRateLimit) as caught:
+        api.create_draft(api.posts_path(), payload_for(draft_for(card(), CFG), CFG))
+    assert not isinstance(caught.value, MediumDailyLimit)
+    assert caught.value.message == "Medium is limiting requests: 429 Too many requests. (code 429)"
+    assert medium.count("POST") == 1 and medium.posts == []
 
 
 @pytest.mark.parametrize("exception", [requests.ConnectionError, requests.ReadTimeout])
