@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from config.schema import Field, check_section, file_path, non_negative, positive
-from sync.text import quoted
+from config.schema import (
+    Field,
+    check_section,
+    file_path,
+    http_url,
+    non_negative,
+    positive,
+    timeout_field,
+)
 
 PUBLISHABLE = ("proposed", "planning", "confirmed", "done")
 DOMAIN = re.compile(
@@ -23,18 +29,6 @@ def _domain(value: str) -> str | None:
 def _states(value: list[Any]) -> str | None:
     bad = [v for v in value if v not in PUBLISHABLE]
     return f"{bad} are not event states (use some of {', '.join(PUBLISHABLE)})" if bad else None
-
-
-def _http_url(value: str) -> str | None:
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
-        return f"{quoted(value)} is not an http(s) URL"
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f'"{value}" is not an http(s) URL'
-    if parts.username or parts.password:
-        return "must not contain a user name or password (use username and CALDAV_PASSWORD)"
-    return None
 
 
 CALENDAR_FIELDS = [
@@ -116,19 +110,12 @@ CALDAV_FIELDS = [
         "url",
         str,
         required=True,
-        check=_http_url,
+        check=http_url,
         help="the CalDAV calendar's URL (or the server's, with calendar = its name)",
     ),
     Field("calendar", str, "", help="the calendar's display name, found under url"),
     Field("username", str, "", help="user name; the password comes from CALDAV_PASSWORD"),
-    Field(
-        "timeout",
-        float,
-        20.0,
-        check=positive,
-        maximum=600,
-        help="seconds before a request gives up",
-    ),
+    timeout_field(),
 ]
 
 

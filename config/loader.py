@@ -22,7 +22,15 @@ from config.calendar import CalendarConfig, check_calendar
 from config.jobs import JobConfig, check_jobs
 from config.medium import MediumConfig, check_medium
 from config.roundup import RoundupConfig, check_roundup
-from config.schema import Field, check_section, file_path, find_secrets, non_negative, positive
+from config.schema import (
+    Field,
+    check_section,
+    file_path,
+    find_secrets,
+    non_negative,
+    positive,
+    timeout_field,
+)
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
 from sync.errors import ConfigError
@@ -89,14 +97,7 @@ BOARD_FIELDS = [
     Field("lists", dict, {}, help='list name → state, e.g. "Done 🎉" = "done"'),
 ]
 TRELLO_FIELDS = [
-    Field(
-        "timeout",
-        float,
-        20.0,
-        check=positive,
-        maximum=600,
-        help="seconds before a request gives up",
-    ),
+    timeout_field(),
     Field("retries", int, 4, check=non_negative, maximum=20, help="retries for a failed read"),
     Field(
         "history_days",

@@ -13,10 +13,8 @@ import string
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlsplit
 
-from config.schema import Field, check_section, file_path, positive
-from sync.text import quoted
+from config.schema import Field, check_section, file_path, http_url, timeout_field
 
 #: Medium's licence values (reference/medium.md); the API's default is all-rights-reserved.
 LICENSES = (
@@ -44,18 +42,6 @@ def _drafts_dir(value: str) -> str | None:
     return file_path(value)
 
 
-def _http(value: str) -> str | None:
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
-        return f"{quoted(value)} is not an http(s) URL"
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return f'"{value}" is not an http(s) URL'
-    if parts.username or parts.password:
-        return f'"{value}" must not contain a user name or password'
-    return None
-
-
 def _canonical(value: str) -> str | None:
     if not value:
         return None
@@ -68,7 +54,7 @@ def _canonical(value: str) -> str | None:
         return f'"{value}" uses {{{unknown[0]}}}; a pattern may use ' + ", ".join(
             f"{{{p}}}" for p in PLACEHOLDERS
         )
-    if _http(value.format(slug="x", short_link="x", card_id="x")):
+    if http_url(value.format(slug="x", short_link="x", card_id="x")):
         return (
             f'"{value}" is not an http(s) URL pattern such as https://oneteamgov.uk/blog/{{slug}}'
         )
@@ -85,7 +71,7 @@ def _feeds(value: list[Any]) -> str | None:
     for feed in value:
         if not isinstance(feed, str) or not feed.strip():
             return f"{feed!r} is not a feed URL (use https://medium.com/feed/@username)"
-        if "://" in feed and (problem := _http(feed)):
+        if "://" in feed and (problem := http_url(feed)):
             return problem + " (use https://medium.com/feed/@username)"
     return None
 
@@ -116,14 +102,7 @@ MEDIUM_FIELDS = [
         help='post to this publication; "" posts as the token\'s author',
     ),
     Field("feeds", list, [], check=_feeds, help="Medium RSS feeds that show what was published"),
-    Field(
-        "timeout",
-        float,
-        20.0,
-        check=positive,
-        maximum=600,
-        help="seconds before a Medium request gives up",
-    ),
+    timeout_field("a Medium request"),
 ]
 
 

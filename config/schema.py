@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
+
+from sync.text import quoted
 
 #: Key names that hold secrets. They are refused anywhere in the config file.
 SECRET_KEYS = re.compile(r"(^|_)(token|key|api_key|apikey|secret|password|passwd)$", re.I)
@@ -126,6 +129,31 @@ def _looks_secret(key: str, value: Any) -> bool:
 def file_path(value: str) -> str | None:
     """A file or folder name: anything the file system can hold (no NUL character)."""
     return "must not contain a NUL character (\\u0000)" if "\x00" in value else None
+
+
+def http_url(value: str) -> str | None:
+    """An http(s) URL with a host and no credentials in it (they belong in the environment)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return f"{quoted(value)} is not an http(s) URL"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{quoted(value)} is not an http(s) URL"
+    if parts.username or parts.password:
+        return "must not contain a user name or password (they belong in the environment)"
+    return None
+
+
+def timeout_field(service: str = "a request") -> Field:
+    """``timeout``: seconds before a request to a service gives up."""
+    return Field(
+        "timeout",
+        float,
+        20.0,
+        check=positive,
+        maximum=600,
+        help=f"seconds before {service} gives up",
+    )
 
 
 def positive(value: float) -> str | None:

@@ -87,6 +87,20 @@ def test_a_secret_in_the_config_is_refused(write_config, line, key, env):
     assert "ATTA" not in message and "0123456789abcdef" not in message
 
 
+def test_a_password_in_a_url_is_refused_and_never_quoted(write_config):
+    path = write_config(
+        MINIMAL
+        + '\n[calendar.caldav]\nurl = "https://me:hunter2-secret@dav.example.org/cal/"\n'
+        + '[medium]\nfeeds = ["https://me:hunter2-secret@medium.com/feed/@x"]\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    for key in ("calendar.caldav.url", "medium.feeds"):
+        assert f"{key}: must not contain a user name or password" in message
+    assert "hunter2" not in message
+
+
 def test_no_boards_is_a_problem(write_config):
     with pytest.raises(ConfigError, match=r"boards: no boards configured"):
         load_config(write_config('timezone = "UTC"\n'))
