@@ -53,6 +53,21 @@ def verbosity(ctx: click.Context) -> int:
     return (ctx.find_root().params or {}).get("verbose", 0)
 
 
+class LogFile(RotatingFileHandler):
+    """The --log-file: rotated at 5 MiB, five kept. If it cannot be written mid-run (a full
+    disk), that is said once, in one line, and the run goes on without it; the logging module's
+    default would print a traceback for every line."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        reason = getattr(error, "strerror", None) or type(error).__name__
+        self.setLevel(logging.CRITICAL + 1)  # nothing more is sent here
+        sys.stderr.write(
+            f"warning: cannot write the log file {self.baseFilename}: {reason}; "
+            "this run logs no more to it\n"
+        )
+
+
 def setup_logging(verbose: int, log_file: str | None = None) -> None:
     """Log to stderr (warnings, or more with -v), and with --log-file to a rotated file that
     always gets one line per action (INFO)."""
@@ -64,7 +79,7 @@ def setup_logging(verbose: int, log_file: str | None = None) -> None:
     handlers: list[logging.Handler] = [console]
     if log_file:
         try:
-            handlers.append(RotatingFileHandler(log_file, maxBytes=5 * 2**20, backupCount=5))
+            handlers.append(LogFile(log_file, maxBytes=5 * 2**20, backupCount=5))
         except OSError as exc:
             raise UsageError(
                 f"cannot write the log file {log_file}: {exc.strerror}",

@@ -258,6 +258,26 @@ def test_a_log_file_that_cannot_be_written_is_one_line(cfg, runner, tmp_path):
     assert result.output.startswith("error: cannot write the log file ")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_log_file_on_a_full_disk_is_one_warning_and_the_run_goes_on(cfg):
+    """The disk fills mid-run: the sync still does its work; the log's failure is one line
+    (the logging module alone prints a traceback per log line)."""
+    args = ["--config", str(cfg.path), "-v", "--log-file", "/dev/full", "sync"]
+    result = subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Logging error" not in result.stderr
+    assert result.stderr.count("warning: cannot write the log file /dev/full") == 1
+    assert "No space left on device; this run logs no more to it" in result.stderr
+    assert (cfg.path.parent / "out" / "events.ics").exists()  # the run did its work
+
+
 def _unit(name: str) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str  # systemd keys are case-sensitive
