@@ -12,6 +12,7 @@ Every request to a remote service goes through a ``PoliteSession``:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import time
@@ -106,6 +107,18 @@ class SlidingWindow:
 
     def record(self, now: float) -> None:
         self._sent.append(now)
+
+
+#: The windows of this process, by what the limit is counted against (a Trello token).
+_WINDOWS: dict[str, SlidingWindow] = {}
+
+
+def shared_window(key: str, limit: int, interval: float) -> SlidingWindow:
+    """The one window for ``key`` in this process. A service counts its limit per credential,
+    not per connection: `otg jobs run` catching up runs several jobs back to back, each with its
+    own session, and together they must stay within the limit. ``key`` is hashed, never kept."""
+    digest = hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+    return _WINDOWS.setdefault(digest, SlidingWindow(limit, interval))
 
 
 class PoliteSession(requests.Session):

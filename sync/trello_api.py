@@ -15,7 +15,7 @@ import requests
 from trello import ResourceUnavailable, TrelloClient, Unauthorized
 
 from sync.errors import AuthError, RemoteError, SourceError
-from sync.http import PoliteSession, SlidingWindow
+from sync.http import PoliteSession, shared_window
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +59,12 @@ class OAuthHeader(requests.auth.AuthBase):
 
 def trello_session(key: str, token: str, timeout: float = 20.0, retries: int = 4) -> PoliteSession:
     # 95 of the 100 requests per 10 s a token may make: room for the odd request elsewhere.
+    # One window per token in this process, however many sessions use it (see shared_window).
     return PoliteSession(
         name="Trello",
         timeout=timeout,
         retries=retries,
-        window=SlidingWindow(95, 10.0),
+        window=shared_window(f"trello {token}", 95, 10.0),
         secrets=[key, token],
     )
 

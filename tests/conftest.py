@@ -33,6 +33,7 @@ def _no_real_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Backoff and rate-limit pauses cost no real time; the pauses are recorded instead."""
     pauses: list[float] = []
     monkeypatch.setattr("sync.http.pause", pauses.append)
+    monkeypatch.setattr("sync.http._WINDOWS", {})  # each test starts with its own rate windows
     return pauses
 
 

@@ -19,9 +19,10 @@ import pytest
 import jobs.sync
 from config import load_config
 from sync.state import State
+from sync.trello_api import OAuthHeader, trello_session
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium
-from tests.fakes.trello import FakeClock, FakeTrello
+from tests.fakes.trello import BASE_URL, FakeClock, FakeTrello
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 RATE_LIMITED = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
@@ -115,3 +116,21 @@ def test_429_bursts_are_waited_out_and_nothing_is_written_twice(world, clock, tm
     assert trello.max_requests_in_window() <= 100
     again = sync(path, tmp_path)
     assert again.ok and [o for o in again.outcomes if o.status == "done"] == []
+
+
+def test_every_session_of_one_token_in_a_process_shares_the_limit(clock):
+    """`otg jobs run` catching up runs sync, publication and roundup back to back, each with its
+    own session: Trello counts the token's requests, so the sessions share one window."""
+    trello = FakeTrello(clock=clock)
+    first, second = (trello_session(trello.key, trello.token) for _ in range(2))
+    other_token = trello_session(trello.key, "ATTA" + "b" * 72)
+    assert first.window is second.window and first.window is not other_token.window
+    auth = OAuthHeader(trello.key, trello.token)
+    with trello.running():
+        for _ in range(75):  # 150 requests, alternating between two sessions
+            for session in (first, second):
+                answer = session.get(f"{BASE_URL}/members/me", auth=auth)
+                assert answer.status_code == 200
+    assert trello.max_requests_in_window() <= 95  # one window for both: paced, never refused
+    assert [r for r in trello.requests if r.status == 429] == []
+    assert clock.now() >= 10
