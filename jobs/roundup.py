@@ -204,19 +204,75 @@ def _label_cards(
                 f"{len(cards)} featured cards cannot be labelled {name!r}"
             )
             continue
-        label = next((lbl.id for lbl in board.labels if lbl.name == name), None)
+        if dry_run:
+            report.outcomes += [
+                Outcome("label", "trello", c.id, c.name, name, "planned") for c in cards
+            ]
+            continue
+        label = _board_label(board, name, len(cards), report, trello)
+        if label is None:
+            continue
         for card in cards:
-            outcome = Outcome(
-                "label", "trello", card.id, card.name, name, "planned" if dry_run else "done"
-            )
-            if not dry_run:
-                try:
-                    if label is None:
-                        label = trello().create_label(board.id, name, "purple")["id"]
-                    trello().add_label(card.id, label)
-                except OtgError as exc:
-                    outcome.status, outcome.detail = "failed", str(exc)
+            outcome = Outcome("label", "trello", card.id, card.name, name)
+            try:
+                trello().add_label(card.id, label)
+            except OtgError as exc:  # labelling twice cannot double anything: the next run retries
+                outcome.status, outcome.detail = "failed", str(exc)
             report.outcomes.append(outcome)
+
+
+def _board_label(
+    board: Board, name: str, count: int, report: Report, trello: Callable[[], TrelloApi]
+) -> str | None:
+    """The id of the board's label ``name``: the one it has, or one made now; None (and a
+    failure in the report) when there is none to use.
+
+    A create that fails may still have made the label (its answer was lost), and a second create
+    would make a second label of that name. So it is never sent again: the board's labels are
+    read once more, and the label is used if it is there; if not, the cards wait for a rerun,
+    which reads the board (and finds the label, if it was made after all) before anything else.
+    """
+    found = next((lbl.id for lbl in board.labels if lbl.name == name), None)
+    if found:
+        return found
+    try:
+        made = trello().create_label(board.id, name, "purple")
+        if isinstance(made, dict) and isinstance(made.get("id"), str):
+            return made["id"]
+        problem = "Trello answered without the new label's id"
+    except OtgError as exc:
+        problem = exc.message
+    found = _label_on_trello(board, name, trello)
+    if found:
+        report.warnings.append(
+            f'board "{board.name}": creating the label {name!r} went wrong ({problem}), but '
+            "Trello made it all the same: using it"
+        )
+        return found
+    report.outcomes.append(
+        Outcome(
+            "label",
+            "trello",
+            board.id,
+            f'board "{board.name}"',
+            f"{count} featured cards not labelled {name!r}: creating the label failed "
+            f"({problem}) — rerun to label them (the label is looked for first, never made twice)",
+            "failed",
+        )
+    )
+    return None
+
+
+def _label_on_trello(board: Board, name: str, trello: Callable[[], TrelloApi]) -> str | None:
+    """The id of the label ``name`` as the board has it now (GET its labels), or None."""
+    try:
+        labels = trello().get(f"/boards/{board.id}/labels", f'board "{board.name}"', limit="1000")
+    except OtgError:  # unreadable: the cards wait for a rerun
+        return None
+    for label in labels if isinstance(labels, list) else []:
+        if isinstance(label, dict) and label.get("name") == name and label.get("id"):
+            return str(label["id"])
+    return None
 
 
 def write_output(path: Path, markdown: str) -> None:

@@ -12,7 +12,8 @@ What a roundup features, for a period of local days:
   feed said).
 
 Cards already featured in a finalised roundup (they carry a label like "Roundup 2026-11-25") are
-left out unless asked for.
+left out unless asked for. Names are kept on one line, and links only to http(s) addresses: the
+Markdown escaping is the renderer's (sync/roundup_render.py).
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
 from sync.dates import day_bounds
 from sync.events import EventSpec, event_for, signup_link
 from sync.model import Board, Card, Role
+from sync.text import one_line
 
 UNLABELLED = "Other microactions"
+UNTITLED = "(untitled card)"
 
 
 @dataclass(frozen=True)
@@ -200,15 +204,16 @@ def _microaction(
     if card.completed_at is None or not start <= card.completed_at < end:
         return
     labels = [
-        name
+        _title(name, "")
         for name in card.label_names
         if name != options.team_label and not name.startswith(options.featured_prefix)
     ]
+    labels = [name for name in labels if name]  # a colour-only label has no name to group by
     item = Item(
-        card.name.strip(),
-        card.url,
+        _title(card.name),
+        web_url(card.url),
         card.id,
-        [m.full_name for m in card.members],
+        [name for m in card.members if (name := _title(m.full_name, ""))],
         labels,
         card.completed_at.astimezone(options.tz).date().isoformat(),
     )
@@ -228,13 +233,13 @@ def _event(card: Card, start: datetime, end: datetime, options: Options, roundup
         else datetime.combine(spec.start, datetime.min.time(), tzinfo=options.tz)
     )
     item = EventItem(
-        spec.summary,
-        card.url,
+        _title(spec.summary, "(untitled event)"),
+        web_url(card.url),
         card.id,
         _when(spec, options.tz),
         begins.astimezone(options.tz).date().isoformat(),
-        spec.location,
-        signup_link(card, options.calendar),
+        _title(spec.location, ""),
+        web_url(signup_link(card, options.calendar)),
     )
     if start <= begins < end:
         roundup.events_held.append(item)
@@ -258,8 +263,28 @@ def _post(
         )
     if when is not None and start <= when < end:
         roundup.posts.append(
-            Post(card.name.strip(), url, card.id, when.astimezone(options.tz).date().isoformat())
+            Post(
+                _title(card.name),
+                web_url(url),
+                card.id,
+                when.astimezone(options.tz).date().isoformat(),
+            )
         )
+
+
+def web_url(url: str) -> str:
+    """``url`` if a roundup may link to it (http or https, with a host), else ""."""
+    url = one_line(url).strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": a bracket that opens no IPv6 address
+        return ""
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else ""
+
+
+def _title(text: str, untitled: str = UNTITLED) -> str:
+    """A name on one line, its runs of spaces as one; ``untitled`` when nothing is left."""
+    return " ".join(one_line(text).split()) or untitled
 
 
 def _when(spec: Any, tz: ZoneInfo) -> str:

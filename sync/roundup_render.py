@@ -1,9 +1,13 @@
 """Render a roundup with a Jinja2 template into Markdown.
 
-Templates are Jinja2 (autoescaping off: the output is Markdown, not HTML), with ``StrictUndefined``
-so that a misspelt name is an error instead of a silent blank, and a ``plural`` filter. Every
-template error becomes one line naming the template and the line. Runs of blank lines are folded,
-so templates can be laid out for reading.
+Templates are Jinja2 with ``StrictUndefined``, so that a misspelt name is an error instead of a
+silent blank, and ``plural`` and ``link`` filters. Every template error becomes one line naming the
+template and the line. Runs of blank lines are folded, so templates can be laid out for reading.
+
+Card names, labels, member names and places are written by anyone on a board, and the Markdown
+becomes HTML for Medium or the drafts folder. So every value a template prints is plain text: one
+line, with Markdown's punctuation escaped (Jinja2's ``finalize``; HTML autoescaping is for HTML,
+and this is Markdown). Only ``link`` makes Markdown: a link, and only to an http(s) address.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from typing import Any
 import jinja2
 
 from sync.errors import UsageError
+from sync.markdown_html import escape_text
+from sync.roundup import web_url
+from sync.text import one_line
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "config" / "templates" / "roundup.md.j2"
 
@@ -23,8 +30,42 @@ class TemplateError(UsageError):
     """The roundup template cannot be read or rendered."""
 
 
+#: What would start a block at the start of a line once Markdown's punctuation is escaped: a
+#: list item (``- x``, ``2026. A year``), a rule (``---``) or a heading underline (``===``).
+_BLOCK_START = re.compile(r"^(?:(\d+)\.|-|=)")
+
+
+class Markdown(str):
+    """Markdown made here (a link), printed as it is."""
+
+
 def plural(count: int, word: str, words: str = "") -> str:
     return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
+
+
+def plain(value: Any) -> str:
+    """What a template prints: ``value`` as literal Markdown text on one line."""
+    if isinstance(value, Markdown):
+        return value
+    text = escape_text(one_line(str(value)))
+    return _BLOCK_START.sub(_escape_block_start, text, count=1)
+
+
+def _escape_block_start(found: re.Match[str]) -> str:
+    if found.group(1) is not None:
+        return f"{found.group(1)}\\."
+    return "\\-" if found.group() == "-" else "&#61;"  # Markdown has no escape for "="
+
+
+def link(title: Any, url: str) -> Markdown:
+    """``{{ post.title | link(post.url) }}``: ``[title](url)`` for an http(s) URL, else the
+    title alone."""
+    text, target = plain(title), web_url(url)
+    if not target:
+        return Markdown(text)
+    for char in " ()<>\"'\\":  # what would end or change the link in Markdown
+        target = target.replace(char, f"%{ord(char):02X}")
+    return Markdown(f"[{text}]({target})")
 
 
 def render(context: dict[str, Any], template: Path | None = None) -> str:
@@ -39,8 +80,10 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=plain,
     )
     env.filters["plural"] = plural
+    env.filters["link"] = link
     try:
         text = env.get_template(path.name).render(**context)
     except jinja2.TemplateSyntaxError as exc:

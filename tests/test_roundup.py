@@ -1,46 +1,61 @@
 """The "two weeks on" roundup: the demo boards against a golden file, empty and DST periods,
-featured cards left out, templates, once per period, finalising, and bad input."""
+featured cards left out, templates, card text printed as text (never Markdown), once per period,
+finalising, and bad input."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import shutil
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, example, given
 
 import cli
 import jobs.roundup
 import jobs.sync
 from config import EXAMPLE, load_config
-from sync.model import Role
+from sync.markdown_html import to_html
+from sync.model import Attachment, Label, Member, Role
 from sync.roundup import Options, Period, fortnight_ending, gather
 from sync.roundup_render import TemplateError, render
 from sync.sources import read_export
 from sync.state import State
+from sync.text import one_line
 from tests.conftest import DEMO_BOARDS, ROOT
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeTrello
+from tests.strategies import names
 from tests.test_events import CFG, LONDON, board, card
+from tests.test_properties import FUZZ
 
 GOLDEN = ROOT / "tests" / "golden" / "roundup-demo-2026-11-25.md"
 PERIOD = Period(date(2026, 11, 12), date(2026, 11, 25))
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
 
 
-@pytest.fixture
-def demo(write_config, tmp_path):
-    """The bundled demo boards and saved Medium feed, with state and output in a temp folder."""
+def demo_config(boards: Path) -> str:
+    """The bundled demo config, reading ``boards`` and the saved Medium feed, with state and
+    output beside the config."""
     text = EXAMPLE.read_text(encoding="utf-8")
-    text = text.replace('"boards/', f'"{DEMO_BOARDS}/').replace(
+    text = text.replace('"boards/', f'"{boards}/').replace(
         '"medium-feed.xml"', f'"{EXAMPLE.parent / "medium-feed.xml"}"'
     )
-    text = text.replace('"../../demo-out/otg-state.db"', '"state.db"').replace(
+    return text.replace('"../../demo-out/otg-state.db"', '"state.db"').replace(
         '"../../demo-out"', '"out"'
     )
-    return write_config(text)
+
+
+@pytest.fixture
+def demo(write_config):
+    """The bundled demo boards and saved Medium feed, with state and output in a temp folder."""
+    return write_config(demo_config(DEMO_BOARDS))
 
 
 def test_the_demo_roundup_matches_the_golden_file(demo, runner):
@@ -133,6 +148,171 @@ def test_a_custom_template_and_the_context_it_sees(tmp_path):
     assert render(demo_roundup(PERIOD).context(), template) == (
         "12–25 November 2026: 8 things, 2 held, 2 posts\n"
     )
+
+
+# -- card text is text -----------------------------------------------------------------------------
+
+#: A card name that tries everything: raw HTML, a javascript: link, a remote (tracking) image,
+#: emphasis, and a line break that would end the list item and start a heading.
+HOSTILE = (
+    "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
+    "![p](https://evil.example/t.gif) **bold** \\\n# Heading"
+)
+#: How the roundup's Markdown must print it: one line, every special character literal.
+HOSTILE_MARKDOWN = (
+    r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(javascript:alert\(1\)\) "
+    r"\!\[p\]\(https://evil.example/t.gif\) \*\*bold\*\* \\ \# Heading"
+)
+#: What a reader of the HTML sees: the name as typed, on one line.
+HOSTILE_SEEN = (
+    "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
+    "![p](https://evil.example/t.gif) **bold** \\ # Heading"
+)
+RENAMED = {
+    "microactions.json": "Bought the coffee for a cross-team breakfast",
+    "events.json": "OneTeamGov Breakfast — Manchester",
+}
+
+
+@pytest.fixture
+def hostile_demo(write_config, tmp_path):
+    """The demo, with a microaction and a spinoff event held in the period named ``HOSTILE``."""
+    boards = tmp_path / "boards"
+    shutil.copytree(DEMO_BOARDS, boards)
+    for file, name in RENAMED.items():
+        export = json.loads((boards / file).read_text(encoding="utf-8"))
+        for found in export["cards"]:
+            if found["name"] == name:
+                found["name"] = HOSTILE
+        (boards / file).write_text(json.dumps(export), encoding="utf-8")
+    return write_config(demo_config(boards))
+
+
+def test_a_hostile_card_name_is_printed_as_text_in_the_drafts(hostile_demo, runner, tmp_path):
+    args = ["--config", str(hostile_demo)]
+    assert runner.invoke(cli.main, [*args, "sync"]).exit_code == 0
+    result = runner.invoke(cli.main, [*args, "roundup", "--to", "2026-11-25", "--target", "drafts"])
+    assert result.exit_code == 0, result.output
+    drafts = tmp_path / "out" / "drafts"
+    markdown = (drafts / "two-weeks-on-20261125.md").read_text(encoding="utf-8")
+    page = (drafts / "two-weeks-on-20261125.html").read_text(encoding="utf-8")
+
+    expected = GOLDEN.read_text(encoding="utf-8")
+    for name in RENAMED.values():
+        expected = expected.replace(name, HOSTILE_MARKDOWN)
+    assert markdown.split("---\n\n", 1)[1] == expected  # the same post, one line per item
+    assert "- " + HOSTILE_MARKDOWN + " (Aoife Byrne)\n" in markdown
+    assert "- **" + HOSTILE_MARKDOWN + "**, Thu 12 November, 08:00–10:00, " in markdown
+
+    assert "<img" not in page and 'evil.example/t.gif"' not in page  # no tracking image
+    assert 'href="javascript' not in page
+    assert "<strong>bold</strong>" not in page
+    assert page.count("<strong>") == expected.count("- **")  # the event names, and nothing else
+    assert page.count("<h1>") == 1 and "<h1>Heading" not in page and "<h2>Heading" not in page
+    seen = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert seen.count(HOSTILE_SEEN) == 2  # still readable, as typed
+
+
+def test_only_web_addresses_become_links():
+    post = card(
+        "p1",
+        name="What we learned",
+        state="published",
+        completed_at=datetime(2026, 11, 20, tzinfo=UTC),
+        attachments=(Attachment("a1", "Post", "javascript:alert(1)//medium.com"),),
+    )
+    event = card("e1", attachments=(Attachment("a2", "Sign up", "data:text/html,<b>x</b>"),))
+    boards = [replace(board(post), role=Role.CONTENT), board(event)]
+    text = render(gather(boards, PERIOD, Options(tz=LONDON, calendar=CFG)).context())
+    assert "- What we learned\n" in text
+    assert "- **OneTeamGov Breakfast — Leeds**, Wed 2 December, 08:00–09:00\n" in text
+    assert "](" not in text
+
+
+class _Tags(HTMLParser):
+    """The tags of a page, with their links, and its text."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.tags: Counter[tuple[str, str]] = Counter()
+        self.text = ""
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[(tag, dict(attrs).get("href") or "")] += 1
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def roundup_naming(name: str) -> str:
+    """The roundup of a fortnight where every piece of board text is ``name``: a microaction, its
+    label and who did it, a team card, an event and its place, and a published post."""
+    done = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    microactions = board(
+        card(
+            "m1",
+            name=name,
+            state="done",
+            completed_at=done,
+            labels=(Label("l1", name),),
+            members=(Member("u1", name),),
+        ),
+        card("m2", name=name, state="done", completed_at=done, labels=(Label("l2", "Team"),)),
+    )
+    event = card(
+        "e1",
+        name=name,
+        location_name=name,
+        attachments=(Attachment("a1", "Sign up", "https://ti.to/otg"),),
+    )
+    post = card(
+        "p1",
+        name=name,
+        state="published",
+        completed_at=done,
+        attachments=(Attachment("a2", name, "https://medium.com/@otg/a-post-1"),),
+    )
+    boards = [
+        replace(microactions, role=Role.MICROACTIONS),
+        board(event),
+        replace(board(post), role=Role.CONTENT),
+    ]
+    options = Options(tz=LONDON, calendar=CFG, team_label="Team", include_featured=True)
+    return render(gather(boards, PERIOD, options).context())
+
+
+@FUZZ
+@given(name=names())
+@example(name=HOSTILE)
+@example(name="2026. A year of small steps")  # would be a numbered list
+@example(name="- - -")  # a rule
+@example(name="<https://evil.example>")  # an autolink
+def test_any_card_name_is_one_list_line_and_no_markup(name):
+    assume(name.strip() != "Team")  # the team label: that card would be team news
+    text, plain = roundup_naming(name), roundup_naming("A plain name")
+    lines, plain_lines = text.splitlines(), plain.splitlines()
+    assert [line[:2] for line in lines] == [line[:2] for line in plain_lines], text
+    page, plain_page = _Tags(to_html(text)), _Tags(to_html(plain))
+    assert page.tags == plain_page.tags, text  # only the template's own tags and links
+    shown = " ".join(one_line(name).split())
+    assert (shown or "(untitled card)") in page.text
+
+
+@pytest.mark.parametrize("name", ["=====", "---", "# Heading", "1. First", "> quote", "* item"])
+def test_a_name_that_starts_a_line_of_a_custom_template_starts_no_block(tmp_path, name):
+    template = tmp_path / "list.md.j2"
+    template.write_text("Done:\n{% for item in team %}{{ item.title }}\n{% endfor %}")
+    done = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    team = card("t1", name=name, state="done", completed_at=done, labels=(Label("l1", "Team"),))
+    roundup = gather(
+        [replace(board(team), role=Role.MICROACTIONS)],
+        PERIOD,
+        Options(tz=LONDON, calendar=CFG, team_label="Team"),
+    )
+    page = to_html(render(roundup.context(), template))
+    assert re.findall(r"<(\w+)", page) == ["p"] and html.unescape(page) == f"<p>Done:\n{name}</p>"
 
 
 @pytest.mark.parametrize(
