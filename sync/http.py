@@ -164,9 +164,16 @@ class PoliteSession(requests.Session):
                     if isinstance(exc, requests.ConnectionError)
                     else "was cut off: the connection broke during the answer"
                 )
+                # A write may have reached the service before the connection failed: the next
+                # run looks for what it made (a card's marker, an event's UID, an intent) first.
+                after = (
+                    "nothing was lost"
+                    if method in READS
+                    else "if it was made after all, the next run finds it and does not repeat it"
+                )
                 raise RemoteError(
                     f"{self.name}: {method} {where(url)} {kind}",
-                    "check the network and rerun; nothing was lost",
+                    f"check the network and rerun; {after}",
                 ) from None
             except (requests.RequestException, ValueError) as exc:
                 # Not sent, or no usable answer (a redirect loop). The library's own message may
