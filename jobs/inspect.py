@@ -149,9 +149,7 @@ def _check_online(
     result.add(True, "trello", f"credentials work: signed in as @{me.get('username', '?')}")
     for board in boards:
         try:
-            data = api.get(
-                f"/boards/{board.board_ref}", f"board {board.board_ref}", fields="name,url,closed"
-            )
+            data = api.board_summary(board.board_ref)
         except OtgError as exc:
             result.add(False, f"board {board.name}", str(exc))
             continue

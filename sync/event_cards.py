@@ -7,6 +7,7 @@ the events mapping reads back as all-day.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 from config import Config
@@ -29,7 +30,7 @@ def card_description(event: CalendarEvent) -> str:
             f"\nRepeats ({event.rrule}): the card shows the next occurrence; "
             "the series itself is managed on the calendar."
         )
-    footer += f"\n{MARKER}{event.uid}"
+    footer += f"\n{marker_line(event.uid)}"
     text = event.description
     room = DESC_LIMIT - len(footer)
     if len(text) > room:
@@ -46,10 +47,8 @@ def comment_once(api: TrelloApi, state: State, card_id: str, purpose: str, text:
     if pending and pending[-1].status == "done":
         return
     if pending:  # an earlier try may have reached Trello
-        comments = api.get(
-            f"/cards/{card_id}/actions", f"the comments on card {card_id}", filter="commentCard"
-        )
-        if any((c.get("data") or {}).get("text") == text for c in comments):
+        comments = api.comments(card_id)
+        if any(_text(c) == text for c in comments):
             state.settle_intent(pending[-1].id, "done", {"found": True})
             return
         intent = pending[-1].id
@@ -59,8 +58,39 @@ def comment_once(api: TrelloApi, state: State, card_id: str, purpose: str, text:
     state.settle_intent(intent, "done", {})
 
 
+def marker_line(uid: str) -> str:
+    """The line that names a card's event: ``otg-uid: <UID>``, the UID as it is. A UID that
+    would not survive as the rest of one line (space at either end, a line break or another
+    invisible character, a leading quote) is written as a JSON string instead."""
+    plain = (
+        uid
+        and uid == uid.strip()
+        and not uid.startswith('"')
+        and all(ch == " " or ch.isprintable() for ch in uid)
+    )
+    return f"{MARKER}{uid}" if plain else f"{MARKER}{json.dumps(uid)}"
+
+
 def marker_of(desc: str) -> str:
-    return desc.rsplit(MARKER, 1)[1].split()[0] if MARKER in desc else ""
+    """The UID named by the last marker line of a description (see ``marker_line``): the whole
+    rest of that line, not its first word. "" when there is none."""
+    for line in reversed(desc.split("\n")):
+        if not line.startswith(MARKER):
+            continue
+        rest = line[len(MARKER) :].strip()  # a plain UID has no space at either end
+        if rest.startswith('"'):
+            try:
+                quoted = json.loads(rest)
+            except ValueError:
+                return rest
+            return quoted if isinstance(quoted, str) else rest
+        return rest
+    return ""
+
+
+def _text(comment: dict) -> object:
+    data = comment.get("data")
+    return data.get("text") if isinstance(data, dict) else None
 
 
 def import_board(cfg: Config, boards: list[Board]) -> Board | None:

@@ -4,6 +4,11 @@ py-trello (pinned 0.20.1) is barely maintained and full of N+1 traps, so only it
 ``TrelloClient.fetch_json`` is used: with our ``PoliteSession`` (timeouts, retries, rate limits)
 and key and token sent in the ``Authorization: OAuth ...`` header, never in the URL. A whole board
 is one nested request; history is paged newest first from a date.
+
+Every answer the sync uses is checked for its shape before it is used: valid JSON of the wrong
+shape (a proxy's ``[]``, an ``{"error": ...}`` with 200) is a ``RemoteError`` naming the request,
+never a ``KeyError`` deep in the sync. A create whose answer is unusable may still have been made:
+its error says so, and callers (which record an intent first) treat it as a lost answer.
 """
 
 from __future__ import annotations
@@ -79,6 +84,10 @@ class TrelloApi:
         """GET a path below /1, turning every failure into a named error about ``what``."""
         return self._call("GET", path, f"reading {what}", params=params)
 
+    def _get_list(self, path: str, what: str, item: str, **params: str) -> list[dict[str, Any]]:
+        """GET a list of objects (each with a string ``id``), or a RemoteError naming it."""
+        return _objects(self.get(path, what, **params), "GET", path, what, item)
+
     def _call(
         self,
         method: str,
@@ -107,13 +116,11 @@ class TrelloApi:
     # -- writes: never retried blindly (the session retries a write only on 429) -------------
 
     def create_card(self, list_id: str, name: str, **fields: Any) -> dict[str, Any]:
-        """POST a card. Not idempotent: callers record an intent first."""
-        return self._call(
-            "POST",
-            "/cards",
-            f'creating card "{name}"',
-            body={"idList": list_id, "name": name, **fields},
-        )
+        """POST a card. Not idempotent: callers record an intent first. An answer without the
+        new card's id is a RemoteError: the card may have been made, as when an answer is lost."""
+        doing = f'creating card "{name}"'
+        card = self._call("POST", "/cards", doing, body={"idList": list_id, "name": name, **fields})
+        return _created(card, "POST", "/1/cards", doing, "card")
 
     def update_card(self, card_id: str, **fields: Any) -> dict[str, Any]:
         """PUT card fields (``idList`` moves it, ``closed`` archives it). Idempotent."""
@@ -129,7 +136,18 @@ class TrelloApi:
         )
 
     def attachments(self, card_id: str) -> list[dict[str, Any]]:
-        return self.get(f"/cards/{card_id}/attachments", f"the attachments of card {card_id}")
+        return self._get_list(
+            f"/cards/{card_id}/attachments", f"the attachments of card {card_id}", "attachment"
+        )
+
+    def comments(self, card_id: str) -> list[dict[str, Any]]:
+        """The comments on a card (``commentCard`` actions), newest first."""
+        return self._get_list(
+            f"/cards/{card_id}/actions",
+            f"the comments on card {card_id}",
+            "comment",
+            filter="commentCard",
+        )
 
     def attach_link(self, card_id: str, url: str, name: str) -> dict[str, Any]:
         """POST a link attachment. Not idempotent: check ``attachments`` first."""
@@ -149,35 +167,48 @@ class TrelloApi:
         )
 
     def create_label(self, board_id: str, name: str, color: str | None = None) -> dict[str, Any]:
-        return self._call(
-            "POST",
-            "/labels",
-            f'creating label "{name}"',
-            body={"idBoard": board_id, "name": name, "color": color},
+        doing = f'creating label "{name}"'
+        label = self._call(
+            "POST", "/labels", doing, body={"idBoard": board_id, "name": name, "color": color}
         )
+        return _created(label, "POST", "/1/labels", doing, "label")
 
     def me(self) -> dict[str, Any]:
-        return self.get("/members/me", "your member profile", fields="username,fullName")
+        what = "your member profile"
+        return _object(
+            self.get("/members/me", what, fields="username,fullName"),
+            "GET",
+            "/members/me",
+            what,
+            "member",
+        )
+
+    def board_summary(self, ref: str) -> dict[str, Any]:
+        """A board's name, URL and whether it is closed: one small request (`otg check`)."""
+        what, path = f"board {ref}", f"/boards/{ref}"
+        return _object(self.get(path, what, fields="name,url,closed"), "GET", path, what, "board")
 
     def board(self, ref: str) -> dict[str, Any]:
         """The whole board in one request (cards paged separately only if Trello insists)."""
-        what = f"board {ref}"
+        what, path = f"board {ref}", f"/boards/{ref}"
         try:
-            data = self.get(f"/boards/{ref}", what, **BOARD_PARAMS)
+            data = _board(self.get(path, what, **BOARD_PARAMS), path, what)
         except RemoteError as exc:
             if "API_TOO_MANY_CARDS_REQUESTED" not in exc.message:
                 raise
-            data = self.get(f"/boards/{ref}", what, **{**BOARD_PARAMS, "cards": "none"})
+            data = _board(self.get(path, what, **{**BOARD_PARAMS, "cards": "none"}), path, what)
             data["cards"] = self._all_cards(data["id"], what)
         if len(data.get("labels") or []) >= LABELS_DEFAULT_LIMIT:  # maybe cut short: ask for all
-            data["labels"] = self.get(f"/boards/{data['id']}/labels", what, limit=str(PAGE))
+            data["labels"] = self._get_list(
+                f"/boards/{data['id']}/labels", what, "label", limit=str(PAGE)
+            )
         return data
 
     def _all_cards(self, board_id: str, what: str) -> list[dict[str, Any]]:
         cards: list[dict[str, Any]] = []
         params = {"limit": str(PAGE), "customFieldItems": "true", "attachments": "true"}
         while True:
-            page = self.get(f"/boards/{board_id}/cards/all", what, **params)
+            page = self._get_list(f"/boards/{board_id}/cards/all", what, "card", **params)
             cards += page
             if len(page) < PAGE:
                 return cards
@@ -187,10 +218,12 @@ class TrelloApi:
         """Every history entry since ``since`` (ISO date or action id), newest first."""
         found: list[dict[str, Any]] = []
         params = {"filter": ACTION_TYPES, "since": since, "limit": str(PAGE)}
+        path, what = f"/boards/{board_id}/actions", f"the history of board {board_id}"
         while True:
-            page = self.get(
-                f"/boards/{board_id}/actions", f"the history of board {board_id}", **params
-            )
+            page = self._get_list(path, what, "history entry", **params)
+            for action in page:
+                if not isinstance(action.get("date", ""), str):
+                    raise _misshapen("GET", path, what, "a history entry whose date is not text")
             dates = [action.get("date", "") for action in page]
             if dates != sorted(dates, reverse=True) or (
                 found and dates and dates[0] > found[-1].get("date", "")
@@ -203,6 +236,73 @@ class TrelloApi:
             if len(page) < PAGE:
                 return found
             params["before"] = page[-1]["id"]
+
+
+#: The parts of a board the sync reads, and the JSON type each must have when present.
+BOARD_PARTS = ("cards", "lists", "labels", "checklists", "customFields", "members", "actions")
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "a number" if isinstance(value, int | float) else "text"
+
+
+def _misshapen(method: str, path: str, what: str, found: str) -> RemoteError:
+    """Valid JSON of the wrong shape: one line naming the request and what came instead."""
+    path = path if path.startswith("/1/") else f"/1{path}"
+    return RemoteError(
+        f"Trello answered {method} {path} with {found} (reading {what})",
+        "rerun later; nothing was changed; if it persists, check status.atlassian.com",
+    )
+
+
+def _object(value: Any, method: str, path: str, what: str, item: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _misshapen(method, path, what, f"{_shape(value)} where a {item} belongs")
+    return value
+
+
+def _objects(value: Any, method: str, path: str, what: str, item: str) -> list[dict[str, Any]]:
+    """A list of objects each with a string ``id``."""
+    items = "history entries" if item.endswith("entry") else f"{item}s"
+    if not isinstance(value, list):
+        raise _misshapen(method, path, what, f"{_shape(value)} where a list of {items} belongs")
+    for entry in value:
+        if not isinstance(entry, dict):
+            raise _misshapen(method, path, what, f"{_shape(entry)} in a list of {items}")
+        if not isinstance(entry.get("id"), str):
+            raise _misshapen(method, path, what, f"a {item} without an id")
+    return value
+
+
+def _board(value: Any, path: str, what: str) -> dict[str, Any]:
+    board = _object(value, "GET", path, what, "board")
+    if not isinstance(board.get("id"), str):
+        raise _misshapen("GET", path, what, "an object without the board's id")
+    for part in BOARD_PARTS:
+        if board.get(part) is not None and not isinstance(board[part], list):
+            raise _misshapen("GET", path, what, f'a board whose "{part}" is {_shape(board[part])}')
+    return board
+
+
+def _created(value: Any, method: str, path: str, doing: str, item: str) -> dict[str, Any]:
+    """The answer to a create: the new object with its id. Anything else leaves the outcome
+    unknown (the server may have made it), which the message says."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value
+    found = "an object without an id" if isinstance(value, dict) else _shape(value)
+    raise RemoteError(
+        f"Trello answered {method} {path} with {found} where the new {item} belongs "
+        f"({doing}): it may have been made",
+        "rerun later: the next sync looks for it before making it again",
+    )
 
 
 def _reason(exc: ResourceUnavailable) -> str:

@@ -4,12 +4,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from config.calendar import CalendarConfig
 from sync.caldav import Resource
@@ -32,14 +35,16 @@ from sync.event_cards import (
     trello_dates,
 )
 from sync.events import EventSpec, event_for
-from sync.ical_read import CalendarEvent
+from sync.ical_read import CalendarEvent, read_event
 from sync.model import Board, Card, Role, TrelloList
 from sync.state import SyncedItem
+from tests.strategies import calendar_resources, names, texts
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 CAL = "/organiser/events/"
 OURS_UID = "trello-6b0000000000000000000001@test.oneteamgov.uk"
+EXAMPLES = int(os.environ.get("OTG_FUZZ_EXAMPLES", "30"))  # the style of tests/test_properties.py
 
 
 def vcal(uid: str, *lines: str, summary: str = "Breakfast") -> str:
@@ -358,6 +363,35 @@ def test_the_card_description_keeps_the_events_and_ends_with_the_marker() -> Non
     assert marker_of(desc) == "abc-123@their.app"
     assert marker_of(desc + "\n\nNotes the organisers added below.") == "abc-123@their.app"
     assert marker_of("A card of our own") == ""
+
+
+def test_the_marker_is_the_whole_rest_of_its_line() -> None:
+    spaced = "Bristol Unconference 2027 {abc}@their.app"
+    desc = card_description(event(uid=spaced))
+    assert desc.endswith(f"\n{MARKER}{spaced}")  # readable as it is
+    assert marker_of(desc) == spaced
+    assert marker_of(desc + "  \r\n\nNotes the organisers added below.") == spaced
+    assert marker_of(f"See otg-uid: elsewhere\n{MARKER}{spaced}") == spaced
+    for odd in (" leading", "trailing ", "two\nlines", '"quoted"', "tab\tinside", "\u2028"):
+        desc = card_description(event(uid=odd))
+        assert marker_of(desc) == odd, odd
+        assert desc.rsplit("\n", 1)[1].startswith(MARKER)  # still one line, the last
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(uid=st.one_of(names(), texts(), st.text(min_size=1)).filter(bool))
+def test_every_uid_round_trips_through_the_marker(uid: str) -> None:
+    desc = card_description(event(uid=uid, description="Notes.\notg-uid: not this one"))
+    assert marker_of(desc) == uid
+    assert marker_of(desc + "\n\nAdded by hand below the marker.") == uid
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(text=calendar_resources())
+def test_every_uid_a_calendar_resource_holds_round_trips_through_the_marker(text: str) -> None:
+    found = read_event(f"{CAL}x.ics", text, tz=LONDON, now=NOW, default_minutes=120)
+    assume(isinstance(found, CalendarEvent))
+    assert marker_of(card_description(replace(found, description=""))) == found.uid
 
 
 def test_a_recurring_events_card_says_it_shows_the_next_occurrence() -> None:

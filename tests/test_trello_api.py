@@ -258,6 +258,10 @@ def test_check_online(fake, secrets, write_config, runner):
     assert "ok  trello: credentials work: signed in as @otgsyncbot" in result.output
     assert f'ok  board m: can read "{board["name"]}"' in result.output
     assert "FAIL board gone: Trello has no board ZZZZ9999" in result.output
+    fake.fail_next("GET", rf"/1/boards/{board['id']}$", status=200, body=[])  # a proxy's answer
+    odd = runner.invoke(cli.main, ["--config", path, "check", "--online"])
+    assert odd.exit_code == 1 and "Traceback" not in odd.output
+    assert f"FAIL board m: Trello answered GET /1/boards/{board['id']} with a list" in odd.output
 
 
 def connected(fake) -> TrelloApi:
@@ -280,3 +284,153 @@ def test_writes_change_the_board_and_are_never_retried_on_5xx(fake):
     assert fake.count("POST", re.compile(r"^/1/cards$")) == 2  # the failed POST: sent once
     with pytest.raises(RemoteError, match="Trello answered 404 updating card"):
         api.update_card("5f0000000000000000000bad", closed=True)
+
+
+# -- answers of the wrong shape: valid JSON, but not what was asked for ---------------------------
+
+WRONG_READS = [
+    ("GET", "/1/boards/{id}", [], "with a list where a board belongs (reading board {id})"),
+    ("GET", "/1/boards/{id}", None, "with null where a board belongs (reading board {id})"),
+    ("GET", "/1/boards/{id}", {"id": 5}, "with an object without the board's id (reading board"),
+    ("GET", "/1/boards/{id}", {"id": "{id}", "cards": {}}, 'with a board whose "cards" is an obj'),
+    (
+        "GET",
+        "/1/boards/{id}/actions",
+        {"error": "x"},
+        "with an object where a list of history entries belongs (reading the history of board",
+    ),
+    ("GET", "/1/boards/{id}/actions", [1, 2, "x"], "with a number in a list of history entries"),
+    ("GET", "/1/boards/{id}/actions", [{"date": "x"}], "with a history entry without an id"),
+]
+
+
+@pytest.mark.parametrize(("method", "route", "answer", "said"), WRONG_READS)
+def test_a_read_answered_in_the_wrong_shape_fails_that_board_only(
+    fake, secrets, write_config, tmp_path, method, route, answer, said
+):
+    board, other = add(fake, 10, seed=1), add(fake, 10, seed=2)
+    path = route.format(id=board["id"])
+    body = answer if answer is not None else "null"
+    if isinstance(body, dict) and body.get("id") == "{id}":
+        body = {**body, "id": board["id"]}
+    fake.fail_next(
+        method, path, status=200, body=body, headers={"Content-Type": "application/json"}
+    )
+    config = api_config(
+        write_config, {"a": ("microactions", board["id"]), "b": ("microactions", other["id"])}
+    )
+    with State(tmp_path / "state.db") as state:
+        report = sync(config, state)
+    [failure] = report.failures
+    assert failure.startswith(f'board "a": Trello answered {method} {path} ')
+    assert said.format(id=board["id"]) in failure, failure
+    assert "unexpected" not in failure
+    assert [b.name for b in report.boards] == ["b"]  # the other board is read
+    with State(tmp_path / "state.db") as state:
+        healed = sync(config, state)  # the next run, with Trello answering right again
+    assert healed.ok and sorted(b.name for b in healed.boards) == ["a", "b"]
+
+
+def test_the_cli_reports_a_wrong_shape_in_one_line_and_goes_on(fake, secrets, write_config, runner):
+    board, other = add(fake, 10, seed=1), add(fake, 10, seed=2)
+    fake.fail_next("GET", f"/1/boards/{board['id']}", status=200, body=[])
+    path = api_config(
+        write_config, {"a": ("microactions", board["id"]), "b": ("microactions", other["id"])}
+    )
+    result = runner.invoke(cli.main, ["--config", path, "sync"])
+    assert result.exit_code == 1
+    assert "unexpected" not in result.output and "Traceback" not in result.output
+    assert (
+        f'failed: board "a": Trello answered GET /1/boards/{board["id"]} with a list where a '
+        f"board belongs (reading board {board['id']})"
+    ) in result.output
+    assert other["name"] in result.output
+
+
+@pytest.fixture
+def api(fake, secrets):
+    return TrelloApi(fake.key, fake.token, trello_session(fake.key, fake.token, retries=0))
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [([], "a list"), ({"name": "no id"}, "an object without an id"), ("null", "null")],
+)
+def test_a_create_answered_without_the_new_card_may_have_made_it(fake, api, answer, said):
+    board = add(fake, 3)
+    fake.fail_after_apply("POST", "/1/cards", body=answer)
+    with pytest.raises(RemoteError) as caught:
+        api.create_card(board["lists"][0]["id"], "Breakfast")
+    assert caught.value.message == (
+        f"Trello answered POST /1/cards with {said} where the new card belongs (creating card "
+        '"Breakfast"): it may have been made'
+    )
+    assert [c["name"] for c in fake.export(board["id"])["cards"]].count("Breakfast") == 1
+
+
+@pytest.mark.parametrize(
+    ("call", "route", "answer", "said"),
+    [
+        ("comments", "/1/cards/{card}/actions", {"x": 1}, "an object where a list of comments"),
+        ("comments", "/1/cards/{card}/actions", [None], "null in a list of comments"),
+        ("attachments", "/1/cards/{card}/attachments", "null", "null where a list of attach"),
+        ("labels", "/1/boards/{board}/labels", [{"name": "x"}], "a label without an id"),
+        ("cards", "/1/boards/{board}/cards/all", {"error": "x"}, "an object where a list of card"),
+        ("me", "/1/members/me", [], "a list where a member belongs"),
+    ],
+)
+def test_every_answer_used_is_checked_for_its_shape(fake, api, call, route, answer, said):
+    board = add(fake, 60 if call == "labels" else 3)
+    card = board["cards"][0]["id"]
+    path = route.format(board=board["id"], card=card)
+    fake.fail_next("GET", path, status=200, body=answer)
+    if call == "labels":
+        board_labels = fake.export(board["id"])["labels"]
+        assert len(board_labels) < 50  # the fake's board: add labels so /labels is read
+        fake.state.board(board["id"]).board["labels"] += [
+            {"id": f"{n:024x}", "idBoard": board["id"], "name": f"l{n}", "color": None}
+            for n in range(50)
+        ]
+    if call == "cards":
+        fake.max_nested_cards = 1
+    calls = {
+        "comments": lambda: api.comments(card),
+        "attachments": lambda: api.attachments(card),
+        "labels": lambda: api.board(board["id"]),
+        "cards": lambda: api.board(board["id"]),
+        "me": api.me,
+    }
+    with pytest.raises(RemoteError) as caught:
+        calls[call]()
+    assert caught.value.message.startswith(f"Trello answered GET {path} with {said}"), (
+        caught.value.message
+    )
+
+
+# -- 429s as Trello sends them -------------------------------------------------------------------
+
+
+def test_an_injected_429_answers_as_trello_does(fake, secrets):
+    headers = {
+        "Authorization": f'OAuth oauth_consumer_key="{fake.key}", oauth_token="{fake.token}"'
+    }
+    fake.fail_next("GET", "/1/members/me", status=429)
+    fake.fail_next(
+        "GET",
+        "/1/members/me",
+        status=429,
+        body='{"error":"API_KEY_LIMIT_EXCEEDED","message":"Rate limit exceeded"}',
+    )
+    token = requests.get("https://api.trello.com/1/members/me", headers=headers, timeout=5)
+    key = requests.get("https://api.trello.com/1/members/me", headers=headers, timeout=5)
+    for answer, scope, error in ((token, "token", "TOKEN"), (key, "key", "KEY")):
+        assert answer.status_code == 429
+        assert answer.headers["Content-Type"].startswith("application/json")
+        assert answer.json() == {
+            "error": f"API_{error}_LIMIT_EXCEEDED",
+            "message": "Rate limit exceeded",
+        }
+        assert answer.headers[f"x-rate-limit-api-{scope}-remaining"] == "0"
+        for name in ("token", "key"):
+            assert int(answer.headers[f"x-rate-limit-api-{name}-max"]) in (100, 300)
+            assert answer.headers[f"x-rate-limit-api-{name}-interval-ms"] == "10000"

@@ -493,6 +493,82 @@ def test_a_lost_reply_to_the_card_create_is_found_on_the_rerun(two_way: TwoWay) 
     assert [c["id"] for c in two_way.cards("Inbox")] == [made["id"]]
 
 
+SPACED = "Bristol Unconference 2027 {abc}@their.app"  # a UID with spaces in it
+
+
+def test_a_lost_reply_to_the_create_of_an_event_whose_uid_has_spaces_makes_one_card(
+    two_way: TwoWay,
+) -> None:
+    two_way.put("spaced.ics", THEIRS_EVENT.replace(THEIRS, SPACED))
+    two_way.fake.fail_after_apply("POST", "/1/cards", requests.ConnectionError)
+
+    report = two_way.sync()
+
+    assert report.exit_code == 1
+    assert two_way.fake.count("POST", CARD_POSTS) == 1
+    made = two_way.imported()
+    assert made["desc"].endswith(f"\notg-uid: {SPACED}")  # written as it is, spaces and all
+
+    two_way.later(minutes=5)
+    rerun = two_way.sync()
+
+    assert rerun.exit_code == 0, (rerun.failures, rerun.outcomes)
+    assert two_way.fake.count("POST", CARD_POSTS) == 0  # found by its whole UID, not made again
+    assert [c["id"] for c in two_way.cards("Inbox")] == [made["id"]]
+    [found] = [o for o in rerun.outcomes if o.kind == "import"]
+    assert found.detail == "found on the board from an earlier run"
+    two_way.later(minutes=5)
+    two_way.sync()  # the event is made ours
+    two_way.later(minutes=5)
+    two_way.assert_nothing_written(two_way.sync())
+    assert len(two_way.cards("Inbox")) == 1
+    assert SPACED in two_way.calendar()
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ([], "a list"),
+        ({"name": "no id"}, "an object without an id"),
+        ("null", "null"),
+    ],
+    ids=["a list", "no id", "null"],
+)
+def test_a_card_create_answered_in_the_wrong_shape_is_one_line_and_found_on_the_rerun(
+    two_way: TwoWay, answer: Any, said: str
+) -> None:
+    """Trello made the card, then answered 200 with JSON that is not a card: the outcome is
+    unknown, as with a lost answer. One failed line; the calendar's own work still done; the
+    rerun finds the card by its marker and makes no second one."""
+    two_way.put("bristol.ics", THEIRS_EVENT)
+    two_way.fake.fail_after_apply("POST", "/1/cards", body=answer)
+
+    result = two_way.cli()
+
+    assert result.exit_code == 1, result.output
+    assert "unexpected" not in result.output and "Traceback" not in result.output
+    [line] = [x for x in result.output.splitlines() if x.startswith("failed ")]
+    assert line.endswith(
+        f"Unconference in Bristol — Trello answered POST /1/cards with {said} where the new card "
+        'belongs (creating card "Unconference in Bristol"): it may have been made — rerun '
+        "later: the next sync looks for it before making it again"
+    ), line
+    assert two_way.fake.count("POST", CARD_POSTS) == 1
+    assert two_way.caldav_sent["PUT"] == 2  # the events of the board's cards: the run went on
+    made = two_way.imported()
+    with State(two_way.tmp / "state" / "otg-state.db") as state:
+        assert [(i.key, i.status) for i in state.intents()] == [(THEIRS, "pending")]
+
+    two_way.later(minutes=5)
+    rerun = two_way.sync()
+
+    assert rerun.exit_code == 0, (rerun.failures, rerun.outcomes)
+    assert two_way.fake.count("POST", CARD_POSTS) == 0
+    assert [c["id"] for c in two_way.cards("Inbox")] == [made["id"]]
+    with State(two_way.tmp / "state" / "otg-state.db") as state:
+        assert [(i.status, i.result) for i in state.intents()] == [("done", {"card": made["id"]})]
+
+
 def test_a_card_create_that_never_reached_trello_is_made_on_the_rerun(two_way: TwoWay) -> None:
     two_way.put("bristol.ics", THEIRS_EVENT)
     two_way.fake.fail_next("POST", "/1/cards", exception=requests.ConnectionError)

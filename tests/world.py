@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import requests
 import responses
 from icalendar import Calendar
 
@@ -34,9 +35,10 @@ import jobs.sync
 from config import Config, load_config
 from sync.caldav_target import TARGET as CALDAV
 from sync.calendar_inbound import IMPORTED
+from sync.calendar_plan import TARGET as EVENTS
 from sync.content_plan import INTENT_KIND
 from sync.content_plan import TARGET as CONTENT
-from sync.event_cards import MARKER
+from sync.event_cards import MARKER, marker_of
 from sync.report import Report
 from sync.state import State
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
@@ -55,6 +57,13 @@ EVENTS_BOARD = "6a7100000000000000000e01"
 EVENT_LISTS = ["Inbox", "Planning", "Confirmed", "Cancelled", "Done"]
 EVENT_LIST_IDS = {name: f"6a71000000000000000001{i:02x}" for i, name in enumerate(EVENT_LISTS, 1)}
 THEIRS = "walk-and-talk-2027@their.app"  # the event someone added straight to the calendar
+THEIRS_FILE = "walk-and-talk.ics"
+LEEDS = "6a7100000000000000000202"  # "OneTeamGov Breakfast — Leeds", confirmed
+BELFAST = "6a7100000000000000000203"  # "Unconference — Belfast", confirmed
+EDITED = "OneTeamGov Breakfast — Leeds (moved upstairs)"
+DELETED_NOTE = (
+    "The event was deleted from the events calendar, so this card was moved to Cancelled."
+)
 READY = ["What I learned shadowing", "Two weeks on: what happened", 'Notes from "the other side"']
 EMPTY_READY = "Small things, done often"
 #: The fake's wall clock at time 0, and the moment the world starts: after the newest entry in
@@ -140,6 +149,7 @@ class World:
     clock: FakeClock  # the fake's, and (in-process) our sessions'
     target: str = "medium"
     microactions: str = ""  # the synthetic board's id
+    big: bool = False  # see ``build``
 
     # -- setup ---------------------------------------------------------------------------------
 
@@ -152,17 +162,29 @@ class World:
         *,
         target: str = "medium",
         feeds: tuple[str, ...] = (FEED_URL, SAVED_FEED_URL),
+        big: bool = False,
     ) -> World:
+        """``big``: boards as the nightly sync meets them after a while, read the long way (the
+        microactions board too big for one request: its cards paged from ``/cards/all``; more
+        labels than a nested read returns: ``/labels``), and cancelled events dropped from the
+        calendar the next night (``keep_cancelled_days = 0``)."""
         assert clock.now() < 1, "a new world needs a new clock"
         trello, medium = FakeTrello(clock=clock), FakeMedium()
         clock.advance((BEGIN - START).total_seconds())
         now = START + timedelta(seconds=clock.now())
         micro = synthetic_board(12, role="microactions", n_actions=30, seed=8)
+        if big:
+            trello.max_nested_cards = 10
+            micro["labels"] += [
+                {"id": f"6a7200000000000000000{n:03x}", "idBoard": micro["id"], "name": f"tag {n}"}
+                | {"color": "green"}
+                for n in range(60)
+            ]
         trello.add_board(micro)
         trello.add_board(events_board(now))
         trello.add_board(load_json(DEMO_BOARDS / "content.json"))
-        put_event(calendar_url, "walk-and-talk.ics", their_event(now))
-        world = cls(tmp, calendar_url, trello, medium, clock, target, micro["id"])
+        put_event(calendar_url, THEIRS_FILE, their_event(now))
+        world = cls(tmp, calendar_url, trello, medium, clock, target, micro["id"], big)
         world.write_config(feeds)
         return world
 
@@ -206,6 +228,7 @@ source = "trello:{CONTENT_BOARD}"
 
 [calendar]
 domain = "{DOMAIN}"
+{"keep_cancelled_days = 0" if self.big else ""}
 
 [calendar.caldav]
 url = "{self.calendar_url}"
@@ -273,7 +296,66 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
                 )
         return said
 
+    def news(self, *, comment_lost: bool = False) -> None:
+        """The nights before a sync with news from both sides (with ``big``): the first sync;
+        then a confirmed card deleted on Trello, its event cancelled by the next sync (and
+        dropped, ``DELETE``, by the one after); then the imported event deleted on the calendar
+        (its card is to be commented on and moved to Cancelled) and an event made from a card
+        edited there (its card is to be renamed). ``comment_lost``: one more sync, in which
+        Trello made the comment but its answer was lost, so the next sync checks the card's
+        comments before commenting again. Runs inside ``serving``."""
+        assert self.big, "news needs a big world (cancelled events dropped the next night)"
+        for step in ("first night", "a card deleted"):
+            if step == "a card deleted":
+                self.trello_as_a_user("DELETE", f"/cards/{BELFAST}")
+            report = self.sync()
+            assert report.ok, (step, report.failures)
+            self.later(hours=1)
+        on_server = self.calendar()
+        response = requests.delete(
+            self.calendar_url + THEIRS_FILE, auth=(USER, PASSWORD), timeout=5
+        )
+        assert response.status_code in (200, 204), response.status_code
+        leeds = on_server[f"trello-{LEEDS}@{DOMAIN}"]
+        text = leeds.event.to_ical().decode().replace("Leeds", "Leeds (moved upstairs)")
+        put_event(
+            self.calendar_url,
+            leeds.href.rsplit("/", 1)[-1],
+            f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}"
+            "END:VCALENDAR\r\n",
+        )
+        if comment_lost:
+            self.trello.fail_after_apply(
+                "POST", r"/1/cards/[^/]+/actions/comments", requests.ConnectionError
+            )
+            report = self.sync()
+            assert self.trello.pending_faults() == [] and not report.ok, report.outcomes
+            self.later(hours=1)
+
+    def trello_as_a_user(self, method: str, path: str, **body: Any) -> Any:
+        """A request to Trello as the web app makes it (through the fake, never faulted)."""
+        response = requests.request(
+            method,
+            f"https://api.trello.com/1{path}",
+            json=body or None,
+            headers={
+                "Authorization": f'OAuth oauth_consumer_key="{self.trello.key}", '
+                f'oauth_token="{self.trello.token}"'
+            },
+            timeout=5,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     # -- looking -------------------------------------------------------------------------------
+
+    def comments(self) -> list[tuple[str, str]]:
+        """(card id, text) of every comment on the events board, oldest first."""
+        return [
+            (a["data"]["card"]["id"], a["data"]["text"])
+            for a in reversed(self.trello.export(EVENTS_BOARD)["actions"])
+            if a["type"] == "commentCard"
+        ]
 
     def cards(self) -> list[dict[str, Any]]:
         return [
@@ -307,6 +389,7 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
         in (post ids and the ids of cards made on the way do)."""
         titles = {p["url"]: p["title"] for p in self.medium.posts}
         lists = self.list_names()
+        names = {card["id"]: card["name"] for card in self.cards()}
         return {
             "calendar": sorted(
                 (uid, str(s.event["SUMMARY"]), s.status) for uid, s in self.calendar().items()
@@ -324,6 +407,7 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
             ),
             "posts": sorted((p["title"], p["publishStatus"]) for p in self.medium.posts),
             "drafts": self.drafts(),
+            "comments": sorted((names.get(card, card), text) for card, text in self.comments()),
         }
 
     def assert_consistent(self) -> None:
@@ -336,11 +420,11 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
         assert all(n == 1 for n in titles.values()), f"a Medium draft made twice: {titles}"
         posts = {p["url"]: p for p in self.medium.posts}
         markers = Counter(
-            card["desc"].rsplit(MARKER, 1)[1].strip()
-            for card in self.cards()
-            if MARKER in card["desc"]
+            marker_of(card["desc"]) for card in self.cards() if MARKER in card["desc"]
         )
         assert all(n == 1 for n in markers.values()), f"a calendar event imported twice: {markers}"
+        comments = Counter(self.comments())
+        assert all(n == 1 for n in comments.values()), f"a comment made twice: {comments}"
         for card in self.cards():
             urls = Counter(a["url"] for a in card.get("attachments") or [])
             assert all(n == 1 for n in urls.values()), f"{card['name']}: a link twice: {urls}"
@@ -348,8 +432,15 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
                 if attachment["name"] == "Medium draft" and "/p/" not in attachment["url"]:
                     assert attachment["url"] in posts, f"{card['name']}: a link to no draft"
         with State(self.state_db) as state:
+            events, imported = state.items(EVENTS), state.items(IMPORTED)
             for key, item in state.items(CALDAV).items():
-                assert item.remote_id in hrefs, f"caldav record {key}: {item.remote_id} is gone"
+                # gone, and the next sync knows why: a drop whose DELETE's answer was lost, or an
+                # imported event deleted on the calendar whose card is still to be cancelled
+                dropped = key in events and events[key].status == "dropped"
+                to_cancel = key in imported and imported[key].status != "deleted"
+                assert item.remote_id in hrefs or dropped or to_cancel, (
+                    f"caldav record {key}: {item.remote_id} is gone"
+                )
             tracked = {
                 item.remote_id
                 for item in state.items(CONTENT).values()
@@ -367,7 +458,7 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
             waiting = {i.key for i in state.intents("trello-card", "pending")}
             for card in self.cards():
                 if MARKER in card["desc"]:
-                    uid = card["desc"].rsplit(MARKER, 1)[1].strip()
+                    uid = marker_of(card["desc"])
                     assert card["id"] in imported or uid in waiting, (
                         f"card {card['name']!r} was imported, but neither recorded nor pending"
                     )

@@ -4,8 +4,9 @@
 ``PoliteSession``, told apart by its ``name``: "Trello", "Medium", "CalDAV", "RSS"), so the same
 table of faults works for the ``responses`` fakes and for the real Radicale server alike, and a
 test's own helpers (plain ``requests``) are never touched. Each :class:`Fault` hits the requests
-of one service whose method matches and whose URL path the regex finds, after letting ``skip`` of
-them through ("halfway through a run"), ``times`` times. What it does:
+of one service whose method matches and whose URL path the regex finds (``method=None`` and
+``path=""``: every request to the service), after letting ``skip`` of them through ("halfway
+through a run"), ``times`` times (:data:`FOREVER`: for the rest of the run). What it does:
 
 ========================  =====================================================================
 ``timeout``               a read timeout; the request never reached the server
@@ -17,8 +18,16 @@ them through ("halfway through a run"), ``times`` times. What it does:
 ``truncated``             the server did it, and its answer was cut off halfway
 ``not-json``              a proxy's HTML page with 200; the request never reached the server
 ``not-json-after``        the server did it, and a proxy turned its answer into an HTML page
+``wrong-shape``           the server did it, and answered with its status and ``body``: valid
+                          JSON of the wrong shape (``[]`` where an object belongs, an object
+                          without the ``id``, ``{"error": ...}``), sent as ``application/json``
 ``401``                   the server refused the credentials (each service's own words)
 ========================  =====================================================================
+
+Answers made up here look like the service's own: every Trello answer carries Trello's
+``x-rate-limit-api-{token,key}-{max,remaining,interval-ms}`` headers (a 429's say no request is
+left in the exceeded scope), and a JSON body (Trello's 429, Medium's errors) is sent as
+``application/json``, never as text.
 """
 
 from __future__ import annotations
@@ -46,8 +55,13 @@ KINDS = (
     "truncated",
     "not-json",
     "not-json-after",
+    "wrong-shape",
     "401",
 )
+FOREVER = 10**9  # ``times`` for a fault that lasts the rest of the run
+#: Trello's rate limits (reference/trello.md): requests per interval, per token and per key.
+TRELLO_LIMITS = {"token": 100, "key": 300}
+TRELLO_INTERVAL_MS = 10_000
 REFUSED = {
     "Trello": ("invalid token", "text/plain; charset=utf-8"),
     "Medium": (
@@ -141,12 +155,14 @@ def _apply(fault: Fault, service: str, request: requests.PreparedRequest, send) 
             ConnectionResetError(104, f"Connection reset by peer ({what})"), request=request
         )
     if kind == "status":
-        return _response(request, fault.status, fault.body, fault.headers)
-    if kind == "not-json":
+        headers = {**_service_headers(service, fault.status, fault.body), **fault.headers}
+        return _response(request, fault.status, fault.body, headers)
+    if kind == "not-json":  # a proxy's page: none of the service's headers
         return _response(request, 200, PROXY_PAGE, {"Content-Type": "text/html"})
     if kind == "401":
         body, content_type = REFUSED[service]
-        return _response(request, 401, body, {"Content-Type": content_type})
+        headers = {**_service_headers(service, 401, body), "Content-Type": content_type}
+        return _response(request, 401, body, headers)
     response = send()  # the server does it ...
     if kind == "timeout-after":
         raise requests.ReadTimeout(f"read timed out ({what})", request=request)
@@ -162,9 +178,35 @@ def _apply(fault: Fault, service: str, request: requests.PreparedRequest, send) 
         response.headers["Content-Type"] = "text/html"
         response._content = PROXY_PAGE.encode("utf-8")
         return response
+    if kind == "wrong-shape":
+        json.loads(fault.body)  # valid JSON, by definition of the fault
+        response.headers["Content-Type"] = "application/json; charset=utf-8"
+        response.headers.pop("Content-Length", None)
+        response._content = fault.body.encode("utf-8")
+        return response
     assert kind == "truncated"
     response._content = response.content[: len(response.content) // 2]
     return response
+
+
+def _service_headers(service: str, status: int, body: str) -> dict[str, str]:
+    """What the service itself puts on an answer: a JSON body's type, and Trello's rate-limit
+    headers (after a 429, none left in the scope its error names)."""
+    headers = {}
+    try:
+        json.loads(body)
+    except ValueError:
+        pass
+    else:
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    if service == "Trello":
+        exceeded = "key" if "API_KEY_LIMIT" in body else "token"
+        for scope, limit in TRELLO_LIMITS.items():
+            left = 0 if status == 429 and scope == exceeded else limit // 2
+            headers[f"x-rate-limit-api-{scope}-max"] = str(limit)
+            headers[f"x-rate-limit-api-{scope}-remaining"] = str(left)
+            headers[f"x-rate-limit-api-{scope}-interval-ms"] = str(TRELLO_INTERVAL_MS)
+    return headers
 
 
 def _response(

@@ -18,6 +18,7 @@ Typical use::
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -57,6 +58,7 @@ DEFAULT_MEMBER = {
 }
 
 INTERVAL_S = 10.0
+RATE_LIMITED = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
 TOKEN_LIMIT = 100
 KEY_LIMIT = 300
 CDN_403_PAGE = (
@@ -174,16 +176,21 @@ class FakeTrello:
         method: str | None,
         path_regex: str,
         status: int = 500,
-        body: Any = "Internal Server Error",
+        body: Any = None,
         headers: dict[str, str] | None = None,
         times: int = 1,
         exception: BaseException | type[BaseException] | None = None,
     ) -> None:
         """The next ``times`` requests whose method matches (None = any) and whose path
         *fully* matches ``path_regex`` (e.g. ``/1/cards`` or ``/1/boards/.*``) get this answer
-        (a dict/list body is sent as JSON) or raise ``exception``, before auth, rate limiting or
-        any state change. Injected answers do not count toward the rate-limit windows."""
+        (a dict/list body, or a string holding JSON, is sent as JSON) or raise ``exception``,
+        before auth, rate limiting or any state change. Injected answers do not count toward
+        the rate-limit windows. A 429 answers as Trello's does: its JSON error (by default
+        ``API_TOKEN_LIMIT_EXCEEDED``), and rate-limit headers saying that no request is left in
+        the exceeded scope."""
         method = method.upper() if method else None
+        if body is None:  # Trello's own words for the status
+            body = RATE_LIMITED if status == 429 else "Internal Server Error"
         self._faults.append(
             Fault(
                 method, re.compile(path_regex), times, status, body, dict(headers or {}), exception
@@ -194,13 +201,20 @@ class FakeTrello:
         self,
         method: str | None,
         path_regex: str,
-        exception: BaseException | type[BaseException],
+        exception: BaseException | type[BaseException] | None = None,
         times: int = 1,
+        *,
+        body: Any = None,
     ) -> None:
         """The next matching request(s) are handled normally (state changed, action logged),
-        then ``exception`` is raised instead of the response: a reply lost in transit."""
+        then ``exception`` is raised instead of the response: a reply lost in transit. With
+        ``body`` instead: Trello answers 200 with it (valid JSON of the wrong shape, say; a
+        string is sent as JSON text)."""
+        assert (exception is None) != (body is None), "an exception or a body"
         method = method.upper() if method else None
-        self._after_faults.append(Fault(method, re.compile(path_regex), times, exception=exception))
+        self._after_faults.append(
+            Fault(method, re.compile(path_regex), times, 200, body, exception=exception)
+        )
 
     def pending_faults(self) -> list[str]:
         """Descriptions of injected faults not yet triggered."""
@@ -250,6 +264,8 @@ class FakeTrello:
         if fault is not None:
             if fault.exception is not None:
                 raise make_exception(fault.exception, request, f"{method} {path}")
+            if fault.status == 429:
+                return self._limited(record, fault.body, key, token, fault.headers)
             return self._reply(record, fault.status, fault.body, key, token, fault.headers)
         if method == "GET" and body:
             return self._reply(record, 403, CDN_403_PAGE, key, token, {"Content-Type": "text/html"})
@@ -259,7 +275,7 @@ class FakeTrello:
             return self._reply(record, 401, "invalid token", key, token)
         if (limited := self._admit(key, token)) is not None:
             error = {"error": limited, "message": "Rate limit exceeded"}
-            return self._reply(record, 429, error, key, token)
+            return self._limited(record, error, key, token)
 
         after = take_fault(self._after_faults, method, path)
         try:
@@ -277,6 +293,9 @@ class FakeTrello:
             extra = {}
         except ApiError as error:
             status, answer, extra = error.status, error.body, {"Content-Type": error.content_type}
+        if after is not None and after.exception is None:  # a JSON text ("null") is JSON
+            kind = {"Content-Type": JSON} if isinstance(after.body, str) else {}
+            return self._reply(record, after.status, after.body, key, token, kind)
         if after is not None:
             record.status = None
             raise make_exception(after.exception, request, f"{method} {path}")
@@ -317,6 +336,22 @@ class FakeTrello:
         key_window.append(now)
         self._worst_window = max(self._worst_window, len(token_window))
         return None
+
+    def _limited(
+        self,
+        record: RecordedRequest,
+        body: Any,
+        key: str | None,
+        token: str | None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], str]:
+        """A 429 as Trello sends it: the JSON error, and none left in the exceeded scope."""
+        if isinstance(body, str):
+            with contextlib.suppress(ValueError):
+                body = json.loads(body)
+        scope = "key" if "API_KEY_LIMIT" in json.dumps(body) else "token"
+        spent = {f"x-rate-limit-api-{scope}-remaining": "0"}
+        return self._reply(record, 429, body, key, token, {**spent, **(headers or {})})
 
     def _reply(
         self,
