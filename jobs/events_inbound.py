@@ -109,6 +109,12 @@ class Inbound:
                 f"calendar: the event at {problem.href} cannot be read "
                 f"({problem.reason}); left alone"
             )
+        for event, why in found.passed_over:  # fetched only when new or changed: said once
+            self.report.outcomes.append(
+                Outcome(
+                    "skip", "trello", event.uid, event.summary, f"not imported: {why}", "skipped"
+                )
+            )
         self._import(found.new, boards)
         hold |= self.imported_now  # the planner has not seen these cards yet: next run
         if not self.dry_run:

@@ -56,6 +56,8 @@ class Inbound:
     etags: dict[str, str | None] = field(default_factory=dict)  # card id → ETag to adopt
     ignored: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # href → why
     unreadable: list[Unreadable] = field(default_factory=list)
+    #: someone else's events not imported, with why (already over, cancelled): said once
+    passed_over: list[tuple[CalendarEvent, str]] = field(default_factory=list)
 
 
 def to_fetch(
@@ -103,8 +105,10 @@ def classify(
             inbound.ignored[href] = (body.etag, "an event of ours")
         elif _ends(event, tz) < now - timedelta(days=1):
             inbound.ignored[href] = (body.etag, "already over")
+            inbound.passed_over.append((event, "already over"))
         elif event.status == "CANCELLED":
             inbound.ignored[href] = (body.etag, "cancelled")
+            inbound.passed_over.append((event, "cancelled"))
         else:
             inbound.new.append(NewEvent(href, body.etag, event))
     return inbound

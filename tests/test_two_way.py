@@ -1164,6 +1164,13 @@ def test_events_already_over_or_cancelled_are_not_imported_and_not_read_again(
     assert report.exit_code == 0, (report.failures, report.outcomes)
     assert two_way.cards("Inbox") == []
     assert report.warnings == []
+    skipped = {(o.key, o.status, o.detail) for o in report.outcomes if o.kind == "skip"}
+    assert skipped == {  # every event passed over is reported, with why, once
+        ("last-week@their.app", "skipped", "not imported: already over"),
+        ("called-off@their.app", "skipped", "not imported: cancelled"),
+    }
     assert two_way.caldav_sent["REPORT"] == 1
     two_way.later(hours=1)
-    two_way.assert_nothing_written(two_way.sync())  # and not even fetched: no REPORT
+    again = two_way.sync()
+    two_way.assert_nothing_written(again)  # and not even fetched: no REPORT
+    assert [o for o in again.outcomes if o.kind == "skip"] == []  # nor said again
