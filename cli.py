@@ -254,6 +254,8 @@ def roundup(
         click.echo(
             json.dumps({"context": result.roundup.context(), **result.report.to_dict()}, indent=2)
         )
+    elif not result.markdown:
+        pass  # a board could not be read: nothing to show or write (the report says why)
     elif output and not dry_run:
         jobs.roundup.write_output(Path(output), result.markdown)
         click.echo(f"Wrote the roundup for {period.label} to {output}.")

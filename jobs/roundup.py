@@ -18,7 +18,7 @@ from sync.content_plan import TARGET as CONTENT
 from sync.dates import now_utc
 from sync.errors import OtgError, UsageError
 from sync.model import Board
-from sync.report import Outcome, Report, summarise
+from sync.report import Outcome, Report, plural, summarise
 from sync.roundup import Options, Period, Roundup, gather
 from sync.roundup_render import render
 from sync.roundup_target import TARGET as ROUNDUPS
@@ -32,7 +32,7 @@ from sync.trello_api import TrelloApi
 @dataclass
 class RoundupResult:
     report: Report
-    markdown: str
+    markdown: str  # "" when a board could not be read: a post from part of them is wrong
     roundup: Roundup
 
 
@@ -99,13 +99,23 @@ def run(
     )
     roundup = gather(boards, period, options, published=_published(state))
     markdown = render(roundup.context(), template or _configured(cfg))
-    try:
-        if target != "stdout":
-            _place(cfg, state, period, roundup, markdown, target, new_version, dry_run, now, report)
-        if finalise:
-            _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
-    except OtgError as exc:
-        report.failures.append(str(exc))
+    if report.failures:  # a board unread: the post would miss its news, and block the right one
+        report.failures.append(
+            f"the roundup for {period.label} was not drafted: "
+            f"{plural(len(report.failures), 'board')} could not be read; "
+            "rerun when every board can be read"
+        )
+        markdown = ""
+    else:
+        try:
+            if target != "stdout":
+                _place(
+                    cfg, state, period, roundup, markdown, target, new_version, dry_run, now, report
+                )
+            if finalise:
+                _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
+        except OtgError as exc:
+            report.failures.append(str(exc))
     if run_id is not None:
         report.run_id = run_id
         state.finish_run(

@@ -371,6 +371,33 @@ def test_drafts_once_per_period_unless_a_new_version(demo, runner, tmp_path):
     ]
 
 
+def test_a_board_that_cannot_be_read_drafts_nothing_until_it_can(write_config, runner, tmp_path):
+    """A roundup from part of the boards would leave their news out, and as the period's draft
+    it would block the right one: nothing is drafted, written or printed, and exit 1."""
+    boards = tmp_path / "boards"
+    shutil.copytree(DEMO_BOARDS, boards)
+    config = write_config(demo_config(boards))
+    good = (boards / "microactions.json").read_text(encoding="utf-8")
+    (boards / "microactions.json").write_text(good[: len(good) // 2], encoding="utf-8")
+    drafts = tmp_path / "out" / "drafts"
+    args = ["--config", str(config), "roundup", "--to", "2026-11-25"]
+    for extra in (["--target", "drafts"], ["--output", str(tmp_path / "r.md")], []):
+        result = runner.invoke(cli.main, [*args, *extra])
+        assert result.exit_code == 1, result.output
+        assert (
+            "failed: the roundup for 12–25 November 2026 was not drafted: 1 board could "
+            "not be read; rerun when every board can be read" in result.output
+        )
+        assert "two weeks on" not in result.output.lower()
+    assert not (tmp_path / "r.md").exists() and not list(drafts.glob("two-weeks-on-*"))
+    (boards / "microactions.json").write_text(good, encoding="utf-8")
+    mended = runner.invoke(cli.main, [*args, "--target", "drafts"])
+    assert mended.exit_code == 0 and "was already drafted" not in mended.output
+    assert "Set up a shared OneTeamGov events calendar" in (
+        drafts / "two-weeks-on-20261125.md"
+    ).read_text(encoding="utf-8")
+
+
 def test_medium_once_per_period_with_an_intent_first(demo, runner, monkeypatch):
     monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
     medium = FakeMedium(token="medium-token-0123456789")
