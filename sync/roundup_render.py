@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from sync.errors import UsageError
 from sync.markdown_html import escape_text
@@ -74,7 +76,9 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
         raise TemplateError(
             f"no roundup template at {path}", "check --template (or roundup.template in the config)"
         )
-    env = jinja2.Environment(  # noqa: S701 - Markdown out, not HTML
+    # Sandboxed: a template is something editors change, and must not reach Python's internals
+    # (a plain Environment lets `cycler.__init__.__globals__.os` run commands and read secrets).
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(path.parent)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -90,7 +94,14 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
         raise TemplateError(
             f"{path}, line {exc.lineno}: {exc.message}", "fix the template (Jinja2 syntax)"
         ) from None
-    except (jinja2.UndefinedError, TypeError, ValueError) as exc:
+    except UnicodeDecodeError:
+        raise TemplateError(f"{path} is not UTF-8 text", "save the template as UTF-8") from None
+    except SecurityError as exc:
+        raise TemplateError(
+            f"{path}, line {_line(exc, path)}: {exc}",
+            "a template may use the names the README lists, not Python's internals",
+        ) from None
+    except (jinja2.UndefinedError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise TemplateError(
             f"{path}, line {_line(exc, path)}: {exc}",
             "use only the names the README lists for templates",

@@ -320,12 +320,24 @@ def test_a_name_that_starts_a_line_of_a_custom_template_starts_no_block(tmp_path
     [
         ("line one\n{% if %}\n", r"short.md.j2, line 2: Expected an expression"),
         ("one\ntwo\n{{ microaction.total }}\n", r"short.md.j2, line 3: 'microaction' is undefined"),
+        (  # a template cannot reach Python's internals: no commands run, no secrets read
+            "{{ cycler.__init__.__globals__.os.popen('id').read() }}\n",
+            r"short.md.j2, line 1: access to attribute '__init__' of 'type' object is unsafe",
+        ),
+        ("{{ 1 / 0 }}\n", r"short.md.j2, line 1: division by zero"),
     ],
 )
 def test_a_template_error_names_the_template_line(tmp_path, body, message):
     template = tmp_path / "short.md.j2"
     template.write_text(body)
     with pytest.raises(TemplateError, match=message):
+        render(demo_roundup(PERIOD).context(), template)
+
+
+def test_a_template_that_is_not_text_is_one_line(tmp_path):
+    template = tmp_path / "binary.md.j2"
+    template.write_bytes(b"\xff\xfe\x00junk")
+    with pytest.raises(TemplateError, match=r"binary.md.j2 is not UTF-8 text"):
         render(demo_roundup(PERIOD).context(), template)
 
 
