@@ -74,17 +74,27 @@ def init(path: str, force: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
     target = Path(path)
     if target.exists() and not force:
-        raise click.UsageError(f"{target} already exists; pass --force to overwrite it")
-    target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
+    try:
+        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {target}: {exc.strerror or exc}",
+            "create its folder, or pick another path",
+        ) from None
     click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
 
 
 @main.command()
-@click.option("--online", is_flag=True, help="Also contact Trello: credentials and board access.")
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also contact Trello, CalDAV, Medium and the feeds: credentials and access.",
+)
 @with_config
 @click.pass_context
 def check(ctx: click.Context, online: bool) -> None:
-    """Check the config, export files and credentials (--online contacts Trello)."""
+    """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx), online=online)
     for item in result.checks:
         click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))

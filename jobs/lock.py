@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from sync.dates import now_utc
-from sync.errors import OtgError
+from sync.errors import OtgError, UsageError
 
 
 class LockBusy(OtgError):
@@ -39,8 +39,15 @@ class RunLock:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Take the lock, waiting up to ``wait`` seconds for another run to finish."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only folder, or another user's lock file
+            raise UsageError(
+                f"cannot open the run lock {self.path}: {exc.strerror or exc}",
+                "run as the user that owns the state database, or set state_db to a folder "
+                "this user can write (the lock lives beside it)",
+            ) from None
         deadline = clock() + wait
         while True:
             try:

@@ -15,7 +15,7 @@ from typing import Any
 from config import Config
 from sync.content_plan import PUBLISHED
 from sync.content_plan import TARGET as CONTENT
-from sync.dates import now_utc
+from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, UsageError
 from sync.model import Board
 from sync.report import Outcome, Report, plural, summarise
@@ -54,9 +54,14 @@ def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f'{option} "{text}" is not a date', "use YYYY-MM-DD") from None
+    if not EARLIEST.year <= day.year < LATEST.year:
+        raise UsageError(
+            f"{option} {day} is outside {EARLIEST.year}–{LATEST.year - 1}", "use a date nearer now"
+        )
+    return day
 
 
 def run(

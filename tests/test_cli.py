@@ -51,7 +51,14 @@ def test_init_writes_a_starter_config_that_checks(runner, tmp_path, monkeypatch)
     result = invoke(runner, "init")
     assert result.output == "Wrote otg.toml. Edit the [boards.*] tables, then run `otg check`.\n"
     again = invoke(runner, "init")
-    assert again.exit_code == 2 and "already exists; pass --force" in again.output
+    assert again.output == "error: otg.toml already exists — pass --force to overwrite it\n"
+    assert again.exit_code == 2
+    nowhere = invoke(runner, "init", "no/such/folder/otg.toml")
+    assert nowhere.exit_code == 2
+    assert nowhere.output == (
+        "error: cannot write no/such/folder/otg.toml: No such file or directory — create its "
+        "folder, or pick another path\n"
+    )
     check = invoke(runner, "check")
     assert check.exit_code == 1  # starter boards are on Trello and no token is set
     assert "FAIL credentials: TRELLO_API_KEY and TRELLO_TOKEN not set" in check.output

@@ -151,6 +151,16 @@ def test_a_lock_left_by_a_dead_process_is_no_obstacle(tmp_path):
         lock.acquire()  # flock died with its holder: the stale file is just text
 
 
+def test_a_lock_that_cannot_be_opened_is_one_line_and_exit_2(cfg, runner):
+    """A read-only folder or another user's lock file: (here, a folder where the lock goes)."""
+    cfg.state_db.with_name("state.db.lock").mkdir(parents=True)
+    result = runner.invoke(cli.main, ["--config", str(cfg.path), "sync"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: cannot open the run lock ")
+    assert "set state_db to a folder this user can write" in result.output
+    assert result.output.count("\n") == 1
+
+
 def test_two_processes_contend_for_the_lock(cfg, runner, tmp_path):
     holder = subprocess.Popen(
         [

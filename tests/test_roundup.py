@@ -349,6 +349,7 @@ def test_a_template_that_is_not_text_is_one_line(tmp_path):
             "error: --from 2026-11-30 is after --to 2026-11-25 — swap them\n",
         ),
         (["--from", "25/11/2026"], 'error: --from "25/11/2026" is not a date — use YYYY-MM-DD\n'),
+        (["--to", "9999-12-31"], "error: --to 9999-12-31 is outside 1970–2199 — use a date nearer"),
         (
             ["--template", "/no/such/template.j2"],
             "error: no roundup template at /no/such/template.j2 — check --template",
