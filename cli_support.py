@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from logging.handlers import RotatingFileHandler
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -20,6 +20,7 @@ from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
 from sync.state import State
 from sync.stopping import graceful_signals
+from sync.text import one_line
 
 log = logging.getLogger("otg")
 
@@ -27,9 +28,17 @@ log = logging.getLogger("otg")
 class OtgGroup(click.Group):
     """Turns every error into one line on stderr and the right exit code."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:  # the group's own options: --log-file DIR, -x
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            _usage_error(exc)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a command's arguments, or no such command
+            _usage_error(exc)
         except OtgError as exc:
             click.echo(redact(f"error: {exc}", _SECRETS), err=True)
             sys.exit(exc.exit_code)
@@ -47,6 +56,15 @@ class OtgGroup(click.Group):
                 err=True,
             )
             sys.exit(1)
+
+
+def _usage_error(exc: click.UsageError) -> NoReturn:
+    """Click's usage error as one line, like every other error, naming the help to read."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # `otg` alone: the help
+        raise exc
+    where = exc.ctx.command_path if exc.ctx else "otg"
+    click.echo(one_line(f"error: {exc.format_message()} — see `{where} --help`"), err=True)
+    sys.exit(exc.exit_code)
 
 
 def verbosity(ctx: click.Context) -> int:

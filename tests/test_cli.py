@@ -227,3 +227,29 @@ def test_check_online_signs_in_to_medium(runner, write_config, monkeypatch):
     assert f"ok  medium: drafts go to Medium as @{medium.user['username']}" in good.output
     assert bad.exit_code == 1 and "FAIL medium: Medium refused MEDIUM_TOKEN" in bad.output
     assert "medium-token-for-check" not in good.output + bad.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["nosuch"], "error: No such command 'nosuch'. — see `otg --help`"),
+        (
+            ["--bogus"],
+            "error: No such option '--bogus'. Did you mean '--verbose'? — see `otg --help`",
+        ),
+        (
+            ["sync", "--only", "foo"],
+            "error: Invalid value for '--only': 'foo' is not one of 'microactions', 'events', "
+            "'content'. — see `otg sync --help`",
+        ),
+        (
+            ["sync", "--wait", "-1"],
+            "error: Invalid value for '--wait': -1.0 is not in the range x>=0. — see "
+            "`otg sync --help`",
+        ),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
+    result = runner.invoke(cli.main, args, prog_name="otg")
+    assert result.exit_code == 2
+    assert result.output == message + "\n"
