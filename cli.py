@@ -320,6 +320,10 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
     click.echo(f"{name}: {outcome}")
+    if outcome == "failed":  # why, as the run history has it (a crash was logged as it happened)
+        with open_state(cfg, dry_run=True) as state:
+            for failure in jobs.status.last_failures(state, name):
+                click.echo(f"  failed: {one_line(failure)}", err=True)
     sys.exit({"ok": 0, "busy": 3}.get(outcome, 1))
 
 

@@ -216,6 +216,21 @@ def test_jobs_list_and_status(cfg, runner):
     assert data["pending_intents"] == []
 
 
+def test_run_once_says_why_a_job_failed(write_config, runner, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{broken}"
+    """)
+    result = runner.invoke(cli.main, ["--config", str(path), "jobs", "run-once", "sync"])
+    assert result.exit_code == 1
+    assert result.stdout == "sync: failed\n"
+    assert result.stderr.startswith(f'  failed: board "events": {broken} is not valid JSON')
+
+
 def test_status_shows_a_run_whose_process_died_as_killed_not_running(cfg, runner):
     """A SIGKILL leaves the run marked ``running``; with no run holding the lock, `otg status`
     says what happened at once instead of waiting for the next run to record it."""
