@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from config import BoardConfig, Config
@@ -15,7 +18,7 @@ from sync.model import Board
 from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
-from sync.state import State
+from sync.state import SCHEMA_VERSION, State
 from sync.text import one_line
 from sync.trello_api import TrelloApi
 
@@ -43,6 +46,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
     """Offline: the config, export files and which secrets are set. Online: Trello access too."""
     result = CheckResult()
     result.add(True, "config", f"{cfg.path}: {len(cfg.boards)} boards, time zone {cfg.timezone}")
+    result.add(*_state_place(cfg.state_db))
+    result.add(*_output_place(cfg.output_dir))
     api_boards = [b for b in cfg.boards if b.is_api]
     for board in cfg.boards:
         if board.is_api:
@@ -80,6 +85,45 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
     return result
+
+
+def _state_place(path: Path) -> tuple[bool, str, str]:
+    """Whether the state database opens (read-only: check changes nothing) and can be written."""
+    if not path.exists():
+        folder = _writable_folder(path.parent)
+        if folder:
+            return True, "state", f"{path} (created by the first sync)"
+        return False, "state", f"{path} cannot be created: {path.parent} is not writable"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return False, "state", f"{path} cannot be read: {exc} — set state_db to another path"
+    if version > SCHEMA_VERSION:
+        return False, "state", f"{path} was written by a newer otg-sync (schema {version})"
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return False, "state", f"{path} cannot be written by this user (or its folder)"
+    return True, "state", f"{path} (schema {version})"
+
+
+def _output_place(folder: Path) -> tuple[bool, str, str]:
+    """Whether the output folder is a folder this user can write (or can be made)."""
+    if folder.exists() and not folder.is_dir():
+        return False, "output", f"{folder} is not a folder — set output_dir to a folder"
+    if not _writable_folder(folder):
+        return False, "output", f"{folder} cannot be written by this user"
+    return True, "output", str(folder)
+
+
+def _writable_folder(folder: Path) -> bool:
+    """``folder``, or the nearest folder above it that exists, is writable."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:

@@ -150,7 +150,8 @@ class State:
             raise StateError(
                 f"state database {self.path} was written by a newer otg-sync "
                 f"(schema {version}, this one knows {SCHEMA_VERSION})",
-                "upgrade otg-sync (pip install -U otg-sync) before using this database",
+                "upgrade otg-sync (in its folder: git pull, then .venv/bin/pip install .) before "
+                "using this database",
             )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():

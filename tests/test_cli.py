@@ -69,7 +69,8 @@ def test_check_the_example(runner):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith(f"ok  config: {EXAMPLE}: 3 boards, time zone Europe/London")
-    assert lines[1].startswith('ok  board microactions: microactions, export of "OneTeamGov')
+    assert lines[1].startswith("ok  state: ") and lines[2].startswith("ok  output: ")
+    assert lines[3].startswith('ok  board microactions: microactions, export of "OneTeamGov')
 
 
 def test_a_bad_config_is_one_line_and_exit_2(runner, write_config):
@@ -253,3 +254,30 @@ def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
     result = runner.invoke(cli.main, args, prog_name="otg")
     assert result.exit_code == 2
     assert result.output == message + "\n"
+
+
+def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(
+    runner, write_config, tmp_path
+):
+    path = write_config(f"""
+        state_db = "state.db"
+        output_dir = "out"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    fresh = invoke(runner, "--config", str(path), "check")
+    assert fresh.exit_code == 0
+    assert f"ok  state: {tmp_path / 'state.db'} (created by the first sync)" in fresh.output
+    (tmp_path / "state.db").write_text("not a database")
+    (tmp_path / "out").write_text("a file where the folder goes")
+    bad = invoke(runner, "--config", str(path), "check")
+    assert bad.exit_code == 1
+    assert (
+        f"FAIL state: {tmp_path / 'state.db'} cannot be read: file is not a database — set "
+        "state_db to another path"
+    ) in bad.output
+    assert f"FAIL output: {tmp_path / 'out'} is not a folder — set output_dir to a folder" in (
+        bad.output
+    )
+    assert not (tmp_path / "state.db-wal").exists()  # check opened it read-only
