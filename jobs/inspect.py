@@ -45,7 +45,8 @@ class CheckResult:
 def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckResult:
     """Offline: the config, export files and which secrets are set. Online: Trello access too."""
     result = CheckResult()
-    result.add(True, "config", f"{cfg.path}: {len(cfg.boards)} boards, time zone {cfg.timezone}")
+    boards = plural(len(cfg.boards), "board")
+    result.add(True, "config", f"{cfg.path}: {boards}, time zone {cfg.timezone}")
     result.add(*_state_place(cfg.state_db))
     result.add(*_output_place(cfg.output_dir))
     api_boards = [b for b in cfg.boards if b.is_api]

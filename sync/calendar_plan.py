@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from config.calendar import CalendarConfig
 from sync.events import CANCELLED, SIGNIFICANT, EventSpec, Skip, event_for, uid_for
 from sync.model import Board, Card
+from sync.report import plural
 from sync.state import SyncedItem
 
 TARGET = "events"
@@ -158,7 +159,7 @@ class _Planner:
                 "drop",
                 record.key,
                 spec.summary,
-                f"cancelled over {self.cfg.keep_cancelled_days} days ago",
+                f"cancelled over {plural(self.cfg.keep_cancelled_days, 'day')} ago",
                 record=dropped,
             )
         new = _record(

@@ -21,6 +21,7 @@ import feedparser
 
 from sync.errors import OtgError, RemoteError
 from sync.http import PoliteSession, where
+from sync.report import plural
 
 FEEDS_FIX = "check medium.feeds (a Medium feed is https://medium.com/feed/@username)"
 POST_ID = re.compile(r"(?:/p/|-)([0-9a-f]{8,16})$")
@@ -100,7 +101,8 @@ def parse_feed(content: bytes, source: str) -> FeedRead:
     warning = ""
     if problem is not None and type(problem).__name__ not in BENIGN:
         warning = (
-            f"feed {source} is not well-formed ({reason}); read {len(items)} items from it anyway"
+            f"feed {source} is not well-formed ({reason}); "
+            f"read {plural(len(items), 'item')} from it anyway"
         )
     return FeedRead(items, warning)
 
