@@ -16,7 +16,7 @@ from config import Config
 from sync.content_plan import INTENT_KIND, TARGET, ContentAction, plan_content
 from sync.content_records import draft_record, record_from_intent
 from sync.content_records import published_record as published
-from sync.drafts import DraftsError, write_draft
+from sync.drafts import DraftsError, Placement, file_digests, place_version, write_placed
 from sync.errors import AuthError, OtgError, StateError
 from sync.http import PoliteSession
 from sync.medium import (
@@ -68,6 +68,15 @@ def sync_content(
         flow.apply(action)
     flow.count_requests()
     return items
+
+
+def _beside(drafts_dir: str, placement: Placement) -> str:
+    """What the report adds for hand-edited files that a new version was written beside."""
+    if not placement.kept:
+        return ""
+    names = " and ".join(f"{drafts_dir}/{path.name}" for path in placement.kept)
+    left = "they are" if len(placement.kept) > 1 else "it is"
+    return f" (beside {names}: edited by hand since, so left as {left})"
 
 
 def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
@@ -166,29 +175,40 @@ class ContentFlow:
                 "create", "medium", draft.card_id, draft.title, str(self.no_token()), "failed"
             )
             return
-        folder_file = f"{self.cfg.medium.drafts_dir}/{draft.file_stem}.md"
         version = f"version {action.version}; " if action.version > 1 else ""
+        folder = self.cfg.output_dir / self.cfg.medium.drafts_dir
+        written = dict(action.record.data.get("file_hashes") or {}) if action.record else {}
+        placement: Placement | None = None
+        detail = "a Medium draft"
+        if self.via == "folder":
+            try:  # reads only: where the files go, clear of any edited by hand
+                placement = place_version(
+                    folder, draft, self.cfg.medium, version=action.version, written=written
+                )
+            except DraftsError as exc:
+                self.outcome("create", self.target, draft.card_id, draft.title, str(exc), "failed")
+                return
+            detail = f"{self.cfg.medium.drafts_dir}/{placement.files.markdown.name} and .html"
+            detail += _beside(self.cfg.medium.drafts_dir, placement)
         if self.dry_run:
-            where = f"{folder_file} and .html" if self.via == "folder" else "a Medium draft"
-            self.outcome("create", self.target, draft.card_id, draft.title, version + where)
+            self.outcome("create", self.target, draft.card_id, draft.title, version + detail)
             provisional = draft_record(
                 draft, via=self.via, version=action.version, now=self.now, url="(new)"
             )
             self.after_record(action.board, action.card, provisional)
             return
         try:
-            if self.via == "folder":
-                write_draft(
-                    self.cfg.output_dir / self.cfg.medium.drafts_dir,
-                    draft,
-                    self.cfg.medium,
-                    replace=action.version > 1,
-                )
+            if placement is not None:
+                write_placed(folder, draft, self.cfg.medium, placement)
                 record = draft_record(
-                    draft, via="folder", version=action.version, now=self.now, file=folder_file
+                    draft,
+                    via="folder",
+                    version=action.version,
+                    now=self.now,
+                    file=f"{self.cfg.medium.drafts_dir}/{placement.files.markdown.name}",
+                    file_hashes={**written, **file_digests(placement, draft, self.cfg.medium)},
                 )
                 self.state.put_item(record)
-                detail = f"{folder_file} and .html"
             else:
                 record = self.medium().create(draft, action.version, self.now)
                 detail = record.data["url"]

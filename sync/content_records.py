@@ -1,9 +1,10 @@
 """The state store's record of a card's draft (target ``content``, key = the card id).
 
 One record per card: where the draft is (a Medium post, a file in the drafts folder, or a draft
-link found on the card), its version (``sequence``), the hash of what it says, whether the card
-shows it yet (``written_back``), and once published, the public URL and date (the roundup reads
-them). Built here from a draft just made, from a settled intent, or from a feed item.
+link found on the card), its version (``sequence``), the hash of what it says (and in the drafts
+folder, of each file written), whether the card shows it yet (``written_back``), and once
+published, the public URL and date (the roundup reads them). Built here from a draft just made,
+from a settled intent, or from a feed item.
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ def draft_record(
     url: str = "",
     remote_id: str = "",
     file: str = "",
+    file_hashes: dict[str, str] | None = None,
 ) -> SyncedItem:
-    """The record of a draft just made (``via``: "medium" or "folder")."""
+    """The record of a draft just made (``via``: "medium" or "folder"). ``file_hashes``: the
+    hash of each file otg-sync wrote for the card, by name (this version's and earlier ones'),
+    so that a new version can tell them from files edited by hand since."""
     return SyncedItem(
         target=TARGET,
         key=draft.card_id,
@@ -41,6 +45,7 @@ def draft_record(
             "title": draft.title,
             "url": url,
             "file": file,
+            **({"file_hashes": file_hashes} if file_hashes else {}),
             "canonical_url": draft.canonical_url,
             "tags": list(draft.tags),
             "board_id": draft.board_id,

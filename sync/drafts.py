@@ -5,11 +5,14 @@ This is the default target, because Medium stopped issuing API tokens in 2025. F
 slug of the title plus the card's short link: ASCII letters, digits and hyphens only, so a card
 named ``../../etc/passwd`` cannot write outside the folder. Files are written atomically (a
 temporary file, then one rename), and a file that an editor has since changed is never
-overwritten unless a new version is asked for.
+overwritten: the state records a hash of each file otg-sync wrote, so a new version
+(``--new-version``) replaces files still as otg-sync left them, and goes beside hand-edited ones
+(``<stem>-v2.md``; see ``place_version``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -33,9 +36,20 @@ class DraftFiles:
     html: Path
 
 
-def files_for(folder: Path, draft: Draft) -> DraftFiles:
-    """The two files of a draft, checked to be directly inside ``folder``."""
-    stem = draft.file_stem
+@dataclass(frozen=True)
+class Placement:
+    """Where a card's draft goes: its files (``suffix`` after the stem, or none), and the
+    hand-edited files under its own name (``kept``) that it goes beside."""
+
+    files: DraftFiles
+    suffix: str = ""
+    kept: tuple[Path, ...] = ()
+
+
+def files_for(folder: Path, draft: Draft, suffix: str = "") -> DraftFiles:
+    """The two files of a draft, checked to be directly inside ``folder``. ``suffix`` (such as
+    ``-v2``) goes after the stem, for a new version written beside hand-edited files."""
+    stem = draft.file_stem + suffix
     files = DraftFiles(folder / f"{stem}.md", folder / f"{stem}.html")
     for path in (files.markdown, files.html):
         if path.parent != folder or path.name.startswith(".") or "/" in stem or "\\" in stem:
@@ -93,37 +107,94 @@ def html_file(draft: Draft) -> str:
     )
 
 
+def _contents(files: DraftFiles, draft: Draft, cfg: MediumConfig) -> dict[Path, str]:
+    return {files.markdown: markdown_file(draft, cfg), files.html: html_file(draft)}
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digests(placement: Placement, draft: Draft, cfg: MediumConfig) -> dict[str, str]:
+    """The hash of each file as otg-sync writes it, by file name: kept in the draft's record,
+    so that a later version can tell its own untouched files from hand-edited ones."""
+    contents = _contents(placement.files, draft, cfg)
+    return {path.name: _digest(text.encode("utf-8")) for path, text in contents.items()}
+
+
+def place_version(
+    folder: Path, draft: Draft, cfg: MediumConfig, *, version: int, written: dict[str, str]
+) -> Placement:
+    """Where version ``version`` of a card's draft goes. Reads, never writes.
+
+    Its own file names, unless a file there has other content that otg-sync did not write
+    (``written``: the hashes of the files it wrote for this card): that file was edited by hand
+    since, or otg-sync cannot tell it was not. A first version then stops there (a
+    ``DraftsError``); a new version, asked for with ``--new-version``, goes beside it as
+    ``<stem>-v<version>``, so that the hand edits and the fresh draft are both there to compare.
+    """
+    files = files_for(folder, draft)
+    kept = tuple(
+        path
+        for path, text in _contents(files, draft, cfg).items()
+        if (current := _read(path)) is not None
+        and current != text.encode("utf-8")
+        and written.get(path.name) != _digest(current)
+    )
+    if not kept:
+        return Placement(files)
+    if version <= 1:
+        raise _in_the_way(kept[0])
+    suffix = f"-v{version}"
+    return Placement(files_for(folder, draft, suffix), suffix, kept)
+
+
+def write_placed(folder: Path, draft: Draft, cfg: MediumConfig, placement: Placement) -> bool:
+    """Write a card's draft where ``place_version`` put it; whether anything was written.
+
+    otg-sync's own untouched files are replaced; a hand-edited file never is. Beside edited files
+    (``-v2``), a file with other content already there stops the write too (a ``DraftsError``)."""
+    return write_draft(folder, draft, cfg, replace=not placement.kept, suffix=placement.suffix)[1]
+
+
 def write_draft(
-    folder: Path, draft: Draft, cfg: MediumConfig, *, replace: bool = False
+    folder: Path, draft: Draft, cfg: MediumConfig, *, replace: bool = False, suffix: str = ""
 ) -> tuple[DraftFiles, bool]:
     """Write a draft's two files; returns them and whether anything was written.
 
     An existing file with the same content is left alone (a rerun after a crash writes
     nothing). One with other content was edited by hand, or belongs to an older version: it is
-    replaced only when ``replace`` (a new version was asked for).
+    replaced only when ``replace`` (the caller checked it is otg-sync's own, or a new version of
+    a roundup was asked for).
     """
-    files = files_for(folder, draft)
-    contents = {files.markdown: markdown_file(draft, cfg), files.html: html_file(draft)}
+    files = files_for(folder, draft, suffix)
     to_write: list[tuple[Path, str]] = []
-    for path, text in contents.items():
-        try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            current = None
-        except OSError as exc:
-            raise _unwritable(path, exc) from None
+    for path, text in _contents(files, draft, cfg).items():
+        current = _read(path)
         if current == text.encode("utf-8"):
             continue
         if current is not None and not replace:
-            raise DraftsError(
-                f"{path} already exists with other content (edited by hand?)",
-                "move it aside and sync again, or run `otg sync --new-version "
-                f"{draft.short_link or draft.card_id}` to replace it",
-            )
+            raise _in_the_way(path)
         to_write.append((path, text))
     for path, text in to_write:  # only once both files were checked
         _atomic_write(path, text)
     return files, bool(to_write)
+
+
+def _in_the_way(path: Path) -> DraftsError:
+    return DraftsError(
+        f"{path} already exists with other content (edited by hand?), so it is left as it is",
+        "move it aside (keeping your edits elsewhere) and sync again",
+    )
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
-from sync.errors import AuthError, OtgError, SourceError, StateError
+from sync.errors import AuthError, OtgError, SourceError, StateError, UnknownList
 from sync.http import redact
 from sync.model import Board
 from sync.state import State
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: Re-read this much history before the bookmark, so late-indexed actions are not missed.
 LOOKBACK = timedelta(minutes=15)
+#: The fix for a board the API answered but that cannot be read as one.
+API_FIX = "rerun later; nothing was changed; if it persists, check status.atlassian.com"
 
 
 def read_export(path: Path, board: BoardConfig) -> Board:
@@ -113,7 +115,10 @@ class TrelloReader:
                 actions=history,
             )
         except SourceError as exc:
-            raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+            # parse_board's own fix is for an export file; an API answer it cannot read (no
+            # cards list, say) is Trello's to mend, and a rerun asks again.
+            fix = exc.fix if isinstance(exc, UnknownList) else API_FIX
+            raise SourceError(f'board "{board.name}": {exc.message}', fix) from None
 
     @property
     def requests_sent(self) -> int:

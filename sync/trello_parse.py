@@ -74,10 +74,17 @@ def parse_board(
     read_only: bool = False,
 ) -> Board:
     """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``."""
+    fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
+    if not isinstance(data.get("cards"), list):
+        # Every board Trello gives has a cards list (an empty board an empty one). Without it
+        # the board cannot be read: reading it as empty would cancel or drop every card it had.
+        raw = data.get("cards")
+        found = 'no "cards" list' if raw is None else f'"cards" is {quoted(raw)}, not a list'
         raise SourceError(
-            f"{source}: not a Trello board (no board id at the top level)",
-            "export the board again from Trello: Menu › Print, export and share",
+            f"{source}: not a readable Trello board ({found}); its cards are left as they were",
+            fix,
         )
     board_id = _text(data["id"])
     name = _text(data.get("name")) or board_id
@@ -140,11 +147,8 @@ def parse_board(
 
 
 def _cards(context: _CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str, ...]]:
-    """The cards, and a problem for each entry that is not a card with an id (left out)."""
-    if raw is None:
-        return (), ()
-    if not isinstance(raw, list):
-        return (), (f"cards: {quoted(raw)} is not a list of cards; no card read",)
+    """The cards, and a problem for each entry that is not a card with an id (left out).
+    ``raw`` is a list: ``parse_board`` refuses a board without one."""
     cards: list[Card] = []
     problems: list[str] = []
     for index, item in enumerate(raw):

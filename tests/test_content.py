@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from config.medium import MediumConfig
 from sync.content import draft_for, slugify, tags_for
-from sync.drafts import DraftsError, files_for, html_file, markdown_file, write_draft
+from sync.drafts import (
+    DraftsError,
+    file_digests,
+    files_for,
+    html_file,
+    markdown_file,
+    place_version,
+    write_draft,
+    write_placed,
+)
 from sync.markdown_html import to_html
 from sync.model import Attachment, Card, CheckItem, Checklist, Label
 
@@ -301,12 +310,42 @@ def test_a_rerun_writes_nothing_and_an_edited_file_is_never_clobbered(tmp_path):
     with pytest.raises(DraftsError) as caught:
         write_draft(tmp_path, draft, CFG)
     assert str(caught.value) == (
-        f"{files.markdown} already exists with other content (edited by hand?) — move it aside "
-        "and sync again, or run `otg sync --new-version qBqgCgJ9` to replace it"
+        f"{files.markdown} already exists with other content (edited by hand?), so it is left as "
+        "it is — move it aside (keeping your edits elsewhere) and sync again"
     )
     assert files.markdown.read_text(encoding="utf-8") == "my edits"
-    assert write_draft(tmp_path, draft, CFG, replace=True)[1] is True
+    with pytest.raises(DraftsError):  # a first version never goes beside: it stops
+        place_version(tmp_path, draft, CFG, version=1, written={})
+    assert write_draft(tmp_path, draft, CFG, replace=True)[1] is True  # the roundup's new version
     assert files.markdown.read_text(encoding="utf-8") == markdown_file(draft, CFG)
+
+
+def test_a_new_version_replaces_its_own_files_and_goes_beside_edited_ones(tmp_path):
+    first = draft_for(card(), CFG)
+    files, _ = write_draft(tmp_path, first, CFG)
+    written = file_digests(place_version(tmp_path, first, CFG, version=1, written={}), first, CFG)
+    second = draft_for(replace(card(), desc="Rewritten."), CFG)
+
+    own = place_version(tmp_path, second, CFG, version=2, written=written)
+    assert (own.files, own.suffix, own.kept) == (files, "", ())  # untouched: replaced in place
+    unknown = place_version(tmp_path, second, CFG, version=2, written={})
+    assert unknown.kept == (files.markdown, files.html)  # no hashes: cannot tell, so kept
+
+    files.html.write_text(files.html.read_text(encoding="utf-8") + "MY EDIT", encoding="utf-8")
+    beside = place_version(tmp_path, second, CFG, version=2, written=written)
+    assert (beside.suffix, beside.kept) == ("-v2", (files.html,))
+    assert beside.files == files_for(tmp_path, second, "-v2")
+    assert beside.files.markdown.name == "what-i-learned-shadowing-a-call-centre-qBqgCgJ9-v2.md"
+    assert write_placed(tmp_path, second, CFG, beside) is True
+    assert files.html.read_text(encoding="utf-8").endswith("MY EDIT")
+    assert files.markdown.read_text(encoding="utf-8") == markdown_file(first, CFG)
+    assert beside.files.markdown.read_text(encoding="utf-8") == markdown_file(second, CFG)
+    assert write_placed(tmp_path, second, CFG, beside) is False  # a rerun writes nothing
+
+    beside.files.markdown.write_text("edited too", encoding="utf-8")
+    with pytest.raises(DraftsError, match=r"-v2\.md already exists with other content"):
+        write_placed(tmp_path, draft_for(replace(card(), desc="Third."), CFG), CFG, beside)
+    assert beside.files.markdown.read_text(encoding="utf-8") == "edited too"
 
 
 def test_a_half_written_pair_is_completed(tmp_path):

@@ -246,3 +246,57 @@ def test_a_drafts_folder_that_cannot_be_written_fails_each_card_alone(config, tm
         "qBqgCgJ9.md: Not a directory — something else is in the way at that path: move it, or "
         "set medium.drafts_dir / output_dir in the config"
     )
+
+
+def test_new_version_never_overwrites_a_draft_edited_by_hand(runner, config, tmp_path):
+    """The hand-edited files stay as they are; the new version goes beside them (-v2)."""
+    path = config()
+    assert invoke(runner, "--config", path, "sync").exit_code == 0
+    drafts = tmp_path / "out" / "drafts"
+    edited = drafts / f"{STEMS[2]}.md"
+    mine = edited.read_text(encoding="utf-8") + "\nMY EDIT\n"
+    edited.write_text(mine, encoding="utf-8")
+    html = (drafts / f"{STEMS[2]}.html").read_bytes()
+    line = (
+        "drafts       What I learned shadowing a call centre — version 2; "
+        f"drafts/{STEMS[2]}-v2.md and .html (beside drafts/{STEMS[2]}.md: edited by hand since, "
+        "so left as it is)"
+    )
+    args = ("--config", path, "sync", "--only", "content", "--new-version", "qBqgCgJ9")
+    planned = invoke(runner, *args, "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert f"would create     {line}" in planned.output.splitlines()
+    assert not (drafts / f"{STEMS[2]}-v2.md").exists()
+
+    result = invoke(runner, *args)
+    assert result.exit_code == 0, result.output
+    assert f"create           {line}" in result.output.splitlines()
+    assert edited.read_text(encoding="utf-8") == mine
+    assert (drafts / f"{STEMS[2]}.html").read_bytes() == html
+    fresh = (drafts / f"{STEMS[2]}-v2.md").read_text(encoding="utf-8")
+    assert "MY EDIT" not in fresh and fresh.startswith('---\ntitle: "What I learned shadowing')
+    assert (drafts / f"{STEMS[2]}-v2.html").exists()
+    with State(tmp_path / "state.db") as state:
+        record = state.item(TARGET, "6adb8dfd0506c32d1435c34b")
+    assert (record.sequence, record.data["file"]) == (2, f"drafts/{STEMS[2]}-v2.md")
+
+    # a third version: the untouched -v2 files are otg's own, but the original name is still
+    # taken by the edited file, so it goes beside it again; nothing is overwritten
+    third = invoke(runner, *args)
+    assert third.exit_code == 0, third.output
+    assert f"version 3; drafts/{STEMS[2]}-v3.md and .html (beside" in third.output
+    assert edited.read_text(encoding="utf-8") == mine
+
+
+def test_new_version_replaces_untouched_files_in_place(runner, config, tmp_path):
+    path = config()
+    invoke(runner, "--config", path, "sync")
+    result = invoke(runner, "--config", path, "sync", "--new-version", "qBqgCgJ9")
+    assert result.exit_code == 0, result.output
+    assert (
+        "create           drafts       What I learned shadowing a call centre — version 2; "
+        f"drafts/{STEMS[2]}.md and .html"
+    ) in result.output.splitlines()
+    assert sorted(p.name for p in (tmp_path / "out" / "drafts").iterdir()) == sorted(
+        f"{stem}.{ext}" for stem in STEMS for ext in ("md", "html")
+    )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
+from click.testing import CliRunner
 
+import cli
 from config import BoardConfig
 from sync.errors import SourceError
 from sync.model import Role
@@ -95,3 +98,52 @@ def test_demo_microactions_completion_times_mostly_come_from_history():
     sources = [card.completed_from for card in board.cards_in("done")]
     assert sources.count("action") >= len(sources) - 2
     assert "action" in sources and set(sources) - {"action"}  # the documented fallback shows
+
+
+@pytest.mark.parametrize(
+    "damage, said",
+    [
+        (lambda data: data.update(cards="junk"), '("cards" is "junk", not a list)'),
+        (lambda data: data.pop("cards"), '(no "cards" list)'),
+    ],
+)
+def test_a_damaged_export_fails_its_board_and_cancels_nothing(tmp_path, damage, said):
+    """A good sync, then the events export loses its cards list: that board fails (exit 1) with
+    one line naming it and the fix, the other boards go on, and the feed keeps every event."""
+    boards = tmp_path / "boards"
+    shutil.copytree(DEMO_BOARDS, boards)
+    config = tmp_path / "otg.toml"
+    config.write_text(
+        'state_db = "state.db"\noutput_dir = "out"\n[calendar]\ndomain = "oneteamgov.uk"\n'
+        + "".join(
+            f'[boards.{name}]\nrole = "{name}"\nsource = "boards/{name}.json"\n'
+            for name in ("microactions", "events")
+        ),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    good = runner.invoke(cli.main, ["--config", str(config), "sync"])
+    assert good.exit_code == 0, good.output
+    feed = tmp_path / "out" / "events.ics"
+    before = feed.read_bytes()
+    assert b"STATUS:CONFIRMED" in before and b"STATUS:CANCELLED" not in before
+
+    export = boards / "events.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    damage(data)
+    export.write_text(json.dumps(data), encoding="utf-8")
+    damaged = runner.invoke(cli.main, ["--config", str(config), "sync"])
+    assert damaged.exit_code == 1, damaged.output
+    [failed] = [line for line in damaged.output.splitlines() if line.startswith("failed:")]
+    assert failed == (
+        f'failed: board "events": {export}: not a readable Trello board {said}; its cards are '
+        "left as they were — export the board again from Trello: Menu › Print, export and share"
+    )
+    assert "cancel" not in damaged.output
+    assert damaged.output.splitlines()[-1].startswith("1 board read;"), damaged.output
+    assert feed.read_bytes() == before
+
+    check = runner.invoke(cli.main, ["--config", str(config), "check"])
+    assert check.exit_code == 1, check.output
+    assert f"FAIL board events: {failed.removeprefix('failed: ')}" in check.output.splitlines()
+    assert "ok  board microactions: " in check.output

@@ -1,7 +1,7 @@
 """Generated bad input (tests/strategies.py): whatever arrives, otg-sync explains and goes on.
 
-- parsing any export gives a board, or (only for JSON that is not a board) a ``SourceError``,
-  and every card problem is one line;
+- parsing any export gives a board, or (only for JSON that is not a readable board: no board
+  id, or no ``cards`` list) a ``SourceError``, and every card problem is one line;
 - ``otg sync`` on any export file exits 0, 1 or 2 without a traceback, and reports every card it
   skipped with the reason;
 - the feed of any events board parses cleanly, and no card text injects a property or an event;
@@ -84,7 +84,12 @@ def assert_one_line(text: str, limit: int | None = 600) -> None:
 
 
 def is_board(data: Any) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("id"), str)
+    """A readable board: an object with a board id and a list of cards (maybe empty)."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("id"), str)
+        and isinstance(data.get("cards"), list)
+    )
 
 
 def has_lone_surrogate(text: str) -> bool:
@@ -103,8 +108,11 @@ def test_any_export_parses_to_a_board_or_says_it_is_not_one(role, data):
     except SourceError as exc:
         assert not is_board(export), f"a board refused: {exc}"
         assert_one_line(str(exc))
+        if isinstance(export, dict) and isinstance(export.get("id"), str):  # a board, no cards
+            assert "not a readable Trello board" in exc.message, exc.message
+            assert "its cards are left as they were" in exc.message, exc.message
         return
-    assert is_board(export)
+    assert is_board(export), "a board without a cards list read as a board"
     for card in board.cards:
         for problem in card.problems:
             assert_one_line(problem)

@@ -6,9 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 
+import jobs.sync
+from config import load_config
 from sync.errors import SourceError, UnknownList
 from sync.model import Role
+from sync.state import State
 from sync.trello_parse import parse_board
+from tests.fakes.boards import synthetic_board
+from tests.fakes.trello import FakeClock, FakeTrello
 
 BOARD = "5f0000000000000000000001"
 IDEAS, DONE = "5f00000000000000000000a1", "5f00000000000000000000a2"
@@ -271,3 +276,59 @@ def test_missing_optional_keys_and_junk_are_tolerated():
     )
     [c] = model.cards
     assert (c.name, c.state, c.list_name) == ("", None, "")
+
+
+@pytest.mark.parametrize(
+    "cards, said",
+    [
+        ("missing", '(no "cards" list)'),
+        (None, '(no "cards" list)'),
+        ("junk", '("cards" is "junk", not a list)'),
+        ({"0": {"id": CARD}}, "(\"cards\" is {'0': {'id': '5f0000010000000000000c01'}}"),
+    ],
+)
+def test_a_board_without_a_cards_list_is_not_a_readable_board(cards, said):
+    """Read as an empty board, it would cancel every event and drop every card it had."""
+    data = board([card()])
+    if cards == "missing":
+        del data["cards"]
+    else:
+        data["cards"] = cards
+    with pytest.raises(SourceError) as caught:
+        parse(data)
+    message = str(caught.value)
+    assert message.startswith(f"test.json: not a readable Trello board {said}")
+    assert "its cards are left as they were — export the board again from Trello" in message
+    assert "\n" not in message
+
+
+def test_an_empty_board_has_an_empty_cards_list():
+    model = parse(board())
+    assert (model.cards, model.problems) == ((), ())
+
+
+def test_an_api_board_without_a_cards_list_fails_that_board_in_one_line(tmp_path, write_config):
+    """The API path checks the type of a ``cards`` it is given; a missing one reaches the
+    parser, which refuses it with a fix that fits a live board (not "export again")."""
+    fake = FakeTrello(clock=FakeClock())
+    damaged, other = synthetic_board(5, seed=1), synthetic_board(5, seed=2)
+    fake.add_board(damaged)
+    fake.add_board(other)
+    answer = {k: v for k, v in fake.export(damaged["id"]).items() if k != "cards"}
+    config = write_config(
+        'state_db = "state.db"\n'
+        f'[boards.a]\nrole = "microactions"\nsource = "trello:{damaged["id"]}"\n'
+        f'[boards.b]\nrole = "microactions"\nsource = "trello:{other["id"]}"\n'
+    )
+    environ = {"TRELLO_API_KEY": fake.key, "TRELLO_TOKEN": fake.token}
+    with fake.running():
+        fake.fail_next("GET", f"/1/boards/{damaged['id']}", status=200, body=answer)
+        with State(tmp_path / "state.db") as state:
+            report = jobs.sync.run(load_config(config, environ=environ), state)
+    [failure] = report.failures
+    assert failure == (
+        f'board "a": trello:{damaged["id"]}: not a readable Trello board (no "cards" list); '
+        "its cards are left as they were — rerun later; nothing was changed; if it persists, "
+        "check status.atlassian.com"
+    )
+    assert [b.name for b in report.boards] == ["b"]
