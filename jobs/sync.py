@@ -19,7 +19,7 @@ from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError
 from sync.model import Board, Role
-from sync.report import Report, summarise
+from sync.report import Report, log_line, summarise
 from sync.sources import read_boards
 from sync.state import State
 from sync.stopping import stop_requested
@@ -105,14 +105,7 @@ def run(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"
         )
     for outcome in report.outcomes:
-        log.info(
-            "%s %s %s: %s%s",
-            outcome.status,
-            outcome.kind,
-            outcome.target,
-            outcome.title,
-            f" ({outcome.detail})" if outcome.detail else "",
-        )
+        log.info("%s", log_line(outcome))
     if run_id is not None:
         report.run_id = run_id
         try:

@@ -104,15 +104,24 @@ def plural(count: int, word: str, words: str = "") -> str:
     return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
 
 
+def log_line(outcome: Outcome) -> str:
+    """An outcome as the log records it: ``done create calendar: Title (detail)``."""
+    # "skipped skip" would say it twice: a skip's kind adds nothing to its status
+    words = outcome.status if outcome.kind == "skip" else f"{outcome.status} {outcome.kind}"
+    detail = f" ({outcome.detail})" if outcome.detail else ""
+    return f"{words} {outcome.target}: {outcome.title}{detail}"
+
+
 def render_text(report: Report) -> str:
     lines: list[str] = []
     verb = "Would" if report.dry_run else ""
     for board in report.boards:
         states = ", ".join(f"{n} {s}" for s, n in sorted(board.states.items()))
-        extra = f"; {board.deleted} deleted" if board.deleted else ""
+        deleted = f"{board.deleted} deleted" if board.deleted else ""
+        counts = "; ".join(part for part in (states, deleted) if part)
+        counts = f" ({counts})" if counts else ""
         lines.append(
-            f"{board.role:<13} {board.title or board.name}: {plural(board.cards, 'card')} "
-            f"({states}{extra})"
+            f"{board.role:<13} {board.title or board.name}: {plural(board.cards, 'card')}{counts}"
         )
     for outcome in report.outcomes:
         word = outcome.kind if outcome.status in ("done", "planned") else outcome.status

@@ -153,6 +153,14 @@ def test_cards_that_cannot_be_events_are_skipped_with_the_reason(fields, reason)
     )
 
 
+def test_a_nonsense_due_beside_a_good_start_is_not_a_skip():
+    problem = 'due: "0001-01-01" is outside 1970–2199; ignored'
+    start = datetime(2026, 12, 2, 10, tzinfo=UTC)
+    spec = event_for(card(start=start, due=None, problems=(problem,)), CFG, LONDON)
+    length = timedelta(minutes=CFG.default_duration_minutes)
+    assert (spec.start, spec.end) == (start, start + length)
+
+
 def test_clock_change_days_keep_their_local_times():
     back = event_for(
         card(
