@@ -116,6 +116,38 @@ def test_a_period_across_the_clocks_going_back_counts_local_days():
     assert fortnight_ending(date(2026, 10, 25)).label == "12–25 October 2026"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "label"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 25), "25 November 2026"),
+        (date(2026, 11, 12), date(2026, 11, 25), "12–25 November 2026"),
+        (date(2026, 11, 28), date(2026, 12, 4), "28 November – 4 December 2026"),
+        (date(2026, 12, 29), date(2027, 1, 11), "29 December 2026 – 11 January 2027"),
+    ],
+)
+def test_a_period_reads_as_a_date_range(write_config, runner, first, last, label):
+    """One day is one date; the month and year are written once when both ends share them."""
+    assert Period(first, last).label == label
+    config = write_config(demo_config(DEMO_BOARDS))
+    result = runner.invoke(
+        cli.main,
+        ["--config", str(config), "roundup", "--from", first.isoformat(), "--to", last.isoformat()],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"# One Team Government: two weeks on ({label})\n")
+
+
+def test_an_all_day_event_across_two_months_names_both():
+    camp = card(
+        "camp",
+        start=datetime(2026, 11, 30, 9, tzinfo=UTC),
+        due=datetime(2026, 12, 1, 17, tzinfo=UTC),
+        labels=(Label("l", "All day"),),
+    )
+    roundup = gather([board(camp)], PERIOD, Options(tz=LONDON, calendar=CFG))
+    assert [e.when for e in roundup.events_coming] == ["Mon 30 November – Tue 1 December"]
+
+
 def test_cards_featured_before_are_left_out_unless_asked_for():
     cfg = load_config(EXAMPLE)
     boards = [read_export(cfg.board_path(b), b) for b in cfg.boards]
