@@ -32,9 +32,9 @@ class TemplateError(UsageError):
     """The roundup template cannot be read or rendered."""
 
 
-#: What would start a block at the start of a line once Markdown's punctuation is escaped: a
-#: list item (``- x``, ``2026. A year``), a rule (``---``) or a heading underline (``===``).
-_BLOCK_START = re.compile(r"^(?:(\d+)\.|-|=)")
+#: Put before each link made here: a ``!`` printed right before it (a name ending in "!")
+#: would make the link an image, so it is escaped there, and the mark removed (``render``).
+_LINK = "\x00"
 
 
 class Markdown(str):
@@ -49,14 +49,7 @@ def plain(value: Any) -> str:
     """What a template prints: ``value`` as literal Markdown text on one line."""
     if isinstance(value, Markdown):
         return value
-    text = escape_text(one_line(str(value)))
-    return _BLOCK_START.sub(_escape_block_start, text, count=1)
-
-
-def _escape_block_start(found: re.Match[str]) -> str:
-    if found.group(1) is not None:
-        return f"{found.group(1)}\\."
-    return "\\-" if found.group() == "-" else "&#61;"  # Markdown has no escape for "="
+    return escape_text(one_line(str(value)))
 
 
 def link(title: Any, url: str) -> Markdown:
@@ -67,7 +60,7 @@ def link(title: Any, url: str) -> Markdown:
         return Markdown(text)
     for char in " ()<>\"'\\":  # what would end or change the link in Markdown
         target = target.replace(char, f"%{ord(char):02X}")
-    return Markdown(f"[{text}]({target})")
+    return Markdown(f"{_LINK}[{text}]({target})")
 
 
 def render(context: dict[str, Any], template: Path | None = None) -> str:
@@ -106,6 +99,7 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
             f"{path}, line {_line(exc, path)}: {exc}",
             "use only the names the README lists for templates",
         ) from None
+    text = text.replace(f"!{_LINK}", f"\\!{_LINK}").replace(_LINK, "")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = re.sub(r"^(- .*)\n\n(?=- )", r"\1\n", text, flags=re.M)  # lists stay tight

@@ -190,10 +190,11 @@ HOSTILE = (
     "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
     "![p](https://evil.example/t.gif) **bold** \\\n# Heading"
 )
-#: How the roundup's Markdown must print it: one line, every special character literal.
+#: How the roundup's Markdown must print it: one line, with what would make markup escaped
+#: (``<``, brackets, stars, the backslash) and the rest as typed.
 HOSTILE_MARKDOWN = (
-    r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(javascript:alert\(1\)\) "
-    r"\!\[p\]\(https://evil.example/t.gif\) \*\*bold\*\* \\ \# Heading"
+    r"&lt;img src=x onerror=alert(1)> \[click\](javascript:alert(1)) "
+    r"!\[p\](https://evil.example/t.gif) \*\*bold\*\* \\ # Heading"
 )
 #: What a reader of the HTML sees: the name as typed, on one line.
 HOSTILE_SEEN = (
@@ -330,6 +331,88 @@ def test_any_card_name_is_one_list_line_and_no_markup(name):
     assert page.tags == plain_page.tags, text  # only the template's own tags and links
     shown = " ".join(one_line(name).split())
     assert (shown or "(untitled card)") in page.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OneTeamGov Canada breakfast (Ottawa)",
+        "Q&A: policy + delivery, 3.5 ways to #OneTeamGov!",
+        "Leeds - Manchester {again} 2026. Yes",
+        "Policy = delivery > paperwork",
+    ],
+)
+def test_ordinary_punctuation_reads_as_typed_in_the_markdown(name):
+    """Only what would change the meaning in its place is escaped: the .md an editor opens
+    shows these names exactly, and the HTML does too."""
+    text = roundup_naming(name)
+    assert f"- {name} ({name})\n" in text  # a microaction and who did it
+    assert f"- **{name}**, Wed 2 December, 08:00–09:00, {name}: [sign up](" in text
+    assert f"- [{name}](https://medium.com/@otg/a-post-1)\n" in text
+    assert f"### {name}\n" in text  # the microactions' label
+    assert _Tags(to_html(text)).text.count(name) == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "markdown"),
+    [
+        ("snake_case *stars* `code`", r"snake\_case \*stars\* \`code\`"),
+        ("[a](https://evil.example) ]x[", r"\[a\](https://evil.example) \]x\["),
+        (
+            "<https://evil.example> &amp; &#60; Q&A",
+            "&lt;https://evil.example> &amp;amp; &amp;#60; Q&A",
+        ),
+        ("C:\\temp\\", r"C:\\temp\\"),
+        ("# Heading", r"\# Heading"),
+        ("> quote", r"\> quote"),
+        ("- item", r"\- item"),
+        ("+ item", r"\+ item"),
+        ("2026. A year", r"2026\. A year"),
+        ("1) First", r"1\) First"),
+        ("===", "&#61;=="),
+        ("We love C#", r"We love C\#"),
+        ("[x]: https://evil.example", r"\[x\]&#58; https://evil.example"),  # a link definition
+    ],
+)
+def test_what_would_change_the_meaning_is_escaped_and_still_shows_as_typed(
+    tmp_path, name, markdown
+):
+    template = tmp_path / "heading.md.j2"
+    template.write_text(
+        "{% for item in team %}\n## {{ item.title }}\n\n{{ item.title }}\n{% endfor %}"
+    )
+    done = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    team = card("t1", name=name, state="done", completed_at=done, labels=(Label("l1", "Team"),))
+    roundup = gather(
+        [replace(board(team), role=Role.MICROACTIONS)],
+        PERIOD,
+        Options(tz=LONDON, calendar=CFG, team_label="Team"),
+    )
+    text = render(roundup.context(), template)
+    assert text == f"## {markdown}\n\n{markdown}\n"
+    page = to_html(text)
+    assert re.findall(r"<(\w+)", page) == ["h2", "p"]
+    assert html.unescape(re.sub(r"<[^>]+>", "", page)) == f"{name}\n{name}"
+
+
+def test_a_name_ending_in_an_exclamation_mark_makes_no_image_of_the_link_after_it(tmp_path):
+    template = tmp_path / "tight.md.j2"
+    template.write_text(
+        "{% for post in posts %}{{ post.title }}{{ 'read' | link(post.url) }}\n{% endfor %}"
+    )
+    post = card(
+        "p1",
+        name="Hooray!",
+        state="published",
+        completed_at=datetime(2026, 11, 20, tzinfo=UTC),
+        attachments=(Attachment("a1", "Post", "https://medium.com/@otg/a-post-1"),),
+    )
+    roundup = gather(
+        [replace(board(post), role=Role.CONTENT)], PERIOD, Options(tz=LONDON, calendar=CFG)
+    )
+    text = render(roundup.context(), template)
+    assert text == "Hooray\\![read](https://medium.com/@otg/a-post-1)\n"
+    assert "<img" not in to_html(text)
 
 
 @pytest.mark.parametrize("name", ["=====", "---", "# Heading", "1. First", "> quote", "* item"])
