@@ -34,6 +34,8 @@ from sync.text import one_line
 
 UNLABELLED = "Other microactions"
 UNTITLED = "(untitled card)"
+#: The post's title, as Medium and the drafts folder get it (a template may set its own).
+TITLE = "One Team Government: two weeks on ({label})"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Roundup:
             for label, items in self.microactions.items()
         ]
         return {
+            "title": TITLE.format(label=self.period.label),
             "period": {
                 "first": self.period.first.isoformat(),
                 "last": self.period.last.isoformat(),

@@ -13,6 +13,7 @@ and this is Markdown). Only ``link`` makes Markdown: a link, and only to an http
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,21 @@ def link(title: Any, url: str) -> Markdown:
     return Markdown(f"{_LINK}[{text}]({target})")
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered roundup: its Markdown, and its title as plain text (never parsed back out
+    of the Markdown): the one a template sets with ``{% set title = ... %}``, else the
+    context's."""
+
+    markdown: str
+    title: str
+
+
 def render(context: dict[str, Any], template: Path | None = None) -> str:
+    return render_post(context, template).markdown
+
+
+def render_post(context: dict[str, Any], template: Path | None = None) -> Rendered:
     path = (template or DEFAULT_TEMPLATE).resolve()
     if not path.is_file():
         raise TemplateError(
@@ -82,7 +97,12 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
     env.filters["plural"] = plural
     env.filters["link"] = link
     try:
-        text = env.get_template(path.name).render(**context)
+        compiled = env.get_template(path.name)
+        try:  # a module, for the title a template sets; rendered as Template.render does
+            module = compiled.make_module(context)
+        except Exception:
+            env.handle_exception()  # the template's own line numbers in the traceback
+        text = str(module)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{path}, line {exc.lineno}: {exc.message}", "fix the template (Jinja2 syntax)"
@@ -103,7 +123,8 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = re.sub(r"^(- .*)\n\n(?=- )", r"\1\n", text, flags=re.M)  # lists stay tight
-    return text.strip() + "\n"
+    title = " ".join(one_line(str(getattr(module, "title", ""))).split())
+    return Rendered(text.strip() + "\n", title or str(context.get("title", "")))
 
 
 def _line(exc: BaseException, path: Path) -> str:

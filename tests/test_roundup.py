@@ -544,6 +544,71 @@ def test_medium_once_per_period_with_an_intent_first(demo, runner, monkeypatch):
     assert intent.status == "done"
 
 
+#: A team card whose name is full of Markdown's characters, and a template that prints it first.
+SPECIAL = "Big *news* [from] #Leeds_HQ (at last) <3"
+FIRST_LINE_TEMPLATE = "# {{ team[0].title }}: two weeks on\n\n{{ period.label }}\n"
+
+
+@pytest.fixture
+def special_demo(write_config, tmp_path):
+    boards = tmp_path / "boards"
+    shutil.copytree(DEMO_BOARDS, boards)
+    export = json.loads((boards / "microactions.json").read_text(encoding="utf-8"))
+    for found in export["cards"]:
+        if found["name"] == "Set up a shared OneTeamGov events calendar":
+            found["name"] = SPECIAL
+    (boards / "microactions.json").write_text(json.dumps(export), encoding="utf-8")
+    return write_config(demo_config(boards))
+
+
+def roundup_on_medium(config: Path, runner, monkeypatch, template: str, tmp_path: Path) -> dict:
+    """The post Medium received for the demo period, rendered with ``template``."""
+    path = tmp_path / "custom.md.j2"
+    path.write_text(template, encoding="utf-8")
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    medium = FakeMedium(token="medium-token-0123456789")
+    args = ["--config", str(config), "roundup", "--to", "2026-11-25", "--template", str(path)]
+    with medium.running():
+        result = runner.invoke(cli.main, [*args, "--target", "medium"])
+    assert result.exit_code == 0, result.output
+    [post] = medium.posts
+    return post["request"]
+
+
+def test_the_medium_title_is_the_computed_title_not_the_first_markdown_line(
+    special_demo, runner, monkeypatch, tmp_path
+):
+    sent = roundup_on_medium(special_demo, runner, monkeypatch, FIRST_LINE_TEMPLATE, tmp_path)
+    assert sent["title"] == "One Team Government: two weeks on (12–25 November 2026)"
+    assert sent["content"].startswith(  # the template's first line, as the card has it
+        "<h1>Big *news* [from] #Leeds_HQ (at last) &lt;3: two weeks on</h1>\n"
+    )
+
+
+def test_a_template_may_set_the_title_and_it_is_sent_as_plain_text(
+    special_demo, runner, monkeypatch, tmp_path
+):
+    template = (
+        '{% set title = "Two weeks on: " ~ team[0].title ~ " (" ~ period.label ~ ")" %}\n'
+        + FIRST_LINE_TEMPLATE
+    )
+    sent = roundup_on_medium(special_demo, runner, monkeypatch, template, tmp_path)
+    assert sent["title"] == f"Two weeks on: {SPECIAL} (12–25 November 2026)"
+    assert "\\" not in sent["title"]
+
+
+def test_the_drafts_folder_roundup_has_the_same_title(special_demo, runner, tmp_path):
+    path = tmp_path / "custom.md.j2"
+    path.write_text(FIRST_LINE_TEMPLATE, encoding="utf-8")
+    args = ["--config", str(special_demo), "roundup", "--to", "2026-11-25", "--template", str(path)]
+    assert runner.invoke(cli.main, [*args, "--target", "drafts"]).exit_code == 0
+    drafts = tmp_path / "out" / "drafts"
+    markdown = (drafts / "two-weeks-on-20261125.md").read_text(encoding="utf-8")
+    page = (drafts / "two-weeks-on-20261125.html").read_text(encoding="utf-8")
+    assert 'title: "One Team Government: two weeks on (12–25 November 2026)"\n' in markdown
+    assert "<title>One Team Government: two weeks on (12–25 November 2026)</title>" in page
+
+
 def test_a_lost_answer_leaves_the_period_pending_for_an_operator(demo, runner, monkeypatch):
     monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
     medium = FakeMedium(token="medium-token-0123456789")
