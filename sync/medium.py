@@ -186,7 +186,7 @@ def _profile(response: requests.Response) -> dict[str, Any]:
     data = body.get("data") if isinstance(body, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
         raise RemoteError(
-            'Medium answered GET /me with JSON of an unexpected shape (no "data" object with '
+            'Medium answered GET /me with JSON of the wrong shape (no "data" object with '
             "your user id)",
             _NOT_MEDIUM,
         )

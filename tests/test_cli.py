@@ -234,12 +234,12 @@ def test_check_online_signs_in_to_medium(runner, write_config, monkeypatch):
 @pytest.mark.parametrize(
     "body, problem",
     [
-        ('{"data": []}', 'JSON of an unexpected shape (no "data" object with your user id)'),
+        ('{"data": []}', 'JSON of the wrong shape (no "data" object with your user id)'),
         (
             '{"data": {"username": "x"}}',
-            'JSON of an unexpected shape (no "data" object with your user id)',
+            'JSON of the wrong shape (no "data" object with your user id)',
         ),
-        ("[1, 2]", 'JSON of an unexpected shape (no "data" object with your user id)'),
+        ("[1, 2]", 'JSON of the wrong shape (no "data" object with your user id)'),
         ("<html>502 Bad Gateway</html>", "something that is not JSON"),
         ("", "something that is not JSON"),
     ],
