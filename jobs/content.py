@@ -13,10 +13,17 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from config import Config
-from sync.content_plan import INTENT_KIND, TARGET, ContentAction, plan_content
-from sync.content_records import draft_record, record_from_intent
+from sync.content_plan import DRAFTED, INTENT_KIND, TARGET, ContentAction, plan_content
+from sync.content_records import draft_record, record_from_intent, with_files_gone
 from sync.content_records import published_record as published
-from sync.drafts import DraftsError, Placement, file_digests, place_version, write_placed
+from sync.drafts import (
+    DraftsError,
+    Placement,
+    file_digests,
+    missing_files,
+    place_version,
+    write_placed,
+)
 from sync.errors import AuthError, OtgError, StateError
 from sync.http import PoliteSession
 from sync.medium import (
@@ -50,13 +57,15 @@ def sync_content(
 ) -> list[FeedItem]:
     """The content flow; returns the feed items read, for the roundup's publication check."""
     items = read_feeds(cfg, report)
+    stored = state.items(TARGET)
     plan = plan_content(
         boards,
-        state.items(TARGET),
+        stored,
         state.intents(INTENT_KIND),
         cfg=cfg.medium,
         items=items,
         new_version=new_version,
+        missing=_missing(cfg, stored),
     )
     for ref in plan.unknown_refs:
         report.failures.append(
@@ -68,6 +77,16 @@ def sync_content(
         flow.apply(action)
     flow.count_requests()
     return items
+
+
+def _missing(cfg: Config, stored: dict[str, SyncedItem]) -> dict[str, tuple[str, ...]]:
+    """Card id → the files of its draft (in the drafts folder) that are no longer there."""
+    found = {}
+    for key, record in stored.items():
+        file = record.data.get("file") if record.data.get("via") == "folder" else ""
+        if record.status == DRAFTED and file and (gone := missing_files(cfg.output_dir, file)):
+            found[key] = gone
+    return found
 
 
 def _beside(drafts_dir: str, placement: Placement) -> str:
@@ -150,6 +169,11 @@ class ContentFlow:
             self.record(action, published(card, action.record, action.item), "publish", "medium")
         elif action.kind == "write-back" and action.record is not None:
             self.write_back(action.board, card, action.record)
+        elif action.kind in ("gone", "found") and action.record is not None and card is not None:
+            if action.kind == "gone":
+                self.warn(card.name, card.url or card.id, action.detail)
+            if not self.dry_run:
+                self.state.put_item(with_files_gone(action.record, action.files, self.now))
 
     # -- creating drafts ---------------------------------------------------------------------
 

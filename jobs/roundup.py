@@ -20,7 +20,7 @@ from sync.errors import OtgError, UsageError
 from sync.model import Board
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup import Options, Period, Roundup, gather
-from sync.roundup_render import render
+from sync.roundup_render import Rendered, render_post
 from sync.roundup_target import TARGET as ROUNDUPS
 from sync.roundup_target import place, record_key
 from sync.rss import FeedItem, medium_post_id
@@ -103,7 +103,8 @@ def run(
         coming_days=cfg.roundup.coming_days,
     )
     roundup = gather(boards, period, options, published=_published(state))
-    markdown = render(roundup.context(), template or _configured(cfg))
+    rendered = render_post(roundup.context(), template or _configured(cfg))
+    markdown = rendered.markdown
     if report.failures:  # a board unread: the post would miss its news, and block the right one
         report.failures.append(
             f"the roundup for {period.label} was not drafted: "
@@ -115,7 +116,7 @@ def run(
         try:
             if target != "stdout":
                 _place(
-                    cfg, state, period, roundup, markdown, target, new_version, dry_run, now, report
+                    cfg, state, period, roundup, rendered, target, new_version, dry_run, now, report
                 )
             if finalise:
                 _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
@@ -150,7 +151,7 @@ def _place(
     state: State,
     period: Period,
     roundup: Roundup,
-    markdown: str,
+    rendered: Rendered,
     target: str,
     new_version: bool,
     dry_run: bool,
@@ -168,7 +169,8 @@ def _place(
         state,
         cfg,
         period,
-        markdown,
+        rendered.markdown,
+        title=rendered.title,
         target=target,
         new_version=new_version,
         now=now,

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from config import Config
 from jobs.timetable import next_runs
+from sync.content_plan import DRAFTED
+from sync.content_plan import TARGET as CONTENT
 from sync.report import plural
 from sync.state import DIED, State
 from sync.text import one_line
@@ -76,7 +78,23 @@ def status(
         {"id": i.id, "kind": i.kind, "key": i.key, "since": i.created_at, "what": i.payload}
         for i in state.intents(status="pending")
     ]
-    return {"jobs": jobs, "pending_intents": pending}
+    return {"jobs": jobs, "pending_intents": pending, "drafts_gone": drafts_gone(state)}
+
+
+def drafts_gone(state: State) -> list[dict[str, Any]]:
+    """Drafts whose files a sync found gone from the drafts folder (said once, then listed
+    here until `otg sync --new-version CARD` writes them again, or they are put back)."""
+    gone = [
+        {
+            "card": record.data.get("short_link") or record.key,
+            "title": record.data.get("title", ""),
+            "files": list(record.data["files_gone"]),
+            "since": record.data.get("files_gone_at", ""),
+        }
+        for record in state.items(CONTENT).values()
+        if record.status == DRAFTED and record.data.get("files_gone")
+    ]
+    return sorted(gone, key=lambda g: (g["since"], g["title"]))
 
 
 def last_failures(state: State, job: str, limit: int = 5) -> list[str]:
@@ -115,7 +133,21 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
         lines += [f"  #{p['id']} {p['kind']} {p['key']} since {p['since']}" for p in pending]
     else:
         lines.append("No requests of unknown outcome.")
+    gone = data.get("drafts_gone") or []
+    if gone:
+        lines.append(
+            f"{plural(len(gone), 'draft is', 'drafts are')} no longer in the drafts folder "
+            f"(`otg sync --new-version CARD` writes {'it' if len(gone) == 1 else 'them'} again):"
+        )
+        lines += [f"  {g['card']} {one_line(g['title'])}: {_files(g, tz)}" for g in gone]
     return "\n".join(lines)
+
+
+def _files(gone: dict[str, Any], tz: ZoneInfo) -> str:
+    files = gone["files"]
+    names = f"{files[0]} and .html" if len(files) == 2 else files[0]
+    since = _local(gone["since"], tz)[:10] if gone["since"] else "?"
+    return f"{names} (gone since {since})"
 
 
 def render_schedule(rows: list[dict[str, Any]]) -> str:

@@ -13,14 +13,18 @@ public URL and date. Decision table, per visible card:
 | in "drafted"                          | watch the feeds          | stale if edited; watch  |
 | named by ``--new-version``            | create if ready          | create version n + 1    |
 | record not yet written back (API)     | —                        | write-back              |
+| its drafts-folder files newly gone    | —                        | gone (said once)        |
 
-A record "published" needs nothing more (but its write-back, if that failed). Watched cards
-that appear in a feed become ``publish`` (or ``ambiguous``: see ``sync/published.py``).
+A draft's files gone from the drafts folder (``missing``: an editor pasted it into Medium and
+removed them) are said once and noted in the record (``gone``); when fewer are missing than
+noted, the note is only updated (``found``). A record "published" needs nothing more (but its
+write-back, if that failed). Watched cards that appear in a feed become ``publish`` (or
+``ambiguous``: see ``sync/published.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -39,7 +43,7 @@ DRAFTED, PUBLISHED = "drafted", "published"
 
 @dataclass(frozen=True)
 class ContentAction:
-    kind: str  # create, skip, pending, adopt, stale, write-back, publish, ambiguous
+    kind: str  # create, skip, pending, adopt, stale, write-back, publish, ambiguous, gone, found
     title: str
     card: Card | None = None
     board: Board | None = None
@@ -50,6 +54,7 @@ class ContentAction:
     intent: Intent | None = None
     item: FeedItem | None = None
     candidates: tuple[FeedItem, ...] = ()
+    files: tuple[str, ...] = ()  # gone, found: the draft's files missing from the drafts folder
 
     @property
     def key(self) -> str:
@@ -85,8 +90,11 @@ def plan_content(
     cfg: MediumConfig,
     items: Iterable[FeedItem] = (),
     new_version: Iterable[str] = (),
+    missing: Mapping[str, tuple[str, ...]] | None = None,
 ) -> ContentPlan:
+    """``missing``: card id → the files of its drafts-folder draft no longer in the folder."""
     boards = list(boards)
+    missing = missing or {}
     plan = ContentPlan()
     latest = latest_intents(i for i in intents if i.kind == INTENT_KIND)
     pending = {key: i for key, i in latest.items() if i.status == "pending"}
@@ -132,6 +140,9 @@ def plan_content(
                 stale = _stale(card, record, cfg)
                 if stale:
                     plan.actions.append(stale)
+            gone = _gone(board, card, record, missing.get(card.id, ()))
+            if gone:
+                plan.actions.append(gone)
             tracked[card.id] = (board, card, record)
     plan.actions += _publication(tracked, items, stored)
     return plan
@@ -200,6 +211,31 @@ def _stale(card: Card, record: SyncedItem, cfg: MediumConfig) -> ContentAction |
         ),
         draft=draft,
         record=record,
+    )
+
+
+def _gone(
+    board: Board, card: Card, record: SyncedItem, missing: tuple[str, ...]
+) -> ContentAction | None:
+    """A drafts-folder draft whose files are not all there any more: said once (``gone``), when
+    a file goes that was not noted yet; a file back is only noted (``found``)."""
+    noted = tuple(record.data.get("files_gone") or ())
+    if record.data.get("via") != "folder" or set(missing) == set(noted):
+        return None
+    if set(missing) <= set(noted):
+        return ContentAction("found", card.name, card, board, record=record, files=missing)
+    names = f"{missing[0]} and .html are" if len(missing) == 2 else f"{missing[0]} is"
+    them = "them" if len(missing) == 2 else "it"
+    return ContentAction(
+        "gone",
+        card.name,
+        card,
+        board,
+        f"its draft {names} no longer in the drafts folder (pasted into Medium and removed?); "
+        "said once, and listed by `otg status` — the card still has the text: "
+        f"`otg sync --new-version {card.short_link or card.id}` writes {them} again",
+        record=record,
+        files=missing,
     )
 
 

@@ -102,3 +102,15 @@ def record_from_intent(intent: Intent, now: datetime) -> SyncedItem:
             "intent": intent.id,
         },
     )
+
+
+def with_files_gone(record: SyncedItem, files: tuple[str, ...], now: datetime) -> SyncedItem:
+    """A drafts-folder record noting which of its files are gone from the folder (``files``),
+    and since when, so that a sync says it once and `otg status` lists it; none: the mark goes."""
+    data = {k: v for k, v in record.data.items() if k not in ("files_gone", "files_gone_at")}
+    if files:
+        noted = set(record.data.get("files_gone") or ())
+        since = record.data.get("files_gone_at") if set(files) <= noted else None
+        data["files_gone"] = list(files)
+        data["files_gone_at"] = since or now.isoformat(timespec="seconds")
+    return replace(record, data=data)

@@ -107,6 +107,14 @@ def html_file(draft: Draft) -> str:
     )
 
 
+def missing_files(output_dir: Path, file: str) -> tuple[str, ...]:
+    """Which files of a draft in the drafts folder are no longer there: ``file`` is its
+    Markdown file as the record names it (``drafts/<stem>.md``, inside ``output_dir``), and the
+    HTML file goes beside it. An editor who pasted the draft into Medium may well remove them."""
+    names = (file, str(Path(file).with_suffix(".html")))
+    return tuple(name for name in names if not (output_dir / name).exists())
+
+
 def _contents(files: DraftFiles, draft: Draft, cfg: MediumConfig) -> dict[Path, str]:
     return {files.markdown: markdown_file(draft, cfg), files.html: html_file(draft)}
 

@@ -19,8 +19,15 @@ from markdown.treeprocessors import Treeprocessor
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 TASK = re.compile(r"^\[([ xX])\]\s+")
-#: Markdown's own punctuation, escaped in plain text (a title, a link's name) so it stays literal.
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!])")
+#: What changes the meaning of plain text anywhere in a line: a backslash, emphasis, code, and
+#: the brackets of links and images. Parentheses, braces, ``!``, ``+``, ``.``, ``-`` mean nothing
+#: once no bracket is left to open a link (see ``escape_text``); they are left as typed.
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]])")
+#: An ``&`` that would start a character reference (``&amp;``, ``&#60;``): the rest is text.
+_REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+#: What starts a block at the start of a line: a heading or a quote (``#``, ``>``), a list item
+#: (``-``, ``+``, ``2026.``, ``1)``), a rule (``---``) or a heading underline (``===``, ``---``).
+_BLOCK_START = re.compile(r"^(?:[#>+-]|(\d+)([.)])(?=\s|$)|=)")
 
 
 def safe_url(url: str) -> bool:
@@ -33,10 +40,24 @@ def safe_url(url: str) -> bool:
 
 
 def escape_text(text: str) -> str:
-    """Plain text made literal in Markdown: punctuation escaped; ``&``, ``<``, ``>`` as entities."""
+    """Plain text made literal in Markdown, wherever in a line it is printed, escaping only what
+    would change its meaning: ``\\ ` * _ [ ]`` anywhere; ``<`` (raw HTML, autolinks) as ``&lt;``;
+    an ``&`` that starts a character reference as ``&amp;``; what would start a block at the
+    start (``#``, ``>``, ``-``, ``+``, ``1.``, ``1)``, ``=``), and a ``#`` at the end (a heading's
+    closing ``#`` is dropped). So "OneTeamGov breakfast (Ottawa)" stays as it is."""
     text = " ".join(text.split())  # one line: a newline could start a new block
     text = MARKDOWN_SPECIALS.sub(r"\\\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _REFERENCE.sub("&amp;", text).replace("<", "&lt;")
+    text = text.replace("\\]:", "\\]&#58;")  # "[x]: url" at a line's start defines a link
+    if text.endswith("#"):
+        text = text[:-1] + "\\#"
+    return _BLOCK_START.sub(_escape_block_start, text, count=1)
+
+
+def _escape_block_start(found: re.Match[str]) -> str:
+    if found.group(1) is not None:
+        return f"{found.group(1)}\\{found.group(2)}"
+    return "&#61;" if found.group() == "=" else f"\\{found.group()}"  # Markdown has no \=
 
 
 class _Sanitise(Treeprocessor):

@@ -100,13 +100,12 @@ class MediumClient:
                 raise MediumAuthError(
                     f"Medium refused MEDIUM_TOKEN: 401 {_errors(response)}", REFUSED_FIX
                 )
-            data = self._data(response, "reading your Medium profile (GET /me)")
-            if response.status_code != 200 or not isinstance(data.get("id"), str):
+            if response.status_code != 200:
                 raise RemoteError(
                     f"Medium answered {response.status_code} to GET /me: {_errors(response)}",
                     "rerun later; nothing was created",
                 )
-            self._me = data
+            self._me = _profile(response)
         return self._me
 
     def posts_path(self) -> str:
@@ -126,7 +125,7 @@ class MediumClient:
             raise MediumUnknownOutcome(exc.message, "the draft may have been created") from None
         status = response.status_code
         if status in (200, 201):
-            data = self._data(response, "creating a draft", created=True)
+            data = self._data(response)
             if isinstance(data.get("id"), str) and isinstance(data.get("url"), str):
                 return data
             raise MediumUnknownOutcome(
@@ -159,21 +158,39 @@ class MediumClient:
         raise MediumRefused(f"Medium refused the draft: {status} {reason}", fix)
 
     @staticmethod
-    def _data(response: requests.Response, doing: str, created: bool = False) -> dict[str, Any]:
+    def _data(response: requests.Response) -> dict[str, Any]:
+        """Medium's ``{"data": {...}}``, or ``{}`` when the answer is not that."""
         try:
             body = response.json()
         except ValueError:
-            body = None
+            return {}
         data = body.get("data") if isinstance(body, dict) else None
-        if isinstance(data, dict):
-            return data
-        if created:
-            return {}
-        if response.status_code >= 400:
-            return {}
+        return data if isinstance(data, dict) else {}
+
+
+_NOT_MEDIUM = (
+    "rerun later; if it persists, check that nothing (a proxy, a captive portal) answers in "
+    "Medium's place; nothing was created"
+)
+
+
+def _profile(response: requests.Response) -> dict[str, Any]:
+    """The user in a 200 answer to GET /me. Not JSON at all (a proxy's or a portal's page) and
+    JSON of another shape (``{"data": []}``) are told apart: they point to different causes."""
+    try:
+        body = response.json()
+    except ValueError:
         raise RemoteError(
-            f"Medium sent an answer that is not its JSON {doing}", "rerun later; nothing changed"
+            "Medium answered GET /me with something that is not JSON", _NOT_MEDIUM
+        ) from None
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not data["id"]:
+        raise RemoteError(
+            'Medium answered GET /me with JSON of the wrong shape (no "data" object with '
+            "your user id)",
+            _NOT_MEDIUM,
         )
+    return data
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -34,6 +34,8 @@ from sync.text import one_line
 
 UNLABELLED = "Other microactions"
 UNTITLED = "(untitled card)"
+#: The post's title, as Medium and the drafts folder get it (a template may set its own).
+TITLE = "One Team Government: two weeks on ({label})"
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,11 @@ class Period:
 
     @property
     def label(self) -> str:
-        """ "12–25 November 2026", "28 October – 10 November 2026", "22 Dec 2026 – 4 Jan 2027"."""
+        """ "25 November 2026" (one day), "12–25 November 2026", "28 November – 4 December 2026",
+        "29 December 2026 – 11 January 2027": the month and year written once when shared."""
         a, b = self.first, self.last
+        if a == b:
+            return f"{a.day} {a:%B %Y}"
         if a.year != b.year:
             return f"{a.day} {a:%B %Y} – {b.day} {b:%B %Y}"
         if a.month != b.month:
@@ -121,6 +126,7 @@ class Roundup:
             for label, items in self.microactions.items()
         ]
         return {
+            "title": TITLE.format(label=self.period.label),
             "period": {
                 "first": self.period.first.isoformat(),
                 "last": self.period.last.isoformat(),
@@ -290,11 +296,10 @@ def _title(text: str, untitled: str = UNTITLED) -> str:
 def _when(spec: Any, tz: ZoneInfo) -> str:
     if spec.all_day:
         first, last = spec.start, spec.end - timedelta(days=1)
-        return (
-            f"{first:%a} {first.day} {first:%B}"
-            if first == last
-            else f"{first:%a} {first.day} – {last:%a} {last.day} {last:%B}"
-        )
+        if first == last:
+            return f"{first:%a} {first.day} {first:%B}"
+        month = f" {first:%B}" if first.month != last.month else ""
+        return f"{first:%a} {first.day}{month} – {last:%a} {last.day} {last:%B}"
     a, b = spec.start.astimezone(tz), spec.end.astimezone(tz)
     if a.date() == b.date():
         return f"{a:%a} {a.day} {a:%B}, {a:%H:%M}–{b:%H:%M}"

@@ -13,6 +13,7 @@ and this is Markdown). Only ``link`` makes Markdown: a link, and only to an http
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,9 @@ class TemplateError(UsageError):
     """The roundup template cannot be read or rendered."""
 
 
-#: What would start a block at the start of a line once Markdown's punctuation is escaped: a
-#: list item (``- x``, ``2026. A year``), a rule (``---``) or a heading underline (``===``).
-_BLOCK_START = re.compile(r"^(?:(\d+)\.|-|=)")
+#: Put before each link made here: a ``!`` printed right before it (a name ending in "!")
+#: would make the link an image, so it is escaped there, and the mark removed (``render``).
+_LINK = "\x00"
 
 
 class Markdown(str):
@@ -49,14 +50,7 @@ def plain(value: Any) -> str:
     """What a template prints: ``value`` as literal Markdown text on one line."""
     if isinstance(value, Markdown):
         return value
-    text = escape_text(one_line(str(value)))
-    return _BLOCK_START.sub(_escape_block_start, text, count=1)
-
-
-def _escape_block_start(found: re.Match[str]) -> str:
-    if found.group(1) is not None:
-        return f"{found.group(1)}\\."
-    return "\\-" if found.group() == "-" else "&#61;"  # Markdown has no escape for "="
+    return escape_text(one_line(str(value)))
 
 
 def link(title: Any, url: str) -> Markdown:
@@ -67,10 +61,24 @@ def link(title: Any, url: str) -> Markdown:
         return Markdown(text)
     for char in " ()<>\"'\\":  # what would end or change the link in Markdown
         target = target.replace(char, f"%{ord(char):02X}")
-    return Markdown(f"[{text}]({target})")
+    return Markdown(f"{_LINK}[{text}]({target})")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered roundup: its Markdown, and its title as plain text (never parsed back out
+    of the Markdown): the one a template sets with ``{% set title = ... %}``, else the
+    context's."""
+
+    markdown: str
+    title: str
 
 
 def render(context: dict[str, Any], template: Path | None = None) -> str:
+    return render_post(context, template).markdown
+
+
+def render_post(context: dict[str, Any], template: Path | None = None) -> Rendered:
     path = (template or DEFAULT_TEMPLATE).resolve()
     if not path.is_file():
         raise TemplateError(
@@ -89,7 +97,12 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
     env.filters["plural"] = plural
     env.filters["link"] = link
     try:
-        text = env.get_template(path.name).render(**context)
+        compiled = env.get_template(path.name)
+        try:  # a module, for the title a template sets; rendered as Template.render does
+            module = compiled.make_module(context)
+        except Exception:
+            env.handle_exception()  # the template's own line numbers in the traceback
+        text = str(module)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"{path}, line {exc.lineno}: {exc.message}", "fix the template (Jinja2 syntax)"
@@ -106,10 +119,12 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
             f"{path}, line {_line(exc, path)}: {exc}",
             "use only the names the README lists for templates",
         ) from None
+    text = text.replace(f"!{_LINK}", f"\\!{_LINK}").replace(_LINK, "")
     text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     text = re.sub(r"^(- .*)\n\n(?=- )", r"\1\n", text, flags=re.M)  # lists stay tight
-    return text.strip() + "\n"
+    title = " ".join(one_line(str(getattr(module, "title", ""))).split())
+    return Rendered(text.strip() + "\n", title or str(context.get("title", "")))
 
 
 def _line(exc: BaseException, path: Path) -> str:

@@ -25,7 +25,7 @@ from sync.medium import (
     medium_session,
 )
 from sync.medium_target import payload_for
-from sync.roundup import Period
+from sync.roundup import TITLE, Period
 from sync.state import State, SyncedItem
 
 TARGET = "roundup"
@@ -50,15 +50,16 @@ def record_key(target: str, period: Period) -> str:
     return f"{target}:{period.key}"
 
 
-def roundup_draft(markdown: str, period: Period, cfg: Config, version: int) -> Draft:
-    title = markdown.splitlines()[0].lstrip("# ").strip() if markdown.strip() else "Two weeks on"
+def roundup_draft(markdown: str, title: str, period: Period, cfg: Config, version: int) -> Draft:
+    """The roundup as a draft. ``title`` is plain text from the data (``Rendered.title``), never
+    read back from the Markdown, where card text is escaped."""
     suffix = f"-v{version}" if version > 1 else ""
     return Draft(
         card_id=f"roundup:{period.last.isoformat()}",
         board_id="",
         short_link="",
         card_url="",
-        title=title,
+        title=title or TITLE.format(label=period.label),
         markdown=markdown,
         tags=cfg.roundup.tags,
         canonical_url="",
@@ -72,6 +73,7 @@ def place(
     period: Period,
     markdown: str,
     *,
+    title: str,
     target: str,
     new_version: bool,
     now: datetime,
@@ -82,7 +84,7 @@ def place(
     if record is not None and not new_version:
         return Placed(record.data.get("where", ""), False, record.sequence)
     version = record.sequence + 1 if record else 1
-    draft = roundup_draft(markdown, period, cfg, version)
+    draft = roundup_draft(markdown, title, period, cfg, version)
     if target == "drafts":
         files, _ = write_draft(
             cfg.output_dir / cfg.medium.drafts_dir, draft, cfg.medium, replace=new_version

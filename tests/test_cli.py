@@ -7,6 +7,7 @@ import re
 
 import click
 import pytest
+import responses
 
 import cli
 from config import EXAMPLE
@@ -228,6 +229,44 @@ def test_check_online_signs_in_to_medium(runner, write_config, monkeypatch):
     assert f"ok  medium: drafts go to Medium as @{medium.user['username']}" in good.output
     assert bad.exit_code == 1 and "FAIL medium: Medium refused MEDIUM_TOKEN" in bad.output
     assert "medium-token-for-check" not in good.output + bad.output
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ('{"data": []}', 'JSON of the wrong shape (no "data" object with your user id)'),
+        (
+            '{"data": {"username": "x"}}',
+            'JSON of the wrong shape (no "data" object with your user id)',
+        ),
+        ("[1, 2]", 'JSON of the wrong shape (no "data" object with your user id)'),
+        ("<html>502 Bad Gateway</html>", "something that is not JSON"),
+        ("", "something that is not JSON"),
+    ],
+)
+def test_check_online_says_how_medium_s_profile_answer_is_wrong(
+    runner, write_config, monkeypatch, body, problem
+):
+    """A 200 to GET /me that is not JSON, or JSON that is not a profile: one line each, and
+    they say which, so that an operator can tell a proxy's page from an API change."""
+    config = write_config(f"""
+        [boards.content]
+        role = "content"
+        source = "{EXAMPLE.parent / "boards" / "content.json"}"
+        [medium]
+        target = "medium"
+    """)
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-for-check")
+    with responses.RequestsMock() as rsps:
+        rsps.add("GET", "https://api.medium.com/v1/me", body=body, status=200)
+        result = runner.invoke(cli.main, ["--config", str(config), "check", "--online"])
+    assert result.exit_code == 1
+    assert (
+        f"FAIL medium: Medium answered GET /me with {problem} — rerun later; if it persists, "
+        "check that nothing (a proxy, a captive portal) answers in Medium's place; nothing "
+        "was created"
+    ) in result.output.splitlines()
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize(

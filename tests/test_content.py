@@ -100,7 +100,7 @@ def test_checklists_and_links_are_kept():
         "### Before it goes to Medium\n\n- [x] Check every link\n- [ ] Add an image\n\n"
         "### Links\n\n"
         "- [OneTeamGov principles](https://www.oneteamgov.uk/principles)\n"
-        "- [Notes \\(v2\\) \\[final\\]](https://example.org/a%20b%281%29)\n"
+        "- [Notes (v2) \\[final\\]](https://example.org/a%20b%281%29)\n"
     )
     html = draft.html()
     assert "<li>☑ Check every link</li>\n<li>☐ Add an image</li>" in html

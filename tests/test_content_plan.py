@@ -55,7 +55,7 @@ def intent(status: str, key: str = "6b0000000000000000000c01", n: int = 1, **res
     return Intent(n, INTENT_KIND, key, status, payload, result, "2026-11-20T02:00:00+00:00", None)
 
 
-def plan(*cards, stored=(), intents=(), items=(), new_version=(), read_only=False):
+def plan(*cards, stored=(), intents=(), items=(), new_version=(), read_only=False, missing=None):
     result = plan_content(
         [board(*cards, read_only=read_only)],
         {r.key: r for r in stored},
@@ -63,6 +63,7 @@ def plan(*cards, stored=(), intents=(), items=(), new_version=(), read_only=Fals
         cfg=CFG,
         items=items,
         new_version=new_version,
+        missing=missing,
     )
     return [(a.kind, a.title, a.detail) for a in result.actions], result
 
@@ -318,3 +319,40 @@ def test_same_url(a, b, same):
 
 def test_records_go_to_the_content_target():
     assert drafted(card()).target == TARGET == "content"
+
+
+# -- drafts-folder files removed by hand -------------------------------------------------------
+
+MD, HTML = "drafts/what-i-learned-qBqgCgJ9.md", "drafts/what-i-learned-qBqgCgJ9.html"
+
+
+def in_folder(c, **data) -> SyncedItem:
+    return drafted(c, via="folder", url="", file=MD, written_back=True, **data)
+
+
+@pytest.mark.parametrize(
+    ("noted", "missing", "expected"),
+    [
+        ((), (MD, HTML), ["gone"]),  # newly gone: said
+        ((MD, HTML), (MD, HTML), []),  # noted already: quiet
+        ((HTML,), (MD, HTML), ["gone"]),  # one more gone: said
+        ((MD, HTML), (HTML,), ["found"]),  # one back: the note is updated, quietly
+        ((MD, HTML), (), ["found"]),  # both back
+        ((), (), []),
+    ],
+)
+def test_draft_files_gone_from_the_folder_are_said_once(noted, missing, expected):
+    c = card(list_id="l-drafted", list_name="In Medium drafts", state="drafted")
+    record = in_folder(c, **({"files_gone": list(noted)} if noted else {}))
+    assert kinds(c, stored=[record], missing={c.id: missing} if missing else {}) == expected
+
+
+def test_a_medium_draft_has_no_files_to_miss():
+    c = card(list_id="l-drafted", list_name="In Medium drafts", state="drafted")
+    assert kinds(c, stored=[drafted(c, written_back=True)], missing={c.id: (MD, HTML)}) == []
+
+
+def test_new_version_of_a_draft_whose_files_are_gone_creates_it():
+    c = card(list_id="l-drafted", list_name="In Medium drafts", state="drafted")
+    record = in_folder(c, files_gone=[MD, HTML])
+    assert kinds(c, stored=[record], missing={c.id: (MD, HTML)}, new_version=[c.id]) == ["create"]

@@ -116,6 +116,38 @@ def test_a_period_across_the_clocks_going_back_counts_local_days():
     assert fortnight_ending(date(2026, 10, 25)).label == "12–25 October 2026"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "label"),
+    [
+        (date(2026, 11, 25), date(2026, 11, 25), "25 November 2026"),
+        (date(2026, 11, 12), date(2026, 11, 25), "12–25 November 2026"),
+        (date(2026, 11, 28), date(2026, 12, 4), "28 November – 4 December 2026"),
+        (date(2026, 12, 29), date(2027, 1, 11), "29 December 2026 – 11 January 2027"),
+    ],
+)
+def test_a_period_reads_as_a_date_range(write_config, runner, first, last, label):
+    """One day is one date; the month and year are written once when both ends share them."""
+    assert Period(first, last).label == label
+    config = write_config(demo_config(DEMO_BOARDS))
+    result = runner.invoke(
+        cli.main,
+        ["--config", str(config), "roundup", "--from", first.isoformat(), "--to", last.isoformat()],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"# One Team Government: two weeks on ({label})\n")
+
+
+def test_an_all_day_event_across_two_months_names_both():
+    camp = card(
+        "camp",
+        start=datetime(2026, 11, 30, 9, tzinfo=UTC),
+        due=datetime(2026, 12, 1, 17, tzinfo=UTC),
+        labels=(Label("l", "All day"),),
+    )
+    roundup = gather([board(camp)], PERIOD, Options(tz=LONDON, calendar=CFG))
+    assert [e.when for e in roundup.events_coming] == ["Mon 30 November – Tue 1 December"]
+
+
 def test_cards_featured_before_are_left_out_unless_asked_for():
     cfg = load_config(EXAMPLE)
     boards = [read_export(cfg.board_path(b), b) for b in cfg.boards]
@@ -158,10 +190,11 @@ HOSTILE = (
     "<img src=x onerror=alert(1)> [click](javascript:alert(1)) "
     "![p](https://evil.example/t.gif) **bold** \\\n# Heading"
 )
-#: How the roundup's Markdown must print it: one line, every special character literal.
+#: How the roundup's Markdown must print it: one line, with what would make markup escaped
+#: (``<``, brackets, stars, the backslash) and the rest as typed.
 HOSTILE_MARKDOWN = (
-    r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(javascript:alert\(1\)\) "
-    r"\!\[p\]\(https://evil.example/t.gif\) \*\*bold\*\* \\ \# Heading"
+    r"&lt;img src=x onerror=alert(1)> \[click\](javascript:alert(1)) "
+    r"!\[p\](https://evil.example/t.gif) \*\*bold\*\* \\ # Heading"
 )
 #: What a reader of the HTML sees: the name as typed, on one line.
 HOSTILE_SEEN = (
@@ -300,6 +333,88 @@ def test_any_card_name_is_one_list_line_and_no_markup(name):
     assert (shown or "(untitled card)") in page.text
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OneTeamGov Canada breakfast (Ottawa)",
+        "Q&A: policy + delivery, 3.5 ways to #OneTeamGov!",
+        "Leeds - Manchester {again} 2026. Yes",
+        "Policy = delivery > paperwork",
+    ],
+)
+def test_ordinary_punctuation_reads_as_typed_in_the_markdown(name):
+    """Only what would change the meaning in its place is escaped: the .md an editor opens
+    shows these names exactly, and the HTML does too."""
+    text = roundup_naming(name)
+    assert f"- {name} ({name})\n" in text  # a microaction and who did it
+    assert f"- **{name}**, Wed 2 December, 08:00–09:00, {name}: [sign up](" in text
+    assert f"- [{name}](https://medium.com/@otg/a-post-1)\n" in text
+    assert f"### {name}\n" in text  # the microactions' label
+    assert _Tags(to_html(text)).text.count(name) == 7
+
+
+@pytest.mark.parametrize(
+    ("name", "markdown"),
+    [
+        ("snake_case *stars* `code`", r"snake\_case \*stars\* \`code\`"),
+        ("[a](https://evil.example) ]x[", r"\[a\](https://evil.example) \]x\["),
+        (
+            "<https://evil.example> &amp; &#60; Q&A",
+            "&lt;https://evil.example> &amp;amp; &amp;#60; Q&A",
+        ),
+        ("C:\\temp\\", r"C:\\temp\\"),
+        ("# Heading", r"\# Heading"),
+        ("> quote", r"\> quote"),
+        ("- item", r"\- item"),
+        ("+ item", r"\+ item"),
+        ("2026. A year", r"2026\. A year"),
+        ("1) First", r"1\) First"),
+        ("===", "&#61;=="),
+        ("We love C#", r"We love C\#"),
+        ("[x]: https://evil.example", r"\[x\]&#58; https://evil.example"),  # a link definition
+    ],
+)
+def test_what_would_change_the_meaning_is_escaped_and_still_shows_as_typed(
+    tmp_path, name, markdown
+):
+    template = tmp_path / "heading.md.j2"
+    template.write_text(
+        "{% for item in team %}\n## {{ item.title }}\n\n{{ item.title }}\n{% endfor %}"
+    )
+    done = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    team = card("t1", name=name, state="done", completed_at=done, labels=(Label("l1", "Team"),))
+    roundup = gather(
+        [replace(board(team), role=Role.MICROACTIONS)],
+        PERIOD,
+        Options(tz=LONDON, calendar=CFG, team_label="Team"),
+    )
+    text = render(roundup.context(), template)
+    assert text == f"## {markdown}\n\n{markdown}\n"
+    page = to_html(text)
+    assert re.findall(r"<(\w+)", page) == ["h2", "p"]
+    assert html.unescape(re.sub(r"<[^>]+>", "", page)) == f"{name}\n{name}"
+
+
+def test_a_name_ending_in_an_exclamation_mark_makes_no_image_of_the_link_after_it(tmp_path):
+    template = tmp_path / "tight.md.j2"
+    template.write_text(
+        "{% for post in posts %}{{ post.title }}{{ 'read' | link(post.url) }}\n{% endfor %}"
+    )
+    post = card(
+        "p1",
+        name="Hooray!",
+        state="published",
+        completed_at=datetime(2026, 11, 20, tzinfo=UTC),
+        attachments=(Attachment("a1", "Post", "https://medium.com/@otg/a-post-1"),),
+    )
+    roundup = gather(
+        [replace(board(post), role=Role.CONTENT)], PERIOD, Options(tz=LONDON, calendar=CFG)
+    )
+    text = render(roundup.context(), template)
+    assert text == "Hooray\\![read](https://medium.com/@otg/a-post-1)\n"
+    assert "<img" not in to_html(text)
+
+
 @pytest.mark.parametrize("name", ["=====", "---", "# Heading", "1. First", "> quote", "* item"])
 def test_a_name_that_starts_a_line_of_a_custom_template_starts_no_block(tmp_path, name):
     template = tmp_path / "list.md.j2"
@@ -427,6 +542,71 @@ def test_medium_once_per_period_with_an_intent_first(demo, runner, monkeypatch):
     with State(load_config(demo).state_db) as state:
         [intent] = state.intents("roundup-post")
     assert intent.status == "done"
+
+
+#: A team card whose name is full of Markdown's characters, and a template that prints it first.
+SPECIAL = "Big *news* [from] #Leeds_HQ (at last) <3"
+FIRST_LINE_TEMPLATE = "# {{ team[0].title }}: two weeks on\n\n{{ period.label }}\n"
+
+
+@pytest.fixture
+def special_demo(write_config, tmp_path):
+    boards = tmp_path / "boards"
+    shutil.copytree(DEMO_BOARDS, boards)
+    export = json.loads((boards / "microactions.json").read_text(encoding="utf-8"))
+    for found in export["cards"]:
+        if found["name"] == "Set up a shared OneTeamGov events calendar":
+            found["name"] = SPECIAL
+    (boards / "microactions.json").write_text(json.dumps(export), encoding="utf-8")
+    return write_config(demo_config(boards))
+
+
+def roundup_on_medium(config: Path, runner, monkeypatch, template: str, tmp_path: Path) -> dict:
+    """The post Medium received for the demo period, rendered with ``template``."""
+    path = tmp_path / "custom.md.j2"
+    path.write_text(template, encoding="utf-8")
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    medium = FakeMedium(token="medium-token-0123456789")
+    args = ["--config", str(config), "roundup", "--to", "2026-11-25", "--template", str(path)]
+    with medium.running():
+        result = runner.invoke(cli.main, [*args, "--target", "medium"])
+    assert result.exit_code == 0, result.output
+    [post] = medium.posts
+    return post["request"]
+
+
+def test_the_medium_title_is_the_computed_title_not_the_first_markdown_line(
+    special_demo, runner, monkeypatch, tmp_path
+):
+    sent = roundup_on_medium(special_demo, runner, monkeypatch, FIRST_LINE_TEMPLATE, tmp_path)
+    assert sent["title"] == "One Team Government: two weeks on (12–25 November 2026)"
+    assert sent["content"].startswith(  # the template's first line, as the card has it
+        "<h1>Big *news* [from] #Leeds_HQ (at last) &lt;3: two weeks on</h1>\n"
+    )
+
+
+def test_a_template_may_set_the_title_and_it_is_sent_as_plain_text(
+    special_demo, runner, monkeypatch, tmp_path
+):
+    template = (
+        '{% set title = "Two weeks on: " ~ team[0].title ~ " (" ~ period.label ~ ")" %}\n'
+        + FIRST_LINE_TEMPLATE
+    )
+    sent = roundup_on_medium(special_demo, runner, monkeypatch, template, tmp_path)
+    assert sent["title"] == f"Two weeks on: {SPECIAL} (12–25 November 2026)"
+    assert "\\" not in sent["title"]
+
+
+def test_the_drafts_folder_roundup_has_the_same_title(special_demo, runner, tmp_path):
+    path = tmp_path / "custom.md.j2"
+    path.write_text(FIRST_LINE_TEMPLATE, encoding="utf-8")
+    args = ["--config", str(special_demo), "roundup", "--to", "2026-11-25", "--template", str(path)]
+    assert runner.invoke(cli.main, [*args, "--target", "drafts"]).exit_code == 0
+    drafts = tmp_path / "out" / "drafts"
+    markdown = (drafts / "two-weeks-on-20261125.md").read_text(encoding="utf-8")
+    page = (drafts / "two-weeks-on-20261125.html").read_text(encoding="utf-8")
+    assert 'title: "One Team Government: two weeks on (12–25 November 2026)"\n' in markdown
+    assert "<title>One Team Government: two weeks on (12–25 November 2026)</title>" in page
 
 
 def test_a_lost_answer_leaves_the_period_pending_for_an_operator(demo, runner, monkeypatch):
