@@ -35,7 +35,8 @@ def sync_events(
     recreate_calendar: bool = False,
     trello: Callable[[], TrelloApi] | None = None,
 ) -> None:
-    """The events flow. ``trello`` gives the Trello API for writing back to API boards."""
+    """The events flow. ``boards`` are the events boards read this run (none: none could be
+    read). ``trello`` gives the Trello API for writing back to API boards."""
     stored = state.items(TARGET)
     changes = plan_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
@@ -74,7 +75,13 @@ def sync_events(
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
-    if cfg.calendar.feed:
+    if cfg.calendar.feed and not boards:
+        # nothing is known of any events board: an empty (or older) feed would tell subscribers
+        # that every event is gone, so the feed is left exactly as it is
+        report.failures.append(
+            f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
+        )
+    elif cfg.calendar.feed:
         _write_feed(cfg, state, records, report, dry_run)
     if cfg.calendar.caldav:
         _sync_caldav(
