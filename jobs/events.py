@@ -191,7 +191,13 @@ def _sync_caldav(
         inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
         hold = inbound.run(server, boards, changes)
         outcomes, failures = target.sync(
-            records, dry_run=dry_run, recreate=recreate, server=server, hold=hold
+            records,
+            dry_run=dry_run,
+            recreate=recreate,
+            server=server,
+            hold=hold,
+            put_back=inbound.put_back,
+            bodies=inbound.bodies,
         )
         # the target stops early only when the server went away mid-run: a retry may finish it
         report.transient = report.transient or bool(failures)

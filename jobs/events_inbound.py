@@ -69,6 +69,9 @@ class Inbound:
     dry_run: bool
     now: datetime
     imported_now: set[str] = field(default_factory=set)  # cards made (or found) this run
+    #: card id → the fields edited on the calendar where the board won: to be put back
+    put_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: dict[str, Resource] = field(default_factory=dict)  # the events fetched this run
 
     def run(
         self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
@@ -78,7 +81,7 @@ class Inbound:
         ours = self.state.items(CALDAV)
         imported = self.state.items(IMPORTED)
         hrefs = to_fetch(server, ours, self.state.items(FOREIGN))
-        bodies = self.client.fetch(hrefs) if hrefs else {}
+        bodies = self.bodies = self.client.fetch(hrefs) if hrefs else {}
         found = classify(
             server,
             ours,
@@ -152,6 +155,7 @@ class Inbound:
                 f'calendar: "{title}" was edited on the calendar ({what}),'
                 f" but {where}: the board's version is put back"
             )
+            self.put_back[edit.card_id] = edit.fields
             return False
         wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
         if card_changed(edit, change):
@@ -168,6 +172,7 @@ class Inbound:
                 )
             )
         if not wins:
+            self.put_back[edit.card_id] = edit.fields
             return False
         self._write(
             Outcome(
@@ -359,7 +364,7 @@ class Inbound:
                 0,
                 item.etag,
                 "live",
-                {"summary": event.summary, "seen": event.fields()},
+                {"summary": event.summary, "seen": event.fields(), "imported": True},
             )
         )
         self.state.delete_item(FOREIGN, item.href)

@@ -118,7 +118,8 @@ class _Planner:
         stamp = self.now.isoformat()
         if record is None or record.status == DROPPED:
             origin = self.imported.get(wanted.card_id)
-            sequence = record.sequence + 1 if record else origin.sequence + 1 if origin else 0
+            # an imported event is the calendar's as it is: its own revision, nothing new yet
+            sequence = record.sequence + 1 if record else origin.sequence if origin else 0
             uid = origin.uid if origin else uid_for(wanted.card_id, self.cfg.domain)
             return EventChange(
                 "create",

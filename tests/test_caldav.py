@@ -302,7 +302,8 @@ def test_a_new_time_raises_the_sequence_of_the_same_event(otg: Otg) -> None:
     assert moved.event.start == datetime(2027, 1, 20, 17, 30, tzinfo=UTC)
     assert moved.event.end == datetime(2027, 1, 20, 19, 30, tzinfo=UTC)
     assert after[uid(2)] == before[uid(2)]  # untouched: same ETag, same text
-    assert otg.session.sent_by_method == {"PROPFIND": 1, "PUT": 1}
+    # the event is read (one REPORT) and written back with the new times in it
+    assert otg.session.sent_by_method == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
     assert caldav_outcomes(report) == [("update", card_id(1), "done")]
 
 
@@ -320,7 +321,7 @@ def test_a_new_description_updates_the_event_without_raising_the_sequence(otg: O
     assert after.sequence == before.sequence == 0
     assert after.href == before.href
     assert after.etag != before.etag
-    assert otg.session.sent_by_method == {"PROPFIND": 1, "PUT": 1}
+    assert otg.session.sent_by_method == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
 
 
 def test_an_all_day_event_is_stored_with_dates(otg: Otg) -> None:
