@@ -75,14 +75,6 @@ def sync_events(
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
-    if cfg.calendar.feed and not boards:
-        # nothing is known of any events board: an empty (or older) feed would tell subscribers
-        # that every event is gone, so the feed is left exactly as it is
-        report.failures.append(
-            f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
-        )
-    elif cfg.calendar.feed:
-        _write_feed(cfg, state, records, report, dry_run)
     if cfg.calendar.caldav:
         _sync_caldav(
             cfg,
@@ -97,6 +89,16 @@ def sync_events(
             changes=changes,
             trello=trello or _no_trello,
         )
+        if not dry_run:  # calendar edits applied to cards are in the records now: feed them too
+            records = calendar_records(state.items(TARGET), [])
+    if cfg.calendar.feed and not boards:
+        # nothing is known of any events board: an empty (or older) feed would tell subscribers
+        # that every event is gone, so the feed is left exactly as it is
+        report.failures.append(
+            f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
+        )
+    elif cfg.calendar.feed:
+        _write_feed(cfg, state, records, report, dry_run)
 
 
 def _file_digest(path: Path) -> str:

@@ -79,6 +79,19 @@ def plan_events(
     return changes
 
 
+def plan_card(
+    card: Card,
+    record: SyncedItem | None,
+    *,
+    cfg: CalendarConfig,
+    tz: ZoneInfo,
+    now: datetime,
+    imported: dict[str, Imported],
+) -> EventChange | None:
+    """What ``plan_events`` makes of one card that was read (the card as it now is)."""
+    return _Planner(cfg, tz, now, {card.board_id}, imported).decide(card, record, False)
+
+
 @dataclass(frozen=True)
 class _Planner:
     cfg: CalendarConfig

@@ -615,13 +615,14 @@ def test_an_edit_on_the_calendar_updates_the_card(two_way: TwoWay) -> None:
     assert two_way.calendar()[THEIRS] == edited  # the calendar's edit is not put back
     assert two_way.caldav_sent == {"PROPFIND": 1, "REPORT": 1}
 
-    two_way.later(hours=1)
-    two_way.sync()  # the card's new fields are written back once (the calendar has them)
-    again = two_way.calendar()[THEIRS]
-    assert str(again.event["SUMMARY"]) == "Unconference in Bristol (moved)"
-    assert again.event.start == datetime(2027, 1, 21, 9, tzinfo=UTC)
-    two_way.later(hours=1)
-    two_way.assert_nothing_written(two_way.sync())
+    # card and calendar agree now: no echo of the edit is written back, the feed has it already
+    feed = (two_way.tmp / "out" / "events.ics").read_bytes()
+    assert b"Unconference in Bristol (moved)" in feed
+    for _ in range(2):
+        two_way.later(hours=1)
+        two_way.assert_nothing_written(two_way.sync())
+        assert two_way.calendar()[THEIRS] == edited
+        assert (two_way.tmp / "out" / "events.ics").read_bytes() == feed
 
 
 def test_an_event_cancelled_or_made_tentative_on_the_calendar_moves_its_card(
@@ -939,6 +940,74 @@ def test_an_alarm_added_to_an_event_of_ours_survives_a_change_of_its_card(
     assert after.sequence == 1
     assert [a["TRIGGER"].to_ical() for a in after.event.walk("VALARM")] == [b"-PT30M"]
     assert str(after.event["X-SEEN-BY"]) == "Sam"
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
+
+
+# -- a calendar edit applied to its card is not written back -------------------------------------
+
+
+@pytest.mark.parametrize("which", ["imported", "made-from-a-card"])
+def test_a_calendar_edit_applied_to_its_card_is_never_written_back(
+    two_way: TwoWay, which: str
+) -> None:
+    if which == "imported":
+        card, uid = import_and_take_over(two_way), THEIRS
+    else:
+        two_way.sync()
+        card, uid = card_id(1), f"trello-{card_id(1)}@{DOMAIN}"
+        two_way.later(hours=1)
+    ours = two_way.calendar()[uid]
+    text = ours.event.to_ical().decode()
+    text = re.sub(r"DTSTART[^\r\n]*", "DTSTART:20270205T100000Z", text, count=1)
+    text = re.sub(r"DTEND[^\r\n]*", "DTEND:20270205T120000Z", text, count=1)
+    two_way.put(
+        ours.href.rsplit("/", 1)[-1],
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}END:VCALENDAR\r\n",
+    )
+    edited = two_way.calendar()[uid]
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert two_way.fake.card(card)["start"] == "2027-02-05T10:00:00.000Z"
+    feed = (two_way.tmp / "out" / "events.ics").read_bytes()
+    assert b"DTSTART:20270205T100000Z" in feed  # the feed has the edit in the same run
+    puts = []
+    for _ in range(3):
+        two_way.later(hours=12)
+        night = two_way.sync()
+        assert night.exit_code == 0, (night.failures, night.outcomes)
+        puts.append(two_way.caldav_sent.get("PUT", 0))
+        assert [o for o in night.outcomes if o.kind != "skip"] == []
+    assert puts == [0, 0, 0]
+    assert two_way.calendar()[uid] == edited  # same ETag, same SEQUENCE: not even an echo
+    assert (two_way.tmp / "out" / "events.ics").read_bytes() == feed
+
+
+def test_a_card_change_made_while_the_calendar_won_a_conflict_still_reaches_the_calendar(
+    two_way: TwoWay,
+) -> None:
+    two_way.conflict = "calendar"
+    card = import_and_take_over(two_way)
+    two_way.trello("PUT", f"/cards/{card}", locationName="M Shed, Bristol")
+    edit_on_calendar(
+        two_way,
+        "DTSTART:20270120T093000Z",
+        "DTEND:20270120T163000Z",
+        "LOCATION:The Watershed\\, Bristol",
+        summary="Bristol unconference (calendar)",
+    )
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert two_way.fake.card(card)["name"] == "Bristol unconference (calendar)"
+    two_way.later(hours=1)
+    two_way.sync()
+    event = two_way.calendar()[THEIRS]
+    assert str(event.event["SUMMARY"]) == "Bristol unconference (calendar)"
+    assert str(event.event["LOCATION"]) == "M Shed, Bristol"  # the card's own change, written
     two_way.later(hours=1)
     two_way.assert_nothing_written(two_way.sync())
 
