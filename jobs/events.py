@@ -35,7 +35,8 @@ def sync_events(
     recreate_calendar: bool = False,
     trello: Callable[[], TrelloApi] | None = None,
 ) -> None:
-    """The events flow. ``trello`` gives the Trello API for writing back to API boards."""
+    """The events flow. ``boards`` are the events boards read this run (none: none could be
+    read). ``trello`` gives the Trello API for writing back to API boards."""
     stored = state.items(TARGET)
     changes = plan_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
@@ -74,8 +75,6 @@ def sync_events(
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
-    if cfg.calendar.feed:
-        _write_feed(cfg, state, records, report, dry_run)
     if cfg.calendar.caldav:
         _sync_caldav(
             cfg,
@@ -90,6 +89,16 @@ def sync_events(
             changes=changes,
             trello=trello or _no_trello,
         )
+        if not dry_run:  # calendar edits applied to cards are in the records now: feed them too
+            records = calendar_records(state.items(TARGET), [])
+    if cfg.calendar.feed and not boards:
+        # nothing is known of any events board: an empty (or older) feed would tell subscribers
+        # that every event is gone, so the feed is left exactly as it is
+        report.warnings.append(  # the board's failure is the run's (exit 1)
+            f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
+        )
+    elif cfg.calendar.feed:
+        _write_feed(cfg, state, records, report, dry_run)
 
 
 def _file_digest(path: Path) -> str:
@@ -184,7 +193,13 @@ def _sync_caldav(
         inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
         hold = inbound.run(server, boards, changes)
         outcomes, failures = target.sync(
-            records, dry_run=dry_run, recreate=recreate, server=server, hold=hold
+            records,
+            dry_run=dry_run,
+            recreate=recreate,
+            server=server,
+            hold=hold,
+            put_back=inbound.put_back,
+            bodies=inbound.bodies,
         )
         # the target stops early only when the server went away mid-run: a retry may finish it
         report.transient = report.transient or bool(failures)

@@ -16,6 +16,7 @@ from datetime import datetime
 from config import Config
 from sync.caldav import CalDavClient, Resource
 from sync.caldav_target import TARGET as CALDAV
+from sync.caldav_target import TIMES, agreed
 from sync.calendar_inbound import (
     FOREIGN,
     IMPORTED,
@@ -27,7 +28,7 @@ from sync.calendar_inbound import (
     to_fetch,
 )
 from sync.calendar_plan import TARGET as EVENTS
-from sync.calendar_plan import EventChange, Imported
+from sync.calendar_plan import EventChange, Imported, plan_card
 from sync.errors import OtgError, StateError
 from sync.event_cards import (
     DESC_LIMIT,
@@ -69,6 +70,9 @@ class Inbound:
     dry_run: bool
     now: datetime
     imported_now: set[str] = field(default_factory=set)  # cards made (or found) this run
+    #: card id → the fields edited on the calendar where the board won: to be put back
+    put_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: dict[str, Resource] = field(default_factory=dict)  # the events fetched this run
 
     def run(
         self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
@@ -78,7 +82,7 @@ class Inbound:
         ours = self.state.items(CALDAV)
         imported = self.state.items(IMPORTED)
         hrefs = to_fetch(server, ours, self.state.items(FOREIGN))
-        bodies = self.client.fetch(hrefs) if hrefs else {}
+        bodies = self.bodies = self.client.fetch(hrefs) if hrefs else {}
         found = classify(
             server,
             ours,
@@ -152,6 +156,7 @@ class Inbound:
                 f'calendar: "{title}" was edited on the calendar ({what}),'
                 f" but {where}: the board's version is put back"
             )
+            self.put_back[edit.card_id] = edit.fields
             return False
         wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
         if card_changed(edit, change):
@@ -168,6 +173,7 @@ class Inbound:
                 )
             )
         if not wins:
+            self.put_back[edit.card_id] = edit.fields
             return False
         self._write(
             Outcome(
@@ -196,24 +202,51 @@ class Inbound:
             if list_id:
                 fields["idList"] = list_id
         self.trello().update_card(card.id, **fields)
-        item = self.state.item(CALDAV, card.id)
-        if item is not None:
-            self.state.put_item(
-                SyncedItem(
-                    CALDAV,
-                    card.id,
-                    item.remote_id,
-                    item.hash,
-                    item.sequence,
-                    edit.etag,
-                    item.status,
-                    {**item.data, "seen": event.fields()},
-                )
-            )
-        record = self.state.item(EVENTS, card.id)
-        if record is not None and record.sequence < event.sequence:
+        self._agree(edit, _card_after(card, board, fields))
+
+    def _agree(self, edit: Edit, card: Card) -> None:
+        """Record that card and calendar now agree: the card's event record as the planner
+        makes it of the card as it now is, and the calendar's copy as agreeing with it in the
+        fields edited there (a field the card changed meanwhile is still to be written). The
+        next run then plans no change and writes nothing back."""
+        before = self.state.item(EVENTS, card.id)
+        change = plan_card(
+            card,
+            before,
+            cfg=self.cfg.calendar,
+            tz=self.cfg.tz,
+            now=self.now,
+            imported=imported_events(self.state),
+        )
+        record = change.record if change and change.record else before
+        if record is not None and record.sequence < edit.event.sequence:
             # the calendar's revision counts: the next one we write must be newer still
-            self.state.put_item(replace(record, sequence=event.sequence))
+            record = replace(record, sequence=edit.event.sequence)
+        if record is not None and record is not before:
+            self.state.put_item(record)
+        item = self.state.item(CALDAV, card.id)
+        if item is None:
+            return
+        data = {**item.data, "seen": edit.event.fields()}
+        if record is not None and before is not None:
+            edited = set(edit.fields) | (set(TIMES) if set(TIMES) & set(edit.fields) else set())
+            now = record.data["event"]
+            data["event"] = {
+                **agreed(item, before),
+                **{name: now[name] for name in edited if name in now},
+            }
+        self.state.put_item(
+            SyncedItem(
+                CALDAV,
+                card.id,
+                item.remote_id,
+                item.hash,
+                item.sequence,
+                edit.etag,
+                item.status,
+                data,
+            )
+        )
 
     # -- imported events deleted on the calendar ---------------------------------------------
 
@@ -359,7 +392,7 @@ class Inbound:
                 0,
                 item.etag,
                 "live",
-                {"summary": event.summary, "seen": event.fields()},
+                {"summary": event.summary, "seen": event.fields(), "imported": True},
             )
         )
         self.state.delete_item(FOREIGN, item.href)
@@ -377,6 +410,22 @@ class Inbound:
             except OtgError as exc:
                 outcome.status, outcome.detail = "failed", str(exc)
         self.report.outcomes.append(outcome)
+
+
+def _card_after(card: Card, board: Board, fields: dict[str, object]) -> Card:
+    """The card as Trello has it after ``update_card(**fields)``."""
+    changes: dict[str, object] = {}
+    if "name" in fields:
+        changes["name"] = fields["name"]
+    for name in ("start", "due"):
+        if name in fields:
+            changes[name] = datetime.fromisoformat(str(fields[name]).replace("Z", "+00:00"))
+    if "locationName" in fields:
+        changes["location_name"] = fields["locationName"]
+    moved = next((lst for lst in board.lists if lst.id == fields.get("idList")), None)
+    if moved is not None:
+        changes.update(list_id=moved.id, list_name=moved.name, state=moved.state)
+    return replace(card, **changes)
 
 
 def _notes(item: NewEvent) -> list[str]:

@@ -47,6 +47,12 @@ class PreconditionFailed(CalDavError):
     """``If-Match``/``If-None-Match`` failed: someone else changed (or created) the event."""
 
 
+class UnexpectedAnswer(CalDavError):
+    """Readable XML, but not of the shape a CalDAV server answers with (a proxy's or sign-in
+    page's, say): said as such, not as "not a CalDAV calendar", which would send the user to
+    fix a URL that may be right."""
+
+
 class UidConflict(CalDavError):
     """Another event in the calendar already has this UID (CalDAV ``no-uid-conflict``)."""
 
@@ -105,7 +111,9 @@ class CalDavClient:
         found = self._propfind(self.url, LIST_BODY, depth="1")
         collection = normalise_href(urlsplit(self.url).path)
         own = found.get(collection) or found.get(collection.rstrip("/"))
-        if own is None or own.find(f"{DAV}resourcetype/{CALDAV}calendar") is None:
+        if own is None:
+            raise _unexpected("PROPFIND", self.url, "it says nothing of the calendar itself")
+        if own.find(f"{DAV}resourcetype/{CALDAV}calendar") is None:
             raise CalDavError(f"{self.url} is not a CalDAV calendar", NOT_CALDAV_FIX)
         return {
             href: Resource(href, prop.findtext(f"{DAV}getetag"))
@@ -199,6 +207,10 @@ def _multistatus(response: requests.Response, url: str) -> dict[str, object]:
             "that cannot be read)",
             "rerun later; nothing was lost",
         ) from None
+    if root.tag != f"{DAV}multistatus":
+        method = response.request.method if response.request is not None else "a request"
+        tag = root.tag.rsplit("}", 1)[-1]
+        raise _unexpected(method, url, f"a <{tag}> document, not a DAV multistatus")
     found = {}
     for item in root.iter(f"{DAV}response"):
         href = urlsplit(item.findtext(f"{DAV}href") or "").path
@@ -208,6 +220,15 @@ def _multistatus(response: requests.Response, url: str) -> dict[str, object]:
                 if prop is not None:
                     found[normalise_href(href)] = prop
     return found
+
+
+def _unexpected(method: str, url: str, what: str) -> UnexpectedAnswer:
+    return UnexpectedAnswer(
+        f"the CalDAV server answered {method} {urlsplit(url).path} with something unexpected "
+        f"({what})",
+        "check that calendar.caldav.url is the calendar's own CalDAV address and that no proxy "
+        "or sign-in page answers in the server's place",
+    )
 
 
 def normalise_href(path: str) -> str:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sync import ical
-from sync.caldav import CalDavClient, PreconditionFailed, Resource, normalise_href
+from sync.caldav import CalDavClient, CalDavError, PreconditionFailed, Resource, normalise_href
 from sync.errors import AuthError, OtgError, RemoteError, StateError
+from sync.ical_merge import MANAGED, merge
 from sync.report import Outcome, plural
 from sync.state import State, SyncedItem
 from sync.stopping import stop_requested
@@ -24,6 +25,7 @@ from sync.stopping import stop_requested
 TARGET = "caldav"
 #: What flows back from the calendar to a card (the description does not: ours adds links).
 SHARED_FIELDS = ("summary", "start", "end", "all_day", "location", "status")
+TIMES = ("start", "end", "all_day")  # written together
 
 
 class CalendarEmptied(OtgError):
@@ -33,14 +35,17 @@ class CalendarEmptied(OtgError):
 
 @dataclass
 class Step:
-    kind: str  # create, update, restore, recreate, cancel, delete
+    kind: str  # create, update, restore, recreate, cancel, delete; adopt: record only
     card_id: str
     title: str
     href: str
-    body: bytes = b""
+    body: bytes = b""  # ours whole: for a new event (or one the server lost)
     digest: str = ""
     etag: str | None = None  # the server's current ETag, for If-Match
     uid: str = ""
+    #: the fields to write into the server's copy of the event, keeping everything else in it;
+    #: None: ``body``, ours whole
+    fields: tuple[str, ...] | None = None
 
 
 def plan_caldav(
@@ -48,33 +53,53 @@ def plan_caldav(
     ours: dict[str, SyncedItem],
     server: dict[str, Resource],
     href_for: Callable[[str], str],
+    put_back: dict[str, tuple[str, ...]] | None = None,
 ) -> list[Step]:
-    """What to write so that the server holds exactly ``records`` (of our events)."""
+    """What to write so that the server holds exactly ``records`` (of our events).
+
+    An event that is there is changed only in the fields whose value on the card changed since
+    the server last agreed with it (``agreed``), plus, if it was edited on the calendar and the
+    board won, the fields edited there (``put_back``: unknown means every field)."""
+    put_back = put_back or {}
     steps: list[Step] = []
     for card_id, record in sorted(records.items()):
-        body = ical.single(record)
-        digest = hashlib.sha256(body).hexdigest()[:16]
         item = ours.get(card_id)
         href = item.remote_id if item and item.remote_id else href_for(record.remote_id or "")
         there = server.get(href)
         title = record.data["event"]["summary"]
-        if item is None:
-            kind = "create"
-        elif there is None:
-            kind = "recreate"  # deleted on the server: the board still wants it
-        elif item.hash != digest:
-            kind = (
-                "cancel"
-                if record.status == "cancelled" and item.status != "cancelled"
-                else "update"
-            )
-        elif there.etag != item.etag:
-            kind = "restore"  # edited on the calendar; the board wins
-        else:
+        uid = record.remote_id or ""
+        if item is None or there is None:  # new, or deleted on the server: the board wants it
+            kind = "create" if item is None else "recreate"
+            # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
+            body = ical.single(record)
+            steps.append(Step(kind, card_id, title, href, body, record.hash, None, uid))
             continue
-        # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
-        etag = there.etag if there and kind != "create" else None
-        steps.append(Step(kind, card_id, title, href, body, digest, etag, record.remote_id or ""))
+        wanted = record.data["event"]
+        changed = {name for name in MANAGED if wanted.get(name) != agreed(item, record).get(name)}
+        edited = there.etag != item.etag
+        if not changed and not edited:
+            if item.data.get("event") != wanted:  # agreed without a write: say so, once
+                steps.append(Step("adopt", card_id, title, href, b"", record.hash, item.etag, uid))
+            continue
+        if not changed:
+            kind = "restore"  # edited on the calendar; the board wins
+        elif record.status == "cancelled" and item.status != "cancelled":
+            kind = "cancel"
+        else:
+            kind = "update"
+        fields = changed | set(put_back.get(card_id, MANAGED) if edited else ())
+        steps.append(
+            Step(
+                kind,
+                card_id,
+                title,
+                href,
+                digest=record.hash,
+                etag=there.etag,
+                uid=uid,
+                fields=tuple(name for name in MANAGED if name in fields),
+            )
+        )
     for card_id, item in sorted(ours.items()):
         if card_id not in records and item.remote_id:
             there = server.get(item.remote_id)
@@ -90,6 +115,20 @@ def plan_caldav(
     return steps
 
 
+def agreed(item: SyncedItem, record: SyncedItem) -> dict[str, object]:
+    """The event's fields as the server last agreed with the board: what we last wrote there
+    (or learnt from it). An imported event agrees with its card as imported: the calendar's
+    own title, times, place and status (``seen``); the rest is the card's from the start. An
+    item recorded by an older version knows only a digest of what it wrote."""
+    if "event" in item.data:
+        return item.data["event"]
+    if item.data.get("imported") or item.hash is None:  # (older versions: no flag, no hash)
+        seen = item.data.get("seen") or {}
+        return {**record.data["event"], **{k: v for k, v in seen.items() if k in SHARED_FIELDS}}
+    legacy = hashlib.sha256(ical.single(record)).hexdigest()[:16]
+    return record.data["event"] if item.hash == legacy else {}
+
+
 class CalDavTarget:
     def __init__(self, client: CalDavClient, state: State) -> None:
         self.client = client
@@ -103,14 +142,18 @@ class CalDavTarget:
         recreate: bool = False,
         server: dict[str, Resource] | None = None,
         hold: frozenset[str] = frozenset(),
+        put_back: dict[str, tuple[str, ...]] | None = None,
+        bodies: dict[str, Resource] | None = None,
     ) -> tuple[list[Outcome], list[str]]:
         """Make the calendar hold ``records``. ``server`` is its listing if the caller has one;
-        ``hold`` names cards whose events are left exactly as they are this run."""
+        ``hold`` names cards whose events are left exactly as they are this run; ``put_back``
+        the fields edited on the calendar where the board won; ``bodies`` events already
+        fetched this run."""
         server = self.client.list() if server is None else server
         ours = {k: v for k, v in self.guard(server, recreate).items() if k not in hold}
         records = {k: v for k, v in records.items() if k not in hold}
-        steps = plan_caldav(records, ours, server, self.client.href_for)
-        return self._apply_all(steps, records, dry_run)
+        steps = plan_caldav(records, ours, server, self.client.href_for, put_back)
+        return self._apply_all(steps, records, dry_run, bodies or {})
 
     def guard(self, server: dict[str, Resource], recreate: bool) -> dict[str, SyncedItem]:
         """Stop if the calendar lost our events (wiped, or the URL names another calendar);
@@ -142,11 +185,20 @@ class CalDavTarget:
         return ours
 
     def _apply_all(
-        self, steps: list[Step], records: dict[str, SyncedItem], dry_run: bool
+        self,
+        steps: list[Step],
+        records: dict[str, SyncedItem],
+        dry_run: bool,
+        bodies: dict[str, Resource],
     ) -> tuple[list[Outcome], list[str]]:
         outcomes: list[Outcome] = []
         failures: list[str] = []
         missing_etag = False
+        if not dry_run:
+            try:
+                bodies = self._fetch_for(steps, bodies)
+            except (AuthError, RemoteError, CalDavError) as exc:
+                return [], [f"{failure_line(exc)}; no change made, the next sync makes them"]
         for index, step in enumerate(steps):
             if stop_requested() and not dry_run:
                 failures.append(
@@ -154,13 +206,17 @@ class CalDavTarget:
                     "the next sync makes them"
                 )
                 break
+            if step.kind == "adopt":
+                if not dry_run:
+                    self._record(step, records[step.card_id], step.etag, None)
+                continue
             if dry_run:
                 outcomes.append(
                     Outcome(step.kind, TARGET, step.card_id, step.title, status="planned")
                 )
                 continue
             try:
-                detail, etag = self._apply(step, records.get(step.card_id))
+                detail, etag = self._apply(step, records.get(step.card_id), bodies)
             except (AuthError, RemoteError) as exc:  # the server is gone or refuses us: stop
                 failures.append(
                     f"{failure_line(exc)}; {plural(len(steps) - index - 1, 'more change')} "
@@ -183,47 +239,84 @@ class CalDavTarget:
             self._refresh_etags()
         return outcomes, failures
 
-    def _apply(self, step: Step, record: SyncedItem | None) -> tuple[str, str | None]:
+    def _fetch_for(self, steps: list[Step], known: dict[str, Resource]) -> dict[str, Resource]:
+        """The server's copy of every event a step writes into (one REPORT for those not
+        already fetched this run as they are now)."""
+        wanted = [s for s in steps if s.fields is not None]
+        missing = [s.href for s in wanted if s.href not in known or known[s.href].etag != s.etag]
+        return {**known, **(self.client.fetch(missing) if missing else {})}
+
+    def _apply(
+        self, step: Step, record: SyncedItem | None, bodies: dict[str, Resource]
+    ) -> tuple[str, str | None]:
         if step.kind == "delete":
             self.client.delete(step.href, etag=step.etag)
             self.state.delete_item(TARGET, step.card_id)
             return "", None
+        assert record is not None  # every step but a delete is for a record
         detail = ""
+        body, etag, fields = step.body, step.etag, step.fields
+        if fields is not None:
+            there = bodies.get(step.href)
+            if there is not None and there.etag != step.etag:  # edited since we listed it
+                fields = tuple(n for n in MANAGED if n in {*fields, *SHARED_FIELDS})
+                detail = "changed on the calendar meanwhile; the board wins"
+            body, etag, fields = _merged(there, record, fields, step.etag)
         try:
-            etag = self.client.put(step.href, step.body, etag=step.etag)
+            etag = self.client.put(step.href, body, etag=etag)
         except PreconditionFailed:
-            etag, detail = self._adopt(step)
+            etag, detail, fields = self._adopt(step, record)
         if step.kind == "restore":
             detail = "edited on the calendar; the board wins"
+        self._record(step, record, etag, fields)
+        return detail, etag
+
+    def _record(
+        self, step: Step, record: SyncedItem, etag: str | None, fields: tuple[str, ...] | None
+    ) -> None:
+        """What the server now holds: the board's fields it agrees with, and what it says of
+        the fields a card shares (``seen``: the card's where written, else as it was)."""
+        item = self.state.item(TARGET, step.card_id)
+        before = dict(item.data.get("seen") or {}) if item else {}
+        written = seen_fields(record)
+        if step.kind == "adopt":
+            written = {} if before else written  # nothing was written: the server's stays
+        elif fields is not None:
+            if set(TIMES) & set(fields):
+                fields = (*fields, *TIMES)
+            written = {k: v for k, v in written.items() if k in fields}
+        seen = {**before, **written}
         self.state.put_item(
             SyncedItem(
                 TARGET,
                 step.card_id,
                 remote_id=step.href,
-                hash=step.digest,
+                hash=record.hash,
                 etag=etag,
-                status=record.status if record else None,
-                data={"summary": step.title, "seen": seen_fields(record) if record else {}},
+                status=record.status,
+                data={"summary": step.title, "seen": seen, "event": record.data["event"]},
             )
         )
-        return detail, etag
 
-    def _adopt(self, step: Step) -> tuple[str | None, str]:
+    def _adopt(self, step: Step, record: SyncedItem) -> tuple[str | None, str, tuple | None]:
         """A PUT's precondition failed. A create found something at our href: ours from an
         interrupted run, or not ours. Any other write found our event changed since we listed
-        the calendar: the board wins, as it does for a restore."""
+        the calendar: the board wins, as it does for a restore (the fields a card shares are
+        put back; the rest of the event is kept)."""
         existing = self.client.fetch([step.href]).get(step.href)
         if existing is None or step.uid not in _uids(existing.data or ""):
             raise OtgError(
                 f"an event otg-sync did not create is at {step.href}; left alone",
                 "remove it from the calendar if it is a leftover",
             )
-        detail = (
-            "found from an earlier run"
-            if step.kind == "create"
-            else "changed on the calendar meanwhile; the board wins"
-        )
-        return self.client.put(step.href, step.body, etag=existing.etag), detail
+        if step.fields is None:
+            detail = "found from an earlier run" if step.kind == "create" else ""
+            detail = detail or "changed on the calendar meanwhile; the board wins"
+            return self.client.put(step.href, step.body, etag=existing.etag), detail, None
+        fields = tuple(n for n in MANAGED if n in {*step.fields, *SHARED_FIELDS})
+        body, _, fields = _merged(existing, record, fields, existing.etag)
+        detail = "changed on the calendar meanwhile; the board wins"
+        return self.client.put(step.href, body, etag=existing.etag), detail, fields
 
     def _refresh_etags(self) -> None:
         server = self.client.list()
@@ -249,6 +342,17 @@ def seen_fields(record: SyncedItem) -> dict[str, object]:
     between this and the server's copy is an edit made on the calendar."""
     event = record.data["event"]
     return {name: event[name] for name in SHARED_FIELDS}
+
+
+def _merged(
+    there: Resource | None, record: SyncedItem, fields: tuple[str, ...], etag: str | None
+) -> tuple[bytes, str | None, tuple[str, ...] | None]:
+    """The body to PUT: ``fields`` written into the server's copy, its ETag, and the fields
+    written; ours whole (None) when the server's copy cannot be read or was lost."""
+    body = merge(there.data or "", record, fields) if there is not None else None
+    if body is None:
+        return ical.single(record), etag, None
+    return body, there.etag if there is not None else etag, fields
 
 
 def failure_line(exc: Exception) -> str:

@@ -79,6 +79,19 @@ def plan_events(
     return changes
 
 
+def plan_card(
+    card: Card,
+    record: SyncedItem | None,
+    *,
+    cfg: CalendarConfig,
+    tz: ZoneInfo,
+    now: datetime,
+    imported: dict[str, Imported],
+) -> EventChange | None:
+    """What ``plan_events`` makes of one card that was read (the card as it now is)."""
+    return _Planner(cfg, tz, now, {card.board_id}, imported).decide(card, record, False)
+
+
 @dataclass(frozen=True)
 class _Planner:
     cfg: CalendarConfig
@@ -118,7 +131,8 @@ class _Planner:
         stamp = self.now.isoformat()
         if record is None or record.status == DROPPED:
             origin = self.imported.get(wanted.card_id)
-            sequence = record.sequence + 1 if record else origin.sequence + 1 if origin else 0
+            # an imported event is the calendar's as it is: its own revision, nothing new yet
+            sequence = record.sequence + 1 if record else origin.sequence if origin else 0
             uid = origin.uid if origin else uid_for(wanted.card_id, self.cfg.domain)
             return EventChange(
                 "create",

@@ -302,7 +302,8 @@ def test_a_new_time_raises_the_sequence_of_the_same_event(otg: Otg) -> None:
     assert moved.event.start == datetime(2027, 1, 20, 17, 30, tzinfo=UTC)
     assert moved.event.end == datetime(2027, 1, 20, 19, 30, tzinfo=UTC)
     assert after[uid(2)] == before[uid(2)]  # untouched: same ETag, same text
-    assert otg.session.sent_by_method == {"PROPFIND": 1, "PUT": 1}
+    # the event is read (one REPORT) and written back with the new times in it
+    assert otg.session.sent_by_method == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
     assert caldav_outcomes(report) == [("update", card_id(1), "done")]
 
 
@@ -320,7 +321,7 @@ def test_a_new_description_updates_the_event_without_raising_the_sequence(otg: O
     assert after.sequence == before.sequence == 0
     assert after.href == before.href
     assert after.etag != before.etag
-    assert otg.session.sent_by_method == {"PROPFIND": 1, "PUT": 1}
+    assert otg.session.sent_by_method == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
 
 
 def test_an_all_day_event_is_stored_with_dates(otg: Otg) -> None:
@@ -787,6 +788,59 @@ def test_a_url_that_is_not_a_caldav_calendar_is_one_clear_line(
     assert f"{otg.url} is not a CalDAV calendar" in failed[0]
     assert "set calendar.caldav.url" in failed[0]
     assert "Traceback" not in result.output
+
+
+WRONG_SHAPES = {
+    # a sign-in page in XHTML, passed on by a proxy with the server's 207
+    "xhtml-page": '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">'
+    "<body><form>Sign in</form></body></html>",
+    # a multistatus that says nothing of the calendar asked about
+    "no-entry-for-the-calendar": '<?xml version="1.0"?><d:multistatus xmlns:d="DAV:">'
+    "<d:response><d:href>/elsewhere/</d:href><d:propstat><d:prop><d:resourcetype>"
+    "<d:collection/></d:resourcetype></d:prop><d:status>HTTP/1.1 200 OK</d:status>"
+    "</d:propstat></d:response></d:multistatus>",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "shape"),
+    [
+        ("PROPFIND", "xhtml-page"),
+        ("PROPFIND", "no-entry-for-the-calendar"),
+        ("REPORT", "xhtml-page"),
+    ],
+)
+def test_well_formed_xml_of_the_wrong_shape_is_an_unexpected_answer_not_a_wrong_url(
+    otg: Otg, method: str, shape: str
+) -> None:
+    otg.add(card(1))
+    otg.sync()
+    put_event(otg.url, "standup.ics", vcalendar("standup-1234@example.org", "Team stand-up"))
+    before = read_calendar(otg.url)
+
+    def reshape(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.request.method == method and response.status_code == 207:
+            response._content = WRONG_SHAPES[shape].encode()
+
+    otg.hooks.append(reshape)
+    otg.add(card(1, start="2027-02-01T08:00:00+00:00"))
+
+    result = otg.cli()
+
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 1, result.output
+    path = urlsplit(otg.url).path
+    assert f"the CalDAV server answered {method} {path} with something unexpected" in failed[0]
+    assert "no proxy or sign-in page" in failed[0]
+    assert "not a CalDAV calendar" not in result.output
+    assert "Traceback" not in result.output
+    assert otg.session.writes == 0
+    assert read_calendar(otg.url) == before
+
+    otg.hooks.clear()
+    assert otg.cli().exit_code == 0
+    assert read_calendar(otg.url)[uid(1)].event.start == datetime(2027, 2, 1, 8, tzinfo=UTC)
 
 
 def test_a_wiped_calendar_stops_the_sync_until_recreate_is_asked_for(otg: Otg) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, date, datetime
 
@@ -173,3 +174,130 @@ def test_an_unchanged_night_does_not_even_render_the_feed(write_config, tmp_path
         monkeypatch.undo()
         repaired = jobs.sync.run(cfg, state, now=NOW)
     assert [o.kind for o in repaired.outcomes] == ["write"]  # a changed file is put right
+
+
+# -- boards that cannot be read ------------------------------------------------------------------
+
+OTHER_BOARD = "6a6f9afcda5639cd533c0b0b"
+
+
+def other_board_export(path, *, broken=False):
+    """A second events board, as an export file (``broken``: cut off mid-way, unreadable)."""
+    lists = [{"id": "6a6f9afcda5639cd533c0c01", "name": "Confirmed", "closed": False, "pos": 1}]
+    cards = [
+        {
+            "id": f"6a6f9afcda5639cd533c0d0{n}",
+            "idBoard": OTHER_BOARD,
+            "idList": lists[0]["id"],
+            "name": f"Breakfast in Truro #{n}",
+            "desc": "",
+            "closed": False,
+            "start": f"2026-12-1{n}T08:00:00.000Z",
+            "due": f"2026-12-1{n}T09:30:00.000Z",
+            "idLabels": [],
+            "labels": [],
+            "idMembers": [],
+            "shortLink": f"Tr{n:06d}",
+            "url": f"https://trello.com/c/Tr{n:06d}/{n}",
+            "pos": n,
+        }
+        for n in (1, 2)
+    ]
+    text = json.dumps(
+        {"id": OTHER_BOARD, "name": "Cornwall events", "closed": False, "lists": lists}
+        | {"cards": cards, "actions": [], "labels": [], "members": [], "checklists": []}
+    )
+    path.write_text(text[: len(text) // 2] if broken else text, encoding="utf-8")
+
+
+def two_boards_config(write_config, tmp_path):
+    from tests.conftest import DEMO_BOARDS
+
+    return load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{DEMO_BOARDS / "events.json"}"
+        [boards.cornwall]
+        role = "events"
+        source = "{tmp_path / "cornwall.json"}"
+        [calendar]
+        domain = "oneteamgov.uk"
+    """)
+    )
+
+
+def feed_summaries(path) -> list[str]:
+    return sorted(str(e["SUMMARY"]) for e in check_feed(path.read_bytes()).walk("VEVENT"))
+
+
+def test_a_first_sync_that_reads_no_events_board_writes_no_feed(write_config, tmp_path):
+    other_board_export(tmp_path / "cornwall.json", broken=True)
+    cfg = load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.cornwall]
+        role = "events"
+        source = "{tmp_path / "cornwall.json"}"
+        [calendar]
+        domain = "oneteamgov.uk"
+    """)
+    )
+    with State(cfg.state_db) as state:
+        report = jobs.sync.run(cfg, state, now=NOW)
+
+    assert report.exit_code == 1
+    assert not (tmp_path / "out" / "events.ics").exists()  # no empty calendar for subscribers
+    [failure] = report.failures  # the board's: the run fails (exit 1)
+    assert failure.startswith('board "cornwall": ')
+    assert report.warnings == ["feed: events.ics left as it was: no events board could be read"]
+    assert [o.kind for o in report.outcomes] == []
+
+
+def test_a_feed_is_left_exactly_as_it_was_when_no_events_board_can_be_read(write_config, tmp_path):
+    other_board_export(tmp_path / "cornwall.json")
+    cfg = two_boards_config(write_config, tmp_path)
+    with State(cfg.state_db) as state:
+        assert jobs.sync.run(cfg, state, now=NOW).exit_code == 0
+    feed = tmp_path / "out" / "events.ics"
+    before = feed.read_bytes()
+    (tmp_path / "state.db").unlink()  # a new state database: it knows of no events at all
+    other_board_export(tmp_path / "cornwall.json", broken=True)
+    cfg = load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.cornwall]
+        role = "events"
+        source = "{tmp_path / "cornwall.json"}"
+        [calendar]
+        domain = "oneteamgov.uk"
+    """)
+    )
+    with State(cfg.state_db) as state:
+        report = jobs.sync.run(cfg, state, now=NOW.replace(day=22))
+
+    assert report.exit_code == 1
+    assert feed.read_bytes() == before
+    assert report.warnings == ["feed: events.ics left as it was: no events board could be read"]
+
+
+def test_the_events_of_a_board_that_cannot_be_read_stay_in_the_feed(write_config, tmp_path):
+    other_board_export(tmp_path / "cornwall.json")
+    cfg = two_boards_config(write_config, tmp_path)
+    feed = tmp_path / "out" / "events.ics"
+    with State(cfg.state_db) as state:
+        assert jobs.sync.run(cfg, state, now=NOW).exit_code == 0
+        everything = feed_summaries(feed)
+        assert "Breakfast in Truro #1" in everything and len(everything) == 15
+        other_board_export(tmp_path / "cornwall.json", broken=True)
+
+        report = jobs.sync.run(cfg, state, now=NOW.replace(day=22))
+
+        assert report.exit_code == 1
+        assert [f.split(":")[0] for f in report.failures] == ['board "cornwall"']
+        assert feed_summaries(feed) == everything  # left as they were, not cancelled or gone
+        assert [o for o in report.outcomes if o.kind != "skip"] == []
+
+        other_board_export(tmp_path / "cornwall.json")
+        assert jobs.sync.run(cfg, state, now=NOW.replace(day=23)).outcomes == []

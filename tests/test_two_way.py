@@ -315,15 +315,16 @@ def conflicts(report: Report) -> list[str]:
 
 
 def import_and_take_over(two_way: TwoWay) -> str:
-    """Someone adds THEIRS_EVENT; a sync makes its card, the next makes the event ours (it is
-    rendered once through the events mapping). Returns the card's id."""
+    """Someone adds THEIRS_EVENT; a sync makes its card, the next records the card's event
+    (and leaves the calendar's exactly as it is). Returns the card's id."""
     two_way.put("bristol.ics", THEIRS_EVENT)
+    before = two_way.calendar()[THEIRS]
     first = two_way.sync()
     assert first.exit_code == 0, (first.failures, first.outcomes)
     two_way.later(hours=1)
     second = two_way.sync()
     assert second.exit_code == 0, (second.failures, second.outcomes)
-    assert two_way.calendar()[THEIRS].sequence == 1
+    assert two_way.calendar()[THEIRS] == before
     two_way.later(hours=1)
     return two_way.imported()["id"]
 
@@ -370,21 +371,15 @@ def test_an_event_added_on_the_calendar_becomes_one_card_in_the_inbox(two_way: T
     assert two_way.fake.count("POST", CARD_POSTS) == 0  # imports nothing
     assert two_way.trello_writes == []
     assert len(two_way.cards("Inbox")) == 1
-    # the event is now ours: rendered once through the events mapping, same UID and href
-    ours = two_way.calendar()[THEIRS]
-    assert ours.href == before.href
-    assert (ours.sequence, ours.status) == (1, "CONFIRMED")
-    assert str(ours.event["SUMMARY"]) == "Unconference in Bristol"
-    assert ours.event.start == datetime(2027, 1, 20, 9, 30, tzinfo=UTC)
-    assert ours.event.end == datetime(2027, 1, 20, 16, 30, tzinfo=UTC)
-    assert str(ours.event["LOCATION"]) == "The Watershed, Bristol"
-    assert str(ours.event["URL"]) == card["url"]
-    assert two_way.caldav_sent == {"PROPFIND": 1, "PUT": 1}
-    assert outcomes(rerun, "caldav") == [("update", "caldav", "done")]
+    # the card's event is recorded (and in the feed); the calendar's is not rewritten
+    assert two_way.calendar()[THEIRS] == before
+    assert two_way.caldav_sent == {"PROPFIND": 1}
+    assert outcomes(rerun, "caldav") == []
+    assert ("create", "calendar", "done") in outcomes(rerun)
 
     two_way.later(hours=6)
     two_way.assert_nothing_written(two_way.sync())  # nothing changed: nothing written anywhere
-    assert two_way.calendar()[THEIRS] == ours
+    assert two_way.calendar()[THEIRS] == before
 
 
 def test_the_cli_dry_run_shows_the_import_and_touches_nothing(two_way: TwoWay) -> None:
@@ -620,14 +615,14 @@ def test_an_edit_on_the_calendar_updates_the_card(two_way: TwoWay) -> None:
     assert two_way.calendar()[THEIRS] == edited  # the calendar's edit is not put back
     assert two_way.caldav_sent == {"PROPFIND": 1, "REPORT": 1}
 
-    two_way.later(hours=1)
-    two_way.sync()  # the event is rendered again from the card: the same fields
-    again = two_way.calendar()[THEIRS]
-    assert str(again.event["SUMMARY"]) == "Unconference in Bristol (moved)"
-    assert again.event.start == datetime(2027, 1, 21, 9, tzinfo=UTC)
-    assert again.sequence == 3
-    two_way.later(hours=1)
-    two_way.assert_nothing_written(two_way.sync())
+    # card and calendar agree now: no echo of the edit is written back, the feed has it already
+    feed = (two_way.tmp / "out" / "events.ics").read_bytes()
+    assert b"Unconference in Bristol (moved)" in feed
+    for _ in range(2):
+        two_way.later(hours=1)
+        two_way.assert_nothing_written(two_way.sync())
+        assert two_way.calendar()[THEIRS] == edited
+        assert (two_way.tmp / "out" / "events.ics").read_bytes() == feed
 
 
 def test_an_event_cancelled_or_made_tentative_on_the_calendar_moves_its_card(
@@ -700,9 +695,15 @@ def test_an_all_day_event_round_trips_through_its_card_in_summer_time(two_way: T
     [card] = two_way.cards("Inbox")
     # Trello has no all-day dates: from local (BST) midnight to 23:59 on the last day
     assert (card["start"], card["due"]) == ("2027-07-09T23:00:00.000Z", "2027-07-11T22:59:00.000Z")
+    before = two_way.calendar()["camp@their.app"]
+    two_way.later(hours=1)
+    two_way.sync()  # the card reads back as the same all-day event: nothing to write
+    assert two_way.calendar()["camp@their.app"] == before
+    two_way.trello("PUT", f"/cards/{card['id']}", name="Summer camp (two nights)")
     two_way.later(hours=1)
     two_way.sync()
     event = two_way.calendar()["camp@their.app"]
+    assert str(event.event["SUMMARY"]) == "Summer camp (two nights)"
     assert (event.event.start, event.event.end) == (date(2027, 7, 10), date(2027, 7, 12))
     assert event.event["DTSTART"].params.get("VALUE") == "DATE"
     assert event.sequence == 1
@@ -748,8 +749,9 @@ def test_an_edit_on_the_card_updates_the_imported_event(two_way: TwoWay) -> None
     event = two_way.calendar()[THEIRS]  # the same event: their UID, their href
     assert str(event.event["SUMMARY"]) == "Bristol unconference"
     assert event.event.start == datetime(2027, 1, 27, 9, 30, tzinfo=UTC)
-    assert event.sequence == 2
-    assert two_way.caldav_sent == {"PROPFIND": 1, "PUT": 1}
+    assert event.sequence == 1
+    assert str(event.event["DESCRIPTION"]) == "A day of sessions.\nBring ideas."  # theirs, kept
+    assert two_way.caldav_sent == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
     assert two_way.trello_writes == []
     assert outcomes(report, "caldav") == [("update", "caldav", "done")]
     two_way.later(hours=1)
@@ -838,6 +840,176 @@ def test_a_conflict_is_decided_by_the_rule_and_reported(
     two_way.assert_nothing_written(settled)
     assert two_way.fake.card(card)["name"] == expected
     assert str(two_way.calendar()[THEIRS].event["SUMMARY"]) == expected
+
+
+# -- what otg-sync does not manage is never lost -----------------------------------------------
+
+PARTNER = "partner-meetup-2027@partner.example"
+PARTNER_EVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Partner//Their app//EN\r\n"
+    "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nBEGIN:STANDARD\r\nDTSTART:19701025T020000\r\n"
+    "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+    "END:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T010000\r\nTZOFFSETFROM:+0000\r\n"
+    "TZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\n"
+    "END:VTIMEZONE\r\n"
+    f"BEGIN:VEVENT\r\nUID:{PARTNER}\r\nDTSTAMP:20261120T100000Z\r\n"
+    "DTSTART;TZID=Europe/London:20270126T180000\r\nDTEND;TZID=Europe/London:20270126T200000\r\n"
+    "SUMMARY:Partner meetup\r\nLOCATION:Civic Hall\\, Leeds\r\n"
+    "DESCRIPTION:Doors at 17:45. Bring a friend.\r\nURL:https://partner.example/meetup\r\n"
+    "ORGANIZER;CN=Pat Partner:mailto:pat@partner.example\r\n"
+    "ATTENDEE;CN=Sam;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED:mailto:sam@partner.example\r\n"
+    "CATEGORIES:Meetup,Leeds\r\nX-PARTNER-ROOM:Room 4\r\nSEQUENCE:0\r\n"
+    "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Meetup in an hour\r\nTRIGGER:-PT1H\r\n"
+    "END:VALARM\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+#: What a partner put in the event that otg-sync does not manage (properties, and the alarm).
+THEIRS_ONLY = ("DESCRIPTION", "URL", "ORGANIZER", "ATTENDEE", "CATEGORIES", "X-PARTNER-ROOM")
+
+
+def partner_parts(on_server: OnServer) -> dict[str, object]:
+    event = on_server.event
+    parts: dict[str, object] = {name: event[name].to_ical() for name in THEIRS_ONLY}
+    parts["ATTENDEE params"] = dict(event["ATTENDEE"].params)
+    parts["alarms"] = [(str(a["ACTION"]), a["TRIGGER"].to_ical()) for a in event.walk("VALARM")]
+    return parts
+
+
+def test_an_imported_event_keeps_everything_of_the_partners_and_changes_only_what_the_card_does(
+    two_way: TwoWay,
+) -> None:
+    two_way.put("partner.ics", PARTNER_EVENT)
+    imported = two_way.calendar()[PARTNER]
+    theirs = partner_parts(imported)
+    assert len(theirs["alarms"]) == 1
+
+    for night in range(3):  # the import, then nights with nothing new: never written
+        report = two_way.sync()
+        assert report.exit_code == 0, (report.failures, report.outcomes)
+        assert two_way.calendar()[PARTNER] == imported, f"rewritten on night {night + 1}"
+        assert two_way.caldav_sent.get("PUT", 0) == 2 * (night == 0)  # our two cards' events
+        two_way.later(hours=24)
+    card = two_way.imported()["id"]
+
+    two_way.trello(  # the organiser moves it a day later on the card
+        "PUT", f"/cards/{card}", start="2027-01-27T18:00:00.000Z", due="2027-01-27T20:00:00.000Z"
+    )
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert outcomes(report, "caldav") == [("update", "caldav", "done")]
+    assert two_way.caldav_sent == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
+    moved = two_way.calendar()[PARTNER]
+    assert moved.event.start == datetime(2027, 1, 27, 18, tzinfo=UTC)
+    assert moved.event.end == datetime(2027, 1, 27, 20, tzinfo=UTC)
+    assert moved.sequence == 1  # a significant change: one more than theirs
+    assert partner_parts(moved) == theirs  # their description, link, people and alarm are kept
+    assert str(moved.event["SUMMARY"]) == "Partner meetup"  # what did not change is theirs too
+    assert str(moved.event["LOCATION"]) == "Civic Hall, Leeds"
+    assert moved.href == imported.href
+    two_way.later(hours=24)
+    two_way.assert_nothing_written(two_way.sync())
+    assert two_way.calendar()[PARTNER] == moved
+
+
+def test_an_alarm_added_to_an_event_of_ours_survives_a_change_of_its_card(
+    two_way: TwoWay,
+) -> None:
+    two_way.sync()
+    ours = two_way.calendar()[f"trello-{card_id(1)}@{DOMAIN}"]
+    alarm = (
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Breakfast\r\nTRIGGER:-PT30M\r\n"
+        "END:VALARM\r\n"
+    )
+    text = (
+        ours.event.to_ical().decode().replace("END:VEVENT", alarm + "X-SEEN-BY:Sam\r\nEND:VEVENT")
+    )
+    two_way.put(
+        ours.href.rsplit("/", 1)[-1],
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}END:VCALENDAR\r\n",
+    )
+    two_way.later(hours=1)
+    two_way.sync()  # the alarm is noticed, and changes nothing
+    rename_card(two_way, card_id(1), "Breakfast in Leeds (new café)")
+    two_way.later(hours=1)
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    after = two_way.calendar()[f"trello-{card_id(1)}@{DOMAIN}"]
+    assert str(after.event["SUMMARY"]) == "Breakfast in Leeds (new café)"
+    assert after.sequence == 1
+    assert [a["TRIGGER"].to_ical() for a in after.event.walk("VALARM")] == [b"-PT30M"]
+    assert str(after.event["X-SEEN-BY"]) == "Sam"
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
+
+
+# -- a calendar edit applied to its card is not written back -------------------------------------
+
+
+@pytest.mark.parametrize("which", ["imported", "made-from-a-card"])
+def test_a_calendar_edit_applied_to_its_card_is_never_written_back(
+    two_way: TwoWay, which: str
+) -> None:
+    if which == "imported":
+        card, uid = import_and_take_over(two_way), THEIRS
+    else:
+        two_way.sync()
+        card, uid = card_id(1), f"trello-{card_id(1)}@{DOMAIN}"
+        two_way.later(hours=1)
+    ours = two_way.calendar()[uid]
+    text = ours.event.to_ical().decode()
+    text = re.sub(r"DTSTART[^\r\n]*", "DTSTART:20270205T100000Z", text, count=1)
+    text = re.sub(r"DTEND[^\r\n]*", "DTEND:20270205T120000Z", text, count=1)
+    two_way.put(
+        ours.href.rsplit("/", 1)[-1],
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}END:VCALENDAR\r\n",
+    )
+    edited = two_way.calendar()[uid]
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert two_way.fake.card(card)["start"] == "2027-02-05T10:00:00.000Z"
+    feed = (two_way.tmp / "out" / "events.ics").read_bytes()
+    assert b"DTSTART:20270205T100000Z" in feed  # the feed has the edit in the same run
+    puts = []
+    for _ in range(3):
+        two_way.later(hours=12)
+        night = two_way.sync()
+        assert night.exit_code == 0, (night.failures, night.outcomes)
+        puts.append(two_way.caldav_sent.get("PUT", 0))
+        assert [o for o in night.outcomes if o.kind != "skip"] == []
+    assert puts == [0, 0, 0]
+    assert two_way.calendar()[uid] == edited  # same ETag, same SEQUENCE: not even an echo
+    assert (two_way.tmp / "out" / "events.ics").read_bytes() == feed
+
+
+def test_a_card_change_made_while_the_calendar_won_a_conflict_still_reaches_the_calendar(
+    two_way: TwoWay,
+) -> None:
+    two_way.conflict = "calendar"
+    card = import_and_take_over(two_way)
+    two_way.trello("PUT", f"/cards/{card}", locationName="M Shed, Bristol")
+    edit_on_calendar(
+        two_way,
+        "DTSTART:20270120T093000Z",
+        "DTEND:20270120T163000Z",
+        "LOCATION:The Watershed\\, Bristol",
+        summary="Bristol unconference (calendar)",
+    )
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert two_way.fake.card(card)["name"] == "Bristol unconference (calendar)"
+    two_way.later(hours=1)
+    two_way.sync()
+    event = two_way.calendar()[THEIRS]
+    assert str(event.event["SUMMARY"]) == "Bristol unconference (calendar)"
+    assert str(event.event["LOCATION"]) == "M Shed, Bristol"  # the card's own change, written
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
 
 
 # -- deletions on each side ---------------------------------------------------------------------
@@ -932,7 +1104,7 @@ def test_a_card_deleted_on_trello_cancels_its_event(two_way: TwoWay, which: str)
     assert cancelled.sequence == before.sequence + 1
     assert cancelled.href == before.href
     assert ("cancel", "calendar", "done") in outcomes(report)
-    assert two_way.caldav_sent == {"PROPFIND": 1, "PUT": 1}
+    assert two_way.caldav_sent == {"PROPFIND": 1, "REPORT": 1, "PUT": 1}
     assert two_way.trello_writes == []
     two_way.later(hours=1)
     two_way.assert_nothing_written(two_way.sync())
@@ -1135,8 +1307,9 @@ def test_bad_events_are_handled_reported_and_harm_nothing_else(two_way: TwoWay) 
 
     assert rerun.exit_code == 0, (rerun.failures, rerun.outcomes)
     assert rerun.warnings == []  # the broken event is remembered, not fetched or reported again
-    assert two_way.caldav_sent == {"PROPFIND": 1, "PUT": 4}  # the four imported become ours
-    assert two_way.calendar()["broken@lax.server"] == before["broken@lax.server"]
+    assert two_way.caldav_sent == {"PROPFIND": 1}  # the four imported are not rewritten
+    after = two_way.calendar()
+    assert {uid: after[uid] for uid in before} == before
     two_way.later(hours=1)
     two_way.assert_nothing_written(two_way.sync())
 
