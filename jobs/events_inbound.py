@@ -73,6 +73,7 @@ class Inbound:
     #: card id → the fields edited on the calendar where the board won: to be put back
     put_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[str, Resource] = field(default_factory=dict)  # the events fetched this run
+    read_ids: set[str] = field(default_factory=set)  # the events boards read this run
 
     def run(
         self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
@@ -93,6 +94,7 @@ class Inbound:
             default_minutes=self.cfg.calendar.default_duration_minutes,
         )
         cards = {card.id: (board, card) for board in boards for card in board.cards}
+        self.read_ids = {board.id for board in boards}
         by_card = {change.card_id: change for change in changes}
         hold = {
             k
@@ -150,6 +152,14 @@ class Inbound:
     ) -> bool:
         title, what = edit.event.summary, ", ".join(edit.fields)
         board, card = found if found else (None, None)
+        if found is None and self._on_unread_board(edit.card_id):
+            # the card is not gone: its board could not be read. Putting the board's version
+            # back would lose the edit, so it waits (the next run fetches it again)
+            self.report.warnings.append(
+                f'calendar: "{title}" was edited on the calendar ({what}), but its board could '
+                "not be read this run: left for the next sync"
+            )
+            return True
         if board is None or card is None or board.read_only:
             where = f'board "{board.name}" is an export file' if board else "its card is gone"
             self.report.warnings.append(
@@ -187,6 +197,13 @@ class Inbound:
             lambda: self._apply_edit(edit, board, card),
         )
         return True
+
+    def _on_unread_board(self, card_id: str) -> dict | None:
+        """The card's event as last synced, if its board could not be read this run."""
+        record = self.state.items(EVENTS).get(card_id)
+        event = record.data.get("event") if record else None
+        unread = isinstance(event, dict) and event.get("board_id") not in self.read_ids
+        return event if unread else None
 
     def _apply_edit(self, edit: Edit, board: Board, card: Card) -> None:
         event = edit.event
@@ -253,6 +270,13 @@ class Inbound:
     def _deleted(self, card_id: str, imported: SyncedItem, found: tuple[Board, Card] | None):
         board, card = found if found else (None, None)
         title = card.name if card else card_id
+        if found is None and (event := self._on_unread_board(card_id)):
+            title = str(event.get("summary") or title)
+            self.report.warnings.append(
+                f'calendar: the event of "{title}" was deleted on the calendar, but its board '
+                "could not be read this run: left for the next sync"
+            )
+            return
         if board is None or card is None or board.read_only:
             self.report.warnings.append(
                 f'calendar: the event of "{title}" was deleted on the '

@@ -1222,6 +1222,58 @@ def test_an_export_file_board_says_clearly_that_import_is_not_possible(two_way: 
     assert two_way.fake.requests == []
 
 
+def test_a_calendar_edit_waits_while_its_board_cannot_be_read(two_way: TwoWay) -> None:
+    card = import_and_take_over(two_way)
+    edit_on_calendar(
+        two_way, "DTSTART:20270121T090000Z", "DTEND:20270121T170000Z", summary="Moved a day"
+    )
+    edited = two_way.calendar()[THEIRS]
+    two_way.fake.fail_next("GET", f"/1/boards/{BOARD_ID}.*", status=500, times=50)
+
+    down = two_way.sync()
+
+    assert down.exit_code == 1 and len(down.failures) == 1, down.failures
+    assert (
+        'calendar: "Moved a day" was edited on the calendar (summary, start, end, location), but '
+        "its board could not be read this run: left for the next sync"
+    ) in down.warnings
+    assert two_way.calendar()[THEIRS] == edited  # not put back: the edit is not lost
+    assert two_way.trello_writes == []
+
+    two_way.fake.clear_faults()  # Trello is back
+    two_way.later(hours=1)
+    up = two_way.sync()
+
+    assert up.exit_code == 0, (up.failures, up.outcomes)
+    assert two_way.fake.card(card)["name"] == "Moved a day"
+    assert two_way.calendar()[THEIRS] == edited
+
+
+def test_a_calendar_deletion_waits_while_its_board_cannot_be_read(two_way: TwoWay) -> None:
+    card = import_and_take_over(two_way)
+    two_way.delete(two_way.calendar()[THEIRS].href)
+    two_way.fake.fail_next("GET", f"/1/boards/{BOARD_ID}.*", status=500, times=50)
+
+    down = two_way.sync()
+
+    assert down.exit_code == 1
+    assert (
+        'calendar: the event of "Unconference in Bristol" was deleted on the calendar, but its '
+        "board could not be read this run: left for the next sync"
+    ) in down.warnings
+    assert THEIRS not in two_way.calendar()  # not put back
+    assert two_way.trello_writes == []
+
+    two_way.fake.clear_faults()
+    two_way.later(hours=1)
+    up = two_way.sync()
+
+    assert up.exit_code == 0, (up.failures, up.outcomes)
+    assert two_way.fake.card(card)["idList"] == LIST_IDS["Cancelled"]
+    assert len(two_way.comments(card)) == 1
+    assert THEIRS not in two_way.calendar()
+
+
 def test_an_inbox_list_that_is_not_on_the_board_is_one_clear_failure(two_way: TwoWay) -> None:
     two_way.extra_calendar = 'import_list = "Arrivals"'
     two_way.put("bristol.ics", THEIRS_EVENT)

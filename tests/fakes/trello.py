@@ -216,6 +216,11 @@ class FakeTrello:
             Fault(method, re.compile(path_regex), times, 200, body, exception=exception)
         )
 
+    def clear_faults(self) -> None:
+        """Forget every fault not yet served: the service is well again."""
+        self._faults.clear()
+        self._after_faults.clear()
+
     def pending_faults(self) -> list[str]:
         """Descriptions of injected faults not yet triggered."""
         faults = self._faults + self._after_faults
