@@ -241,18 +241,7 @@ class TwoWay:
 
     def trello(self, method: str, path: str, **body: Any) -> dict[str, Any]:
         """A request to Trello as the web app would make it (through the fake)."""
-        response = requests.request(
-            method,
-            f"https://api.trello.com/1{path}",
-            json=body or None,
-            headers={
-                "Authorization": f'OAuth oauth_consumer_key="{self.fake.key}", '
-                f'oauth_token="{self.fake.token}"'
-            },
-            timeout=5,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
+        return self.fake.as_a_user(method, path, **body)
 
     def put(self, name: str, text: str) -> None:
         put_event(self.url, name, text)

@@ -307,7 +307,7 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
         assert self.big, "news needs a big world (cancelled events dropped the next night)"
         for step in ("first night", "a card deleted"):
             if step == "a card deleted":
-                self.trello_as_a_user("DELETE", f"/cards/{BELFAST}")
+                self.trello.as_a_user("DELETE", f"/cards/{BELFAST}")
             report = self.sync()
             assert report.ok, (step, report.failures)
             self.later(hours=1)
@@ -331,21 +331,6 @@ canonical_url = "https://oneteamgov.uk/blog/{{slug}}"
             report = self.sync()
             assert self.trello.pending_faults() == [] and not report.ok, report.outcomes
             self.later(hours=1)
-
-    def trello_as_a_user(self, method: str, path: str, **body: Any) -> Any:
-        """A request to Trello as the web app makes it (through the fake, never faulted)."""
-        response = requests.request(
-            method,
-            f"https://api.trello.com/1{path}",
-            json=body or None,
-            headers={
-                "Authorization": f'OAuth oauth_consumer_key="{self.trello.key}", '
-                f'oauth_token="{self.trello.token}"'
-            },
-            timeout=5,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
 
     # -- looking -------------------------------------------------------------------------------
 

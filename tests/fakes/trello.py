@@ -216,6 +216,22 @@ class FakeTrello:
             Fault(method, re.compile(path_regex), times, 200, body, exception=exception)
         )
 
+    def as_a_user(self, method: str, path: str, **body: Any) -> Any:
+        """A request as someone using Trello's web app makes it (``path`` after ``/1``), through
+        this fake while it is running. Asserts it succeeded; returns the JSON answer."""
+        response = requests.request(
+            method,
+            f"https://api.trello.com/1{path}",
+            json=body or None,
+            headers={
+                "Authorization": f'OAuth oauth_consumer_key="{self.key}", '
+                f'oauth_token="{self.token}"'
+            },
+            timeout=5,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def clear_faults(self) -> None:
         """Forget every fault not yet served: the service is well again."""
         self._faults.clear()
