@@ -358,3 +358,25 @@ def test_a_run_that_was_killed_is_caught_up(cfg):
             )
     runners = Runners()
     assert scheduler(cfg, runners).catch_up() == ["sync"]
+
+
+def test_status_columns_line_up_whatever_the_run_status(cfg, runner):
+    """`interrupted` is the longest status word: it gets the same two-space gap before the date
+    as `ok`, and every date starts in the same column."""
+    with State(cfg.state_db) as state:
+        for job, status in (("sync", "interrupted"), ("roundup", "ok")):
+            state.finish_run(state.start_run(job), status, {"counts": {"create": 1}})
+    output = runner.invoke(cli.main, ["--config", str(cfg.path), "status"]).output
+    sync, roundup = output.splitlines()[:2]
+    assert sync.startswith("sync         interrupted  ")
+    assert roundup.startswith("roundup      ok           ")
+    assert sync.index("(run 1)") == roundup.index("(run 2)")
+    assert sync[len("sync         interrupted  ") :][:3] in (
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    )
