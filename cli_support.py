@@ -140,6 +140,14 @@ def open_state(cfg: Config, dry_run: bool = False) -> State:
     return State(cfg.state_db)
 
 
+def look_at_state(cfg: Config) -> State:
+    """The state store opened read-only, for the commands that only look: nothing is created,
+    and a folder this user can only read is enough. On a fresh machine, an empty one."""
+    if not cfg.state_db.exists():
+        return State(":memory:")
+    return State(cfg.state_db, read_only=True)
+
+
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -380,3 +381,61 @@ def test_status_columns_line_up_whatever_the_run_status(cfg, runner):
         "Sat",
         "Sun",
     )
+
+
+def _state_files(cfg) -> list[str]:
+    return sorted(p.name for p in cfg.state_db.parent.glob(cfg.state_db.name + "*"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_status_and_ledger_list_work_on_a_state_folder_this_user_cannot_write(cfg, runner):
+    """An operator who may read the state but not write it: the looking commands work."""
+    assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
+    with State(cfg.state_db) as state:
+        state.open_intent("medium-post", "card-1", {"title": "A post"})
+    folder = cfg.state_db.parent / "state"
+    folder.mkdir()
+    for name in _state_files(cfg):  # the database alone, in a folder of its own
+        (cfg.state_db.parent / name).rename(folder / name)
+    path = cfg.path.with_name("ro.toml")
+    path.write_text(cfg.path.read_text().replace('"state.db"', '"state/state.db"'))
+    (folder / "state.db").chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        status = runner.invoke(cli.main, ["--config", str(path), "status"])
+        listed = runner.invoke(cli.main, ["--config", str(path), "ledger", "list"])
+        as_json = runner.invoke(cli.main, ["--config", str(path), "status", "--json"])
+    finally:
+        folder.chmod(0o755)
+    assert status.exit_code == 0, status.output
+    assert status.output.startswith("sync         ok ")
+    assert "1 request of unknown outcome need an operator" in status.output
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines()[1].split()[:2] == ["1", "pending"]
+    assert json.loads(as_json.output)["jobs"][0]["last_run"]["status"] == "ok"
+    assert sorted(p.name for p in folder.iterdir()) == ["state.db", "state.db.lock"]
+
+
+def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
+    """`otg status` and `otg ledger list` open the state read-only: on a fresh machine they say
+    there are no runs yet and create nothing; on a database at rest they leave no -wal/-shm."""
+    status = runner.invoke(cli.main, ["--config", str(cfg.path), "status"])
+    listed = runner.invoke(cli.main, ["--config", str(cfg.path), "ledger", "list"])
+    assert status.exit_code == 0 and listed.exit_code == 0
+    assert status.output.splitlines()[0] == (
+        f"No runs yet: there is no state database at {cfg.state_db} (the first sync creates it)."
+    )
+    assert status.output.splitlines()[1].startswith("sync         never run; next ")
+    assert listed.output.startswith("No intents recorded")
+    assert _state_files(cfg) == []
+    assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
+    assert _state_files(cfg) == ["state.db", "state.db.lock"]  # at rest: WAL checkpointed away
+    for args in (
+        ["status"],
+        ["status", "--json"],
+        ["ledger", "list"],
+        ["ledger", "list", "--json"],
+    ):
+        result = runner.invoke(cli.main, ["--config", str(cfg.path), *args])
+        assert result.exit_code == 0, result.output
+    assert _state_files(cfg) == ["state.db", "state.db.lock"]
