@@ -7,9 +7,11 @@ import configparser
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -439,3 +441,51 @@ def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
         result = runner.invoke(cli.main, ["--config", str(cfg.path), *args])
         assert result.exit_code == 0, result.output
     assert _state_files(cfg) == ["state.db", "state.db.lock"]
+
+
+def _start_scheduler(cfg) -> subprocess.Popen:
+    """`otg jobs run` in a process of its own, returned once it says it has started."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    while "scheduler started" not in (line := process.stderr.readline()):
+        seen.append(line)
+        assert line, f"the scheduler did not start: {''.join(seen)}"
+    return process
+
+
+def test_a_second_scheduler_on_the_same_state_refuses_to_start(cfg):
+    """Two `otg jobs run` would both run every job: the second one says who holds the state and
+    how to stop it, at once; the lock goes with the first when it exits, however it exits."""
+    first = _start_scheduler(cfg)
+    try:
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert time.monotonic() - started < 10  # at once, not after a wait for the lock
+        assert second.returncode == 3, second.stderr
+        [line] = second.stderr.splitlines()
+        assert line.startswith(
+            f"error: another scheduler (otg jobs run) uses this state database: pid {first.pid}, "
+            "since "
+        )
+        assert f"stop it first (kill {first.pid}, or systemctl stop otg-sync)" in line
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=60)
+    after_a_clean_stop = _start_scheduler(cfg)  # released when the first exited
+    after_a_clean_stop.kill()  # SIGKILL: no chance to release anything
+    after_a_clean_stop.communicate(timeout=60)
+    after_a_kill = _start_scheduler(cfg)  # the lock a killed scheduler left is taken over
+    after_a_kill.send_signal(signal.SIGTERM)
+    after_a_kill.communicate(timeout=60)
