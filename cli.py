@@ -36,7 +36,7 @@ from cli_support import (
 from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
-from sync import __version__
+from sync import __version__, stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
@@ -168,7 +168,7 @@ def sync(
             new_version=new_version,
         )
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
-    sys.exit(report.exit_code)
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 @main.group()
@@ -274,7 +274,7 @@ def roundup(
         click.echo(result.markdown, nl=False)
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         click.echo(render_text(result.report), err=target == "stdout")
-    sys.exit(result.report.exit_code)
+    sys.exit(stopping.exit_code(result.report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
         with look_at_state(cfg) as state:
             for failure in jobs.status.last_failures(state, name):
                 click.echo(f"  failed: {one_line(failure)}", err=True)
-    sys.exit({"ok": 0, "busy": 3}.get(outcome, 1))
+    sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()

@@ -17,7 +17,8 @@ from pathlib import Path
 from types import TracebackType
 
 from sync.dates import now_utc
-from sync.errors import OtgError, UsageError
+from sync.errors import OtgError, Stopped, UsageError
+from sync.stopping import pause_unless_stopped, stop_requested
 
 
 class LockBusy(OtgError):
@@ -37,9 +38,10 @@ class RunLock:
         wait: float = 0.0,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = pause_unless_stopped,
     ) -> None:
-        """Take the lock, waiting up to ``wait`` seconds for another run to finish."""
+        """Take the lock, waiting up to ``wait`` seconds for another run to finish (a stop
+        requested meanwhile ends the wait: ``Stopped``)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -59,6 +61,12 @@ class RunLock:
                     os.close(fd)
                     raise self.busy() from None
                 sleep(min(0.5, max(0.0, deadline - clock())))
+                if stop_requested():
+                    os.close(fd)
+                    raise Stopped(
+                        f"stopped by a signal while waiting for the run lock ({self.holder()})",
+                        "nothing was done",
+                    ) from None
         os.ftruncate(fd, 0)
         os.write(
             fd,

@@ -24,7 +24,7 @@ from config.jobs import JobConfig
 from jobs.lock import LockBusy, lock_for, scheduler_lock_for
 from jobs.timetable import last_slot, runs_on
 from sync.dates import now_utc
-from sync.errors import RemoteError
+from sync.errors import RemoteError, Stopped
 from sync.report import Report
 from sync.state import State
 from sync.stopping import pause_unless_stopped, stop_requested
@@ -57,8 +57,12 @@ class JobScheduler:
         outcome = "failed"
         for attempt in range(job.retries + 1):
             if stop_requested():
+                outcome = "interrupted"
                 break
             outcome, transient = self._attempt(job)
+            if outcome != "ok" and stop_requested():  # told to stop: never retried
+                outcome = "interrupted"
+                break
             if outcome == "ok" or not transient or attempt == job.retries:
                 break
             delay = self.backoff * 2**attempt
@@ -79,6 +83,9 @@ class JobScheduler:
                 lock.acquire(self.lock_wait, sleep=self.sleep)
                 with State(self.cfg.state_db) as state:
                     report = self.runners[job.name](self.cfg, state, job.name)
+        except Stopped as exc:  # while waiting for the lock: nothing was done
+            log.warning("job %s: %s", job.name, exc)
+            return "interrupted", False
         except LockBusy as exc:
             log.error("job %s: %s", job.name, exc)
             return "busy", True
@@ -89,7 +96,7 @@ class JobScheduler:
         log.info(
             "job %s: %s (%s)",
             job.name,
-            "ok" if report.ok else "failed",
+            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
             report.summary().get("counts") or "nothing to write",
         )
         return ("ok" if report.ok else "failed"), report.transient

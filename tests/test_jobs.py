@@ -482,7 +482,9 @@ def test_a_second_scheduler_on_the_same_state_refuses_to_start(cfg):
         assert f"stop it first (kill {first.pid}, or systemctl stop otg-sync)" in line
     finally:
         first.send_signal(signal.SIGTERM)
-        first.communicate(timeout=60)
+        _, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err  # a signal is how a scheduler is meant to stop
+    assert "stopping after the current step (SIGTERM)" in err and "scheduler stopped" in err
     after_a_clean_stop = _start_scheduler(cfg)  # released when the first exited
     after_a_clean_stop.kill()  # SIGKILL: no chance to release anything
     after_a_clean_stop.communicate(timeout=60)
