@@ -25,6 +25,7 @@ from cli_support import (
     dry_run_option,
     json_option,
     load,
+    look_at_state,
     open_state,
     run_lock,
     setup_logging,
@@ -35,7 +36,7 @@ from cli_support import (
 from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
-from sync import __version__
+from sync import __version__, stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
@@ -108,7 +109,7 @@ def check(ctx: click.Context, online: bool) -> None:
 def boards(ctx: click.Context, as_json: bool) -> None:
     """List each board, its lists mapped to states, and card counts."""
     cfg = load(ctx)
-    with open_state(cfg, dry_run=True) as state:
+    with look_at_state(cfg) as state:
         read, errors = jobs.inspect.boards(cfg, state)
     if as_json:
         click.echo(json.dumps(jobs.inspect.boards_data(read, errors), indent=2))
@@ -167,7 +168,7 @@ def sync(
             new_version=new_version,
         )
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
-    sys.exit(report.exit_code)
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 @main.group()
@@ -182,7 +183,7 @@ def ledger() -> None:
 def ledger_list(ctx: click.Context, as_json: bool) -> None:
     """List every intent, pending and settled, oldest first."""
     cfg = load(ctx)
-    with open_state(cfg, dry_run=True) as state:
+    with look_at_state(cfg) as state:
         found = jobs.ledger.intents(state)
     if as_json:
         click.echo(json.dumps([jobs.ledger.as_data(i) for i in found], indent=2))
@@ -273,7 +274,7 @@ def roundup(
         click.echo(result.markdown, nl=False)
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         click.echo(render_text(result.report), err=target == "stdout")
-    sys.exit(result.report.exit_code)
+    sys.exit(stopping.exit_code(result.report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------
@@ -321,10 +322,10 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
     click.echo(f"{name}: {outcome}")
     if outcome == "failed":  # why, as the run history has it (a crash was logged as it happened)
-        with open_state(cfg, dry_run=True) as state:
+        with look_at_state(cfg) as state:
             for failure in jobs.status.last_failures(state, name):
                 click.echo(f"  failed: {one_line(failure)}", err=True)
-    sys.exit({"ok": 0, "busy": 3}.get(outcome, 1))
+    sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()
@@ -334,10 +335,18 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
 def status(ctx: click.Context, as_json: bool) -> None:
     """The last run of each job, what it did, what needs an operator, and the next runs."""
     cfg = load(ctx)
-    with open_state(cfg, dry_run=True) as state:
+    with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
         data = jobs.status.status(cfg, state, now_utc(), set(RUNNERS), in_progress=busy)
-    click.echo(json.dumps(data, indent=2) if as_json else jobs.status.render_status(data, cfg.tz))
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    if not cfg.state_db.exists():
+        click.echo(
+            f"No runs yet: there is no state database at {cfg.state_db} "
+            "(the first sync creates it)."
+        )
+    click.echo(jobs.status.render_status(data, cfg.tz))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import click
 
 from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
+from sync import stopping
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
 from sync.state import State
@@ -42,10 +43,13 @@ class OtgGroup(click.Group):
             _usage_error(exc)
         except OtgError as exc:
             click.echo(redact(f"error: {exc}", _SECRETS), err=True)
-            sys.exit(exc.exit_code)
+            sys.exit(stopping.exit_code(exc.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:  # Ctrl-C outside a run, or a second signal in one
+            if isinstance(exc, stopping.StopNow):
+                click.echo(stopping.STOPPED_NOW, err=True)
+                sys.exit(128 + exc.signum)
             click.echo("interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:  # `otg check | head`: the reader left; nothing more to say
@@ -138,6 +142,14 @@ def open_state(cfg: Config, dry_run: bool = False) -> State:
     if dry_run and not cfg.state_db.exists():
         return State(":memory:")
     return State(cfg.state_db)
+
+
+def look_at_state(cfg: Config) -> State:
+    """The state store opened read-only, for the commands that only look: nothing is created,
+    and a folder this user can only read is enough. On a fresh machine, an empty one."""
+    if not cfg.state_db.exists():
+        return State(":memory:")
+    return State(cfg.state_db, read_only=True)
 
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:

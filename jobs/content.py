@@ -40,6 +40,7 @@ from sync.model import Board, Card
 from sync.report import Outcome, Report
 from sync.rss import FeedItem, FeedReadError, read_feed
 from sync.state import State, SyncedItem
+from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
 from sync.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
 
@@ -74,6 +75,11 @@ def sync_content(
         )
     flow = ContentFlow(cfg, state, report, dry_run=dry_run, now=now, trello=trello)
     for action in plan.actions:
+        if stop_requested() and not dry_run:
+            report.failures.append(
+                "content: stopped before every card was done; the next sync does the rest"
+            )
+            break
         flow.apply(action)
     flow.count_requests()
     return items

@@ -1,4 +1,5 @@
-"""One run at a time: the scheduler's jobs and manual `otg sync` / `otg roundup` share one lock.
+"""One run at a time: the scheduler's jobs and manual `otg sync` / `otg roundup` share one lock;
+and one scheduler at a time: `otg jobs run` also holds a lock of its own (``SchedulerLock``).
 
 The lock is an exclusive ``flock`` on a file beside the state database. The operating system lets
 go of it the moment its holder exits, however it exits, so a lock left by a dead process is never
@@ -16,7 +17,8 @@ from pathlib import Path
 from types import TracebackType
 
 from sync.dates import now_utc
-from sync.errors import OtgError, UsageError
+from sync.errors import OtgError, Stopped, UsageError
+from sync.stopping import pause_unless_stopped, stop_requested
 
 
 class LockBusy(OtgError):
@@ -36,9 +38,10 @@ class RunLock:
         wait: float = 0.0,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = pause_unless_stopped,
     ) -> None:
-        """Take the lock, waiting up to ``wait`` seconds for another run to finish."""
+        """Take the lock, waiting up to ``wait`` seconds for another run to finish (a stop
+        requested meanwhile ends the wait: ``Stopped``)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -55,13 +58,15 @@ class RunLock:
                 break
             except BlockingIOError:
                 if clock() >= deadline:
-                    holder = self.holder()
                     os.close(fd)
-                    raise LockBusy(
-                        f"another otg run is in progress ({holder})",
-                        "wait for it to finish (see `otg status`), or pass --wait SECONDS",
-                    ) from None
+                    raise self.busy() from None
                 sleep(min(0.5, max(0.0, deadline - clock())))
+                if stop_requested():
+                    os.close(fd)
+                    raise Stopped(
+                        f"stopped by a signal while waiting for the run lock ({self.holder()})",
+                        "nothing was done",
+                    ) from None
         os.ftruncate(fd, 0)
         os.write(
             fd,
@@ -89,10 +94,23 @@ class RunLock:
             os.close(fd)  # closing lets go of a shared lock taken here
         return False
 
-    def holder(self) -> str:
+    def busy(self) -> LockBusy:
+        return LockBusy(
+            f"another otg run is in progress ({self.holder()})",
+            "wait for it to finish (see `otg status`), or pass --wait SECONDS",
+        )
+
+    def holder_info(self) -> dict[str, object]:
+        """What the holder wrote in the file: its pid, what it is, and since when."""
         try:
             info = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except (OSError, ValueError):
+            return {}
+        return info if isinstance(info, dict) else {}
+
+    def holder(self) -> str:
+        info = self.holder_info()
+        if not info:
             return "holder unknown"
         return f"{info.get('what', 'a run')}, pid {info.get('pid', '?')}, since {info.get('since')}"
 
@@ -112,5 +130,27 @@ class RunLock:
         self.release()
 
 
+class SchedulerLock(RunLock):
+    """One scheduler per state database: `otg jobs run` holds this for as long as it runs.
+
+    Each job already takes the run lock, but two schedulers would both run every job, one after
+    the other. A second one is refused at once (it does not wait), naming the first. Like the run
+    lock, it is a ``flock``, released by the system when its holder exits, however it exits."""
+
+    def busy(self) -> LockBusy:
+        info = self.holder_info()
+        pid = info.get("pid", "?")
+        return LockBusy(
+            f"another scheduler (otg jobs run) uses this state database: pid {pid}, since "
+            f"{info.get('since', '?')}",
+            f"stop it first (kill {pid}, or systemctl stop otg-sync), or leave it running: "
+            "one scheduler runs every job",
+        )
+
+
 def lock_for(state_db: Path, what: str) -> RunLock:
     return RunLock(state_db.with_name(state_db.name + ".lock"), what)
+
+
+def scheduler_lock_for(state_db: Path) -> SchedulerLock:
+    return SchedulerLock(state_db.with_name(state_db.name + ".scheduler.lock"), "otg jobs run")

@@ -6,7 +6,8 @@ run: the shared run lock (never two at once, manual commands included), retries 
 a transient failure, and a record in the run history. A job that raises is recorded and the
 scheduler goes on. At start, a run missed while the machine was off (the history says when each
 job last ran) runs once, not once per missed slot. SIGTERM or SIGINT lets the current job finish
-the item it is on, then the scheduler exits.
+the item it is on, then the scheduler exits. Only one scheduler runs on a state database: a
+second `otg jobs run` is refused at once (the scheduler lock, beside the run lock).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import schedule
 
 from config import Config
 from config.jobs import JobConfig
-from jobs.lock import LockBusy, lock_for
+from jobs.lock import LockBusy, lock_for, scheduler_lock_for
 from jobs.timetable import last_slot, runs_on
 from sync.dates import now_utc
-from sync.errors import RemoteError
+from sync.errors import RemoteError, Stopped
 from sync.report import Report
 from sync.state import State
 from sync.stopping import pause_unless_stopped, stop_requested
@@ -56,8 +57,12 @@ class JobScheduler:
         outcome = "failed"
         for attempt in range(job.retries + 1):
             if stop_requested():
+                outcome = "interrupted"
                 break
             outcome, transient = self._attempt(job)
+            if outcome != "ok" and stop_requested():  # told to stop: never retried
+                outcome = "interrupted"
+                break
             if outcome == "ok" or not transient or attempt == job.retries:
                 break
             delay = self.backoff * 2**attempt
@@ -78,6 +83,9 @@ class JobScheduler:
                 lock.acquire(self.lock_wait, sleep=self.sleep)
                 with State(self.cfg.state_db) as state:
                     report = self.runners[job.name](self.cfg, state, job.name)
+        except Stopped as exc:  # while waiting for the lock: nothing was done
+            log.warning("job %s: %s", job.name, exc)
+            return "interrupted", False
         except LockBusy as exc:
             log.error("job %s: %s", job.name, exc)
             return "busy", True
@@ -88,7 +96,7 @@ class JobScheduler:
         log.info(
             "job %s: %s (%s)",
             job.name,
-            "ok" if report.ok else "failed",
+            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
             report.summary().get("counts") or "nothing to write",
         )
         return ("ok" if report.ok else "failed"), report.transient
@@ -127,11 +135,16 @@ class JobScheduler:
         return scheduler
 
     def run_forever(self) -> None:
-        scheduler = self.build()
-        self.catch_up()
-        log.info("scheduler started: %s", "; ".join(f"{j.name} {j.describe()}" for j in self.jobs))
-        while not stop_requested():
-            scheduler.run_pending()
-            idle = scheduler.idle_seconds
-            self.sleep(max(0.0, min(TICK, idle if idle is not None else TICK)))
-        log.info("scheduler stopped")
+        """Run until a stop is requested. A second scheduler on the same state database is
+        refused at once (``LockBusy``, naming the first)."""
+        with scheduler_lock_for(self.cfg.state_db) as lock:
+            lock.acquire(0)
+            scheduler = self.build()
+            self.catch_up()
+            jobs = "; ".join(f"{j.name} {j.describe()}" for j in self.jobs)
+            log.info("scheduler started: %s", jobs)
+            while not stop_requested():
+                scheduler.run_pending()
+                idle = scheduler.idle_seconds
+                self.sleep(max(0.0, min(TICK, idle if idle is not None else TICK)))
+            log.info("scheduler stopped")

@@ -110,20 +110,29 @@ def _local(stamp: str, tz: ZoneInfo) -> str:
     return datetime.fromisoformat(stamp).astimezone(tz).strftime("%a %d %b %H:%M")
 
 
+#: Every status a run can have; the longest decides the width of the status column.
+RUN_STATUSES = ("ok", "failed", "crashed", "interrupted", "killed", "running")
+
+
 def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
+    """One line per job, in columns two spaces apart: the longest job name and the longest status
+    word decide the widths, so that the dates line up whatever the runs' outcomes."""
+    shown = [job["last_run"]["status"] for job in data["jobs"] if job["last_run"]]
+    name_width = max([len(job["job"]) for job in data["jobs"]] + [11]) + 2
+    status_width = max(len(word) for word in (*RUN_STATUSES, *shown)) + 2
     lines = []
     for job in data["jobs"]:
         run = job["last_run"]
         nxt = f"; next {_local(job['next_run'], tz)}" if job["next_run"] else ""
         if run is None:
-            lines.append(f"{job['job']:<12} never run{nxt}")
+            lines.append(f"{job['job']:<{name_width}}never run{nxt}")
             continue
         counts = ", ".join(f"{n} {k}" for k, n in sorted(run["counts"].items())) or "nothing"
         lines.append(
-            f"{job['job']:<12} {run['status']:<11} {_local(run['started_at'], tz)} "
-            f"(run {run['id']}): {counts}{nxt}"
+            f"{job['job']:<{name_width}}{run['status']:<{status_width}}"
+            f"{_local(run['started_at'], tz)} (run {run['id']}): {counts}{nxt}"
         )
-        lines += [f"{'':<12} failed: {one_line(failure)}" for failure in run["failures"][:5]]
+        lines += [f"{'':<{name_width}}failed: {one_line(f)}" for f in run["failures"][:5]]
     pending = data["pending_intents"]
     if pending:
         lines.append(

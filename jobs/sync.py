@@ -22,7 +22,7 @@ from sync.model import Board, Role
 from sync.report import Report, log_line, summarise
 from sync.sources import read_boards
 from sync.state import State
-from sync.stopping import stop_requested
+from sync.stopping import STOPPED_NOW, stop_requested
 from sync.trello_api import TrelloApi
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def run(
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
             report.warnings += card_warnings(board_cfg, board)
-        if any(b.role is Role.EVENTS for b in boards):
+        if any(b.role is Role.EVENTS for b in boards) and not stopped(dry_run):
             sync_events(
                 cfg,
                 state,
@@ -70,7 +70,7 @@ def run(
                 recreate_calendar=recreate_calendar,
                 trello=lambda: reader.api,
             )
-        if any(b.role is Role.CONTENT for b in boards):
+        if any(b.role is Role.CONTENT for b in boards) and not stopped(dry_run):
             content = [(c, b) for c, b in read if b.role is Role.CONTENT]
             items = sync_content(
                 cfg,
@@ -98,7 +98,10 @@ def run(
     except BaseException as exc:
         if run_id is not None:
             with suppress(StateError):  # the state database may be why: say the first error
-                state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
+                if isinstance(exc, KeyboardInterrupt):  # a second Ctrl-C or SIGTERM
+                    state.finish_run(run_id, "interrupted", report.summary(), STOPPED_NOW)
+                else:
+                    state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
         raise
     if stop_requested() and not dry_run:
         report.failures.append(
@@ -119,6 +122,11 @@ def run(
             if not any(f.startswith(exc.message) for f in report.failures):
                 report.failures.append(f"{exc} (this run is not in the history)")
     return report
+
+
+def stopped(dry_run: bool) -> bool:
+    """A stop was requested (a dry run writes nothing, so it has nothing to stop before)."""
+    return stop_requested() and not dry_run
 
 
 def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:

@@ -87,6 +87,11 @@ class RemoteError(OtgError):
     """A remote service failed in a way a retry did not cure (5xx, timeouts, rate limits)."""
 
 
+class Stopped(RemoteError):
+    """A signal asked the run to stop while it waited to send a request (a backoff, the rate
+    limit, the run lock): the request was not sent."""
+
+
 def file_fix(exc: OSError, setting: str) -> str:
     """The fix for a file that cannot be written, by what the system said: ``setting`` names the
     config key(s) that choose the place, e.g. "output_dir"."""

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from sync.errors import RemoteError
+from sync.errors import RemoteError, Stopped
+from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
 log = logging.getLogger(__name__)
@@ -45,8 +46,9 @@ def monotonic() -> float:
 
 
 def pause(seconds: float) -> None:
-    """How sessions wait; tests replace it so that backoff costs no real time."""
-    time.sleep(seconds)
+    """How sessions wait (waking at once when a stop is requested); tests replace it so that
+    backoff costs no real time."""
+    pause_unless_stopped(seconds)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
@@ -148,14 +150,14 @@ class PoliteSession(requests.Session):
         kwargs.setdefault("timeout", self.timeout)
         attempt = 0
         while True:
-            self._respect_window()
+            self._respect_window(method, url)
             try:
                 response = super().request(method, url, *args, **kwargs)
             except TRANSPORT_ERRORS as exc:
                 self._count(method)
                 if method in READS and attempt < self.retries:
                     attempt += 1
-                    self._backoff(attempt, f"{type(exc).__name__}")
+                    self._backoff(attempt, f"{type(exc).__name__}", method, url)
                     continue
                 kind = (
                     "timed out"
@@ -187,13 +189,13 @@ class PoliteSession(requests.Session):
             pause_for = self._server_pause(response)
             if response.status_code == 429 and attempt < self.retries:
                 attempt += 1
-                self._backoff(attempt, "429 rate limited", floor=max(pause_for, 10.0))
+                self._backoff(attempt, "429 rate limited", method, url, max(pause_for, 10.0))
                 continue
             if response.status_code >= 500 and method in READS and attempt < self.retries:
                 attempt += 1
-                self._backoff(attempt, f"HTTP {response.status_code}")
+                self._backoff(attempt, f"HTTP {response.status_code}", method, url)
                 continue
-            if pause_for:
+            if pause_for:  # a stop cuts this short; the answer is still the caller's
                 log.info("%s: rate limit nearly used up; pausing %.1fs", self.name, pause_for)
                 pause(pause_for)
             self._redact_error_page(response)
@@ -220,14 +222,24 @@ class PoliteSession(requests.Session):
         """Requests sent that may have changed something on the server."""
         return sum(n for method, n in self.sent_by_method.items() if method not in READS)
 
-    def _respect_window(self) -> None:
+    def _respect_window(self, method: str, url: str) -> None:
         if self.window is None:
             return
         wait = self.window.wait_time(monotonic())
         if wait > 0:
             log.debug("%s: pacing requests, waiting %.2fs", self.name, wait)
-            pause(wait)
+            self._wait(wait, f"sending {method} {where(url)}")
         self.window.record(monotonic())
+
+    def _wait(self, seconds: float, before: str) -> None:
+        """Wait before a request; a stop requested meanwhile ends the wait and the request is not
+        sent (a 429 means the server did nothing, so a write is not sent either)."""
+        pause(seconds)
+        if stop_requested():
+            raise Stopped(
+                f"{self.name}: stopped by a signal before {before}",
+                "nothing was sent; the next run picks up the rest",
+            )
 
     def _server_pause(self, response: requests.Response) -> float:
         """Seconds to wait when the server says this token has no requests left."""
@@ -241,8 +253,8 @@ class PoliteSession(requests.Session):
                     return 10.0
         return 0.0
 
-    def _backoff(self, attempt: int, why: str, floor: float = 0.0) -> None:
+    def _backoff(self, attempt: int, why: str, method: str, url: str, floor: float = 0.0) -> None:
         delay = max(floor, min(MAX_BACKOFF, 2 ** (attempt - 1)))
         delay += random.uniform(0, delay / 4)  # noqa: S311 - jitter, not cryptography
         log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, self.retries, delay)
-        pause(delay)
+        self._wait(delay, f"retrying {method} {where(url)} ({why})")

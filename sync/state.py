@@ -122,8 +122,11 @@ def _now() -> str:
 class State:
     """A connection to the state database. Use as a context manager or call ``close()``."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        if read_only:
+            self._open_read_only()
+            return
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,6 +146,48 @@ class State:
             ) from None
 
     # -- lifecycle -------------------------------------------------------------------------
+
+    def _open_read_only(self) -> None:
+        """For the commands that only look (`otg status`, `otg ledger list`): nothing is created
+        or changed, and a folder or file this user may read but not write is enough.
+
+        A database at rest (no -wal and -shm beside it: no connection has it open, and its WAL
+        was checkpointed) is opened ``immutable``, because SQLite would otherwise create the
+        -wal and -shm files, left behind owned by whoever looked. While a run has it open, both
+        files exist, and a plain read-only open uses them and sees what that run has committed.
+        """
+        wal, shm = (self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
+        at_rest = not (wal.exists() and shm.exists())
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
+        try:
+            if not self.path.is_file():
+                raise StateError(
+                    f"there is no state database at {self.path}", "run `otg sync` first"
+                )
+            self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            version = self.version
+        except sqlite3.DatabaseError as exc:
+            what, _ = _sqlite_problem(exc)
+            raise StateError(
+                f"state database {self.path} cannot be read: {what}",
+                "run as a user that can read it and its folder (the user otg-sync runs as)",
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"state database {self.path} cannot be read: {exc.strerror}",
+                "run as a user that can read it and its folder (the user otg-sync runs as)",
+            ) from None
+        if version != SCHEMA_VERSION:
+            self.db.close()
+            newer = version > SCHEMA_VERSION
+            raise StateError(
+                f"state database {self.path} has schema {version}, this otg-sync knows "
+                f"{SCHEMA_VERSION}",
+                "upgrade otg-sync (in its folder: git pull, then .venv/bin/pip install .)"
+                if newer
+                else "run `otg sync` once to bring it up to date",
+            )
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]

@@ -1,19 +1,44 @@
-"""Stopping cleanly: SIGTERM or SIGINT asks the run to stop after the item it is on.
+"""Stopping cleanly: SIGTERM or SIGINT (Ctrl-C) asks the run to stop at the next safe point.
 
-Loops that write (events to the calendar, drafts, cards) ask ``stop_requested()`` before each
-item. What was done is recorded as usual, the run is recorded as interrupted, and the next run
-picks up the rest: every write is recorded only after it succeeded.
+The first signal prints one line on stderr and sets a flag. Loops that write (events to the
+calendar, drafts, cards) ask ``stop_requested()`` before each item, and every wait (an HTTP backoff
+or rate-limit pause, the run lock, the scheduler's sleep) wakes at once. What was done is recorded
+as usual, the run is recorded as interrupted, and the next run picks up the rest: every write is
+recorded only after it succeeded. The command then exits 128 + the signal's number: 130 for
+Ctrl-C, 143 for SIGTERM.
+
+A second signal stops at once: it raises ``StopNow`` (a ``KeyboardInterrupt``) wherever the run
+is, which is as safe as a crash: an open transaction is rolled back, and a request sent but not
+yet recorded is found by the next run (or stays a pending intent in `otg ledger`).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 _stop = threading.Event()
+_signal: list[int] = []  # the signal that asked for the stop, if one did
+
+MESSAGES = {
+    signal.SIGINT: "stopping after the current step; Ctrl-C again to stop now",
+    signal.SIGTERM: "stopping after the current step (SIGTERM); send it again to stop now",
+}
+STOPPED_NOW = (
+    "stopped now: what was done is recorded; the next run picks up the rest (see `otg status`)"
+)
+
+
+class StopNow(KeyboardInterrupt):
+    """A second signal: stop wherever the run is."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def stop_requested() -> bool:
@@ -21,11 +46,31 @@ def stop_requested() -> bool:
 
 
 def request_stop(signum: int | None = None, frame: FrameType | None = None) -> None:
+    """The signal handler (also called directly, without a signal, by tests and code)."""
+    if signum is None:
+        _stop.set()
+        return
+    if _signal:  # the second signal
+        raise StopNow(signum)
+    _signal.append(signum)
     _stop.set()
+    line = MESSAGES.get(signum, f"stopping after the current step (signal {signum})")
+    with suppress(OSError):  # os.write: safe even in the middle of a print to stderr
+        os.write(2, (line + "\n").encode())
 
 
 def reset() -> None:
     _stop.clear()
+    _signal.clear()
+
+
+def exit_code(default: int) -> int:
+    """The exit code of a command that has ended: 128 + the signal (130 for Ctrl-C, 143 for
+    SIGTERM) when a signal stopped it before it finished (``default`` is not 0), else
+    ``default``."""
+    if _signal and default != 0:
+        return 128 + _signal[0]
+    return default
 
 
 @contextmanager

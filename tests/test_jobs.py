@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -358,3 +361,133 @@ def test_a_run_that_was_killed_is_caught_up(cfg):
             )
     runners = Runners()
     assert scheduler(cfg, runners).catch_up() == ["sync"]
+
+
+def test_status_columns_line_up_whatever_the_run_status(cfg, runner):
+    """`interrupted` is the longest status word: it gets the same two-space gap before the date
+    as `ok`, and every date starts in the same column."""
+    with State(cfg.state_db) as state:
+        for job, status in (("sync", "interrupted"), ("roundup", "ok")):
+            state.finish_run(state.start_run(job), status, {"counts": {"create": 1}})
+    output = runner.invoke(cli.main, ["--config", str(cfg.path), "status"]).output
+    sync, roundup = output.splitlines()[:2]
+    assert sync.startswith("sync         interrupted  ")
+    assert roundup.startswith("roundup      ok           ")
+    assert sync.index("(run 1)") == roundup.index("(run 2)")
+    assert sync[len("sync         interrupted  ") :][:3] in (
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+    )
+
+
+def _state_files(cfg) -> list[str]:
+    return sorted(p.name for p in cfg.state_db.parent.glob(cfg.state_db.name + "*"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_status_and_ledger_list_work_on_a_state_folder_this_user_cannot_write(cfg, runner):
+    """An operator who may read the state but not write it: the looking commands work."""
+    assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
+    with State(cfg.state_db) as state:
+        state.open_intent("medium-post", "card-1", {"title": "A post"})
+    folder = cfg.state_db.parent / "state"
+    folder.mkdir()
+    for name in _state_files(cfg):  # the database alone, in a folder of its own
+        (cfg.state_db.parent / name).rename(folder / name)
+    path = cfg.path.with_name("ro.toml")
+    path.write_text(cfg.path.read_text().replace('"state.db"', '"state/state.db"'))
+    (folder / "state.db").chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        status = runner.invoke(cli.main, ["--config", str(path), "status"])
+        listed = runner.invoke(cli.main, ["--config", str(path), "ledger", "list"])
+        as_json = runner.invoke(cli.main, ["--config", str(path), "status", "--json"])
+    finally:
+        folder.chmod(0o755)
+    assert status.exit_code == 0, status.output
+    assert status.output.startswith("sync         ok ")
+    assert "1 request of unknown outcome need an operator" in status.output
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines()[1].split()[:2] == ["1", "pending"]
+    assert json.loads(as_json.output)["jobs"][0]["last_run"]["status"] == "ok"
+    assert sorted(p.name for p in folder.iterdir()) == ["state.db", "state.db.lock"]
+
+
+def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
+    """`otg status` and `otg ledger list` open the state read-only: on a fresh machine they say
+    there are no runs yet and create nothing; on a database at rest they leave no -wal/-shm."""
+    status = runner.invoke(cli.main, ["--config", str(cfg.path), "status"])
+    listed = runner.invoke(cli.main, ["--config", str(cfg.path), "ledger", "list"])
+    assert status.exit_code == 0 and listed.exit_code == 0
+    assert status.output.splitlines()[0] == (
+        f"No runs yet: there is no state database at {cfg.state_db} (the first sync creates it)."
+    )
+    assert status.output.splitlines()[1].startswith("sync         never run; next ")
+    assert listed.output.startswith("No intents recorded")
+    assert _state_files(cfg) == []
+    assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
+    assert _state_files(cfg) == ["state.db", "state.db.lock"]  # at rest: WAL checkpointed away
+    for args in (
+        ["status"],
+        ["status", "--json"],
+        ["ledger", "list"],
+        ["ledger", "list", "--json"],
+    ):
+        result = runner.invoke(cli.main, ["--config", str(cfg.path), *args])
+        assert result.exit_code == 0, result.output
+    assert _state_files(cfg) == ["state.db", "state.db.lock"]
+
+
+def _start_scheduler(cfg) -> subprocess.Popen:
+    """`otg jobs run` in a process of its own, returned once it says it has started."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    while "scheduler started" not in (line := process.stderr.readline()):
+        seen.append(line)
+        assert line, f"the scheduler did not start: {''.join(seen)}"
+    return process
+
+
+def test_a_second_scheduler_on_the_same_state_refuses_to_start(cfg):
+    """Two `otg jobs run` would both run every job: the second one says who holds the state and
+    how to stop it, at once; the lock goes with the first when it exits, however it exits."""
+    first = _start_scheduler(cfg)
+    try:
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert time.monotonic() - started < 10  # at once, not after a wait for the lock
+        assert second.returncode == 3, second.stderr
+        [line] = second.stderr.splitlines()
+        assert line.startswith(
+            f"error: another scheduler (otg jobs run) uses this state database: pid {first.pid}, "
+            "since "
+        )
+        assert f"stop it first (kill {first.pid}, or systemctl stop otg-sync)" in line
+    finally:
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err  # a signal is how a scheduler is meant to stop
+    assert "stopping after the current step (SIGTERM)" in err and "scheduler stopped" in err
+    after_a_clean_stop = _start_scheduler(cfg)  # released when the first exited
+    after_a_clean_stop.kill()  # SIGKILL: no chance to release anything
+    after_a_clean_stop.communicate(timeout=60)
+    after_a_kill = _start_scheduler(cfg)  # the lock a killed scheduler left is taken over
+    after_a_kill.send_signal(signal.SIGTERM)
+    after_a_kill.communicate(timeout=60)
