@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from sync.content import MAX_TITLE
 from sync.content_plan import PUBLISHED
 from sync.content_plan import TARGET as CONTENT
 from sync.dates import EARLIEST, LATEST, now_utc
@@ -158,6 +159,11 @@ def _place(
     now: datetime,
     report: Report,
 ) -> None:
+    if len(rendered.title) > MAX_TITLE:
+        report.warnings.append(
+            f"the roundup's title is over {MAX_TITLE} characters, and Medium ignores such a "
+            "title: shorten the title the template sets"
+        )
     existing = state.item(ROUNDUPS, record_key(target, period))
     if dry_run:
         kind = "draft" if existing is None or new_version else "exists"

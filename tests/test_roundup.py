@@ -609,6 +609,18 @@ def test_the_drafts_folder_roundup_has_the_same_title(special_demo, runner, tmp_
     assert "<title>One Team Government: two weeks on (12–25 November 2026)</title>" in page
 
 
+def test_a_title_medium_would_ignore_is_a_warning(special_demo, runner, tmp_path):
+    path = tmp_path / "long.md.j2"
+    path.write_text('{% set title = "Two weeks on " * 10 %}\n' + FIRST_LINE_TEMPLATE, "utf-8")
+    args = ["--config", str(special_demo), "roundup", "--to", "2026-11-25", "--template", str(path)]
+    result = runner.invoke(cli.main, [*args, "--target", "drafts"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: the roundup's title is over 100 characters, and Medium ignores such a title: "
+        "shorten the title the template sets"
+    ) in result.output.splitlines()
+
+
 def test_a_lost_answer_leaves_the_period_pending_for_an_operator(demo, runner, monkeypatch):
     monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
     medium = FakeMedium(token="medium-token-0123456789")
