@@ -26,8 +26,9 @@ MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]])")
 #: An ``&`` that would start a character reference (``&amp;``, ``&#60;``): the rest is text.
 _REFERENCE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 #: What starts a block at the start of a line: a heading or a quote (``#``, ``>``), a list item
-#: (``-``, ``+``, ``2026.``, ``1)``), a rule (``---``) or a heading underline (``===``, ``---``).
-_BLOCK_START = re.compile(r"^(?:[#>+-]|(\d+)([.)])(?=\s|$)|=)")
+#: (``-``, ``+``, ``2026.``, ``1)``), a rule (``---``), a heading underline (``===``, ``---``)
+#: or a code fence (``~~~``; a backtick fence is escaped anywhere).
+_BLOCK_START = re.compile(r"^(?:[#>+-]|(\d+)([.)])(?=\s|$)|[=~])")
 
 
 def safe_url(url: str) -> bool:
@@ -43,8 +44,8 @@ def escape_text(text: str) -> str:
     """Plain text made literal in Markdown, wherever in a line it is printed, escaping only what
     would change its meaning: ``\\ ` * _ [ ]`` anywhere; ``<`` (raw HTML, autolinks) as ``&lt;``;
     an ``&`` that starts a character reference as ``&amp;``; what would start a block at the
-    start (``#``, ``>``, ``-``, ``+``, ``1.``, ``1)``, ``=``), and a ``#`` at the end (a heading's
-    closing ``#`` is dropped). So "OneTeamGov breakfast (Ottawa)" stays as it is."""
+    start (``#``, ``>``, ``-``, ``+``, ``1.``, ``1)``, ``=``, ``~``), and a ``#`` at the end (a
+    heading's closing ``#`` is dropped). So "OneTeamGov breakfast (Ottawa)" stays as it is."""
     text = " ".join(text.split())  # one line: a newline could start a new block
     text = MARKDOWN_SPECIALS.sub(r"\\\1", text)
     text = _REFERENCE.sub("&amp;", text).replace("<", "&lt;")
@@ -57,7 +58,9 @@ def escape_text(text: str) -> str:
 def _escape_block_start(found: re.Match[str]) -> str:
     if found.group(1) is not None:
         return f"{found.group(1)}\\{found.group(2)}"
-    return "&#61;" if found.group() == "=" else f"\\{found.group()}"  # Markdown has no \=
+    if found.group() in ("=", "~"):  # Python-Markdown has no \= or \~: a character reference
+        return f"&#{ord(found.group())};"
+    return f"\\{found.group()}"
 
 
 class _Sanitise(Treeprocessor):

@@ -370,6 +370,7 @@ def test_ordinary_punctuation_reads_as_typed_in_the_markdown(name):
         ("2026. A year", r"2026\. A year"),
         ("1) First", r"1\) First"),
         ("===", "&#61;=="),
+        ("~~~ fence", "&#126;~~ fence"),
         ("We love C#", r"We love C\#"),
         ("[x]: https://evil.example", r"\[x\]&#58; https://evil.example"),  # a link definition
     ],
