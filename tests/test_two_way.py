@@ -181,7 +181,7 @@ class TwoWay:
         self.clients.clear()
         self.fake.requests.clear()
         cfg = load_config(self.config_path)
-        with State(cfg.state_db) as state:
+        with State.for_dry_run(cfg.state_db) if dry_run else State(cfg.state_db) as state:
             return jobs.sync.run(cfg, state, now=self.now, dry_run=dry_run)
 
     def cli(self, *args: str) -> Result:
