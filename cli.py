@@ -337,7 +337,14 @@ def status(ctx: click.Context, as_json: bool) -> None:
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
-        data = jobs.status.status(cfg, state, now_utc(), set(RUNNERS), in_progress=busy)
+        data = jobs.status.status(
+            cfg,
+            state,
+            now_utc(),
+            set(RUNNERS),
+            in_progress=busy,
+            scheduler=jobs.status.scheduler_running(cfg.state_db),
+        )
     if as_json:
         click.echo(json.dumps(data, indent=2))
         return

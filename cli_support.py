@@ -138,9 +138,11 @@ def load(ctx: click.Context) -> Config:
 
 
 def open_state(cfg: Config, dry_run: bool = False) -> State:
-    """The state store; a dry run on a fresh machine uses a throwaway in-memory one."""
-    if dry_run and not cfg.state_db.exists():
-        return State(":memory:")
+    """The state store. A dry run writes nothing, the state database included: it works on a
+    copy in memory of what the database holds (an empty one on a fresh machine), read with the
+    read-only open, so that nothing is created, not even SQLite's -wal/-shm files."""
+    if dry_run:
+        return State.for_dry_run(cfg.state_db)
     return State(cfg.state_db)
 
 

@@ -45,6 +45,7 @@ from sync.event_cards import (
 from sync.model import Board, Card
 from sync.report import Outcome, Report, plural
 from sync.state import State, SyncedItem
+from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class Inbound:
     put_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
     bodies: dict[str, Resource] = field(default_factory=dict)  # the events fetched this run
     read_ids: set[str] = field(default_factory=set)  # the events boards read this run
+    not_made: int = 0  # changes for the board left for the next run: a stop was requested
 
     def run(
         self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
@@ -123,6 +125,11 @@ class Inbound:
             )
         self._import(found.new, boards)
         hold |= self.imported_now  # the planner has not seen these cards yet: next run
+        if self.not_made:
+            self.report.failures.append(
+                f"calendar → board: stopped before {plural(self.not_made, 'change')}; "
+                "the next sync makes them"
+            )
         if not self.dry_run:
             for href, (etag, why) in found.ignored.items():
                 self.state.put_item(
@@ -423,9 +430,14 @@ class Inbound:
         self.imported_now.add(card_id)
 
     def _write(self, outcome: Outcome, apply: Callable[[], None]) -> None:
-        """Report a change; make it unless this is a dry run; one failure never stops the rest."""
+        """Report a change; make it unless this is a dry run; one failure never stops the rest.
+        Once a stop is requested (SIGTERM, Ctrl-C), the changes not yet begun are left for the
+        next run: each one is begun and recorded whole (an intent and its settling included)."""
         if self.dry_run:
             outcome.status = "planned"
+        elif stop_requested():
+            self.not_made += 1
+            return
         else:
             try:
                 apply()

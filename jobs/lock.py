@@ -81,12 +81,17 @@ class RunLock:
         self._fd = fd
 
     def held(self) -> bool:
-        """Whether a run holds the lock now (asked without taking it for more than a moment)."""
+        """Whether a process holds the lock now. On Linux this is read from /proc/locks, which
+        takes nothing and so can never get in the way of a run or a scheduler starting that
+        moment; elsewhere a shared lock is taken and let go at once."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:  # no lock file: no run has ever held it
             return False
         try:
+            listed = _listed_as_held(os.fstat(fd), self.holder_info().get("pid"))
+            if listed is not None:
+                return listed
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
             return True
@@ -146,6 +151,30 @@ class SchedulerLock(RunLock):
             f"stop it first (kill {pid}, or systemctl stop otg-sync), or leave it running: "
             "one scheduler runs every job",
         )
+
+
+def _listed_as_held(stat: os.stat_result, pid: object) -> bool | None:
+    """Whether /proc/locks lists an flock on this file (None: there is no /proc/locks to read).
+
+    Its lines read ``1: FLOCK  ADVISORY  WRITE 1234 fe:00:2146320 0 EOF``: the holder's pid, then
+    the file's device (major:minor, in hex) and inode; a process waiting for the lock has a line
+    of its own, marked ``->``. A file on an overlay (a container) may be listed with another
+    device than ``stat`` gives: there the inode and the pid the holder wrote in the file say it.
+    """
+    try:
+        table = Path("/proc/locks").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    device = f"{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}"
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 6 or fields[1] != "FLOCK" or "->" in fields:
+            continue
+        holder, where = fields[4], fields[5].rsplit(":", 1)
+        same_inode = len(where) == 2 and where[1] == str(stat.st_ino)
+        if same_inode and (where[0] == device or holder == str(pid)):
+            return True
+    return False
 
 
 def lock_for(state_db: Path, what: str) -> RunLock:

@@ -27,7 +27,14 @@ from sync.roundup_target import place, record_key
 from sync.rss import FeedItem, medium_post_id
 from sync.sources import read_boards
 from sync.state import State
+from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
+
+#: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
+STOPPED_LABELLING = (
+    "stopped before every featured card was labelled {label!r}; rerun `otg roundup --finalise` "
+    "to label the rest"
+)
 
 
 @dataclass
@@ -106,7 +113,14 @@ def run(
     roundup = gather(boards, period, options, published=_published(state))
     rendered = render_post(roundup.context(), template or _configured(cfg))
     markdown = rendered.markdown
-    if report.failures:  # a board unread: the post would miss its news, and block the right one
+    if stop_requested() and not dry_run:
+        # a stop while the boards were read leaves the rest unread, with no failure of their own
+        report.failures.append(
+            f"the roundup for {period.label} was not drafted: stopped by a signal; the next run "
+            "drafts it"
+        )
+        markdown = ""
+    elif report.failures:  # a board unread: the post would miss its news, and block the right one
         report.failures.append(
             f"the roundup for {period.label} was not drafted: "
             f"{plural(len(report.failures), 'board')} could not be read; "
@@ -119,7 +133,9 @@ def run(
                 _place(
                     cfg, state, period, roundup, rendered, target, new_version, dry_run, now, report
                 )
-            if finalise:
+            if finalise and stop_requested() and not dry_run:
+                report.failures.append(STOPPED_LABELLING.format(label=_label_name(cfg, period)))
+            elif finalise:
                 _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
         except OtgError as exc:
             report.failures.append(str(exc))
@@ -127,7 +143,7 @@ def run(
         report.run_id = run_id
         state.finish_run(
             run_id,
-            "ok" if report.ok else "failed",
+            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
             report.summary(),
             "; ".join(report.failures[:5]) or None,
         )
@@ -204,7 +220,12 @@ def _finalise(
     trello: Callable[[], TrelloApi],
 ) -> None:
     """Label every featured card on the API boards with the period's roundup label."""
-    _label_cards(cfg, period, boards, set(roundup.featured), report, dry_run, trello)
+    if not _label_cards(cfg, period, boards, set(roundup.featured), report, dry_run, trello):
+        report.failures.append(STOPPED_LABELLING.format(label=_label_name(cfg, period)))
+
+
+def _label_name(cfg: Config, period: Period) -> str:
+    return cfg.roundup.featured_label.replace("{date}", period.last.isoformat())
 
 
 def _label_cards(
@@ -215,8 +236,11 @@ def _label_cards(
     report: Report,
     dry_run: bool,
     trello: Callable[[], TrelloApi],
-) -> None:
-    name = cfg.roundup.featured_label.replace("{date}", period.last.isoformat())
+) -> bool:
+    """Label the featured cards. False when a stop (SIGTERM, Ctrl-C) came first: it is checked
+    before each card, and the cards not labelled yet are left for a rerun (which reads the
+    board, so it never labels a card twice)."""
+    name = _label_name(cfg, period)
     for board in boards:
         cards = [c for c in board.cards if c.id in featured and name not in c.label_names]
         if not cards:
@@ -236,12 +260,15 @@ def _label_cards(
         if label is None:
             continue
         for card in cards:
+            if stop_requested():
+                return False
             outcome = Outcome("label", "trello", card.id, card.name, name)
             try:
                 trello().add_label(card.id, label)
             except OtgError as exc:  # labelling twice cannot double anything: the next run retries
                 outcome.status, outcome.detail = "failed", str(exc)
             report.outcomes.append(outcome)
+    return True
 
 
 def _board_label(
@@ -335,6 +362,9 @@ def finalise_published(
         last = date.fromisoformat(data["last_day"])
         period = Period(last - timedelta(days=13), last)
         before = len(report.outcomes)
-        _label_cards(cfg, period, boards, set(data.get("featured", [])), report, dry_run, trello)
+        if not _label_cards(
+            cfg, period, boards, set(data.get("featured", [])), report, dry_run, trello
+        ):
+            return  # stopped: the next sync labels the rest, then finalises it
         if not dry_run and not any(o.status == "failed" for o in report.outcomes[before:]):
             state.put_item(replace(record, data={**data, "finalised_at": now_utc().isoformat()}))

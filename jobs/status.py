@@ -3,11 +3,14 @@ when each job runs next."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from config import Config
+from jobs.lock import scheduler_lock_for
 from jobs.timetable import next_runs
 from sync.content_plan import DRAFTED
 from sync.content_plan import TARGET as CONTENT
@@ -48,9 +51,11 @@ def status(
     now: datetime,
     available: set[str] | None = None,
     in_progress: bool = False,
+    scheduler: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Each job's last run and next run, and the intents awaiting an operator. ``in_progress``
-    says whether a run holds the run lock now: if none does, a run marked ``running`` is dead."""
+    """Each job's last run and next run, whether a scheduler runs them (``scheduler``, from
+    ``scheduler_running``), and the intents awaiting an operator. ``in_progress`` says whether a
+    run holds the run lock now: if none does, a run marked ``running`` is dead."""
     nexts = {row["job"]: row["next"][:1] for row in schedule_rows(cfg, now, 1, available)}
     jobs = []
     for name in [job.name for job in cfg.jobs]:
@@ -78,7 +83,22 @@ def status(
         {"id": i.id, "kind": i.kind, "key": i.key, "since": i.created_at, "what": i.payload}
         for i in state.intents(status="pending")
     ]
-    return {"jobs": jobs, "pending_intents": pending, "drafts_gone": drafts_gone(state)}
+    return {
+        "jobs": jobs,
+        "scheduler": scheduler or {"running": False},
+        "pending_intents": pending,
+        "drafts_gone": drafts_gone(state),
+    }
+
+
+def scheduler_running(state_db: Path) -> dict[str, Any]:
+    """Whether `otg jobs run` runs on this state database: it holds the scheduler lock for as
+    long as it runs. Only looked at: the lock is neither taken nor created."""
+    lock = scheduler_lock_for(state_db)
+    if not lock.held():
+        return {"running": False}
+    info = lock.holder_info()  # empty for the moment between taking the lock and writing it
+    return {"running": True, "pid": info.get("pid"), "since": info.get("since")}
 
 
 def drafts_gone(state: State) -> list[dict[str, Any]]:
@@ -133,6 +153,7 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
             f"{_local(run['started_at'], tz)} (run {run['id']}): {counts}{nxt}"
         )
         lines += [f"{'':<{name_width}}failed: {one_line(f)}" for f in run["failures"][:5]]
+    lines.append(_scheduler_line(data.get("scheduler") or {"running": False}, tz))
     pending = data["pending_intents"]
     if pending:
         lines.append(
@@ -150,6 +171,19 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
         )
         lines += [f"  {g['card']} {one_line(g['title'])}: {_files(g, tz)}" for g in gone]
     return "\n".join(lines)
+
+
+def _scheduler_line(scheduler: dict[str, Any], tz: ZoneInfo) -> str:
+    if not scheduler["running"]:
+        return "scheduler: not running (cron or systemd timers may run the jobs)"
+    about = ["otg jobs run"]
+    if scheduler.get("pid"):
+        about.append(f"pid {scheduler['pid']}")
+    since = scheduler.get("since")
+    if isinstance(since, str):
+        with suppress(ValueError):  # not a time: the file was written by hand, or half-written
+            about.append(f"since {_local(since, tz)}")
+    return f"scheduler: running ({', '.join(about)})"
 
 
 def _files(gone: dict[str, Any], tz: ZoneInfo) -> str:

@@ -124,8 +124,10 @@ class State:
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.preview = False  # a dry run's copy: see ``for_dry_run``
         if read_only:
             self._open_read_only()
+            self._refuse_another_schema(older_too=True)
             return
         try:
             if str(path) != ":memory:":
@@ -178,7 +180,11 @@ class State:
                 f"state database {self.path} cannot be read: {exc.strerror}",
                 "run as a user that can read it and its folder (the user otg-sync runs as)",
             ) from None
-        if version != SCHEMA_VERSION:
+        self._version_read = version
+
+    def _refuse_another_schema(self, *, older_too: bool) -> None:
+        version = self._version_read
+        if version > SCHEMA_VERSION or (older_too and version < SCHEMA_VERSION):
             self.db.close()
             newer = version > SCHEMA_VERSION
             raise StateError(
@@ -188,6 +194,37 @@ class State:
                 if newer
                 else "run `otg sync` once to bring it up to date",
             )
+
+    @classmethod
+    def for_dry_run(cls, path: Path | str) -> State:
+        """For a dry run, which writes nothing, the state database included: the database as it
+        is now, read with the read-only open (nothing is created or changed, and a folder this
+        user may only read is enough) and copied into memory, the file closed again at once.
+        With no database yet, an empty one, as a first run would start from; one of an older
+        schema is brought up to date in the copy only. The copy refuses every write: a dry run
+        that tried one would stop with a failure, never write."""
+        copy = cls(":memory:")
+        path = Path(path)
+        if path.exists():
+            disk = cls.__new__(cls)
+            disk.path = path
+            disk._open_read_only()
+            disk._refuse_another_schema(older_too=False)
+            try:
+                disk.db.backup(copy.db)
+            except sqlite3.DatabaseError as exc:
+                what, _ = _sqlite_problem(exc)
+                raise StateError(
+                    f"state database {path} cannot be read: {what}",
+                    "run as a user that can read it and its folder (the user otg-sync runs as)",
+                ) from None
+            finally:
+                disk.close()
+            copy._migrate()
+        copy.path = path
+        copy.preview = True
+        copy.db.execute("PRAGMA query_only = ON")
+        return copy
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -221,6 +258,11 @@ class State:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One unit of work: all of it is written, or none of it. A write the database refuses
         (a full disk, a read-only file) is a ``StateWriteError``, which stops the run."""
+        if self.preview:
+            raise StateWriteError(
+                f"a dry run tried to write to the state database {self.path}; nothing was written",
+                "please report it; a run without --dry-run is not affected",
+            )
         try:
             self.db.execute("BEGIN IMMEDIATE")
             try:

@@ -209,7 +209,7 @@ class Otg:
         self.write()
         self.clients.clear()
         cfg = load_config(self.config_path)
-        with State(cfg.state_db) as state:
+        with State.for_dry_run(cfg.state_db) if dry_run else State(cfg.state_db) as state:
             return jobs.sync.run(cfg, state, now=now, dry_run=dry_run, recreate_calendar=recreate)
 
     def cli(self, *args: str) -> Result:

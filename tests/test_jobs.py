@@ -491,3 +491,71 @@ def test_a_second_scheduler_on_the_same_state_refuses_to_start(cfg):
     after_a_kill = _start_scheduler(cfg)  # the lock a killed scheduler left is taken over
     after_a_kill.send_signal(signal.SIGTERM)
     after_a_kill.communicate(timeout=60)
+
+
+def test_status_says_whether_a_scheduler_is_running_without_touching_its_lock(cfg, runner):
+    """`otg status` says whether `otg jobs run` runs on this state database (it holds the
+    scheduler lock while it runs), naming it; looking neither takes nor creates the lock."""
+    args = ["--config", str(cfg.path), "status"]
+    lock_file = cfg.state_db.with_name("state.db.scheduler.lock")
+    not_running = "scheduler: not running (cron or systemd timers may run the jobs)"
+
+    fresh = runner.invoke(cli.main, args)
+    assert fresh.exit_code == 0, fresh.output
+    assert not_running in fresh.output.splitlines()
+    assert json.loads(runner.invoke(cli.main, [*args, "--json"]).output)["scheduler"] == {
+        "running": False
+    }
+    assert not lock_file.exists()  # looking created nothing
+
+    scheduler = _start_scheduler(cfg)
+    try:
+        held = lock_file.read_bytes()
+        since = datetime.fromisoformat(json.loads(held)["since"])
+        shown = since.astimezone(cfg.tz).strftime("%a %d %b %H:%M")
+        status = runner.invoke(cli.main, args)
+        data = json.loads(runner.invoke(cli.main, [*args, "--json"]).output)
+        assert status.exit_code == 0, status.output
+        assert f"scheduler: running (otg jobs run, pid {scheduler.pid}, since {shown})" in (
+            status.output.splitlines()
+        )
+        assert data["scheduler"] == {
+            "running": True,
+            "pid": scheduler.pid,
+            "since": since.isoformat(),
+        }
+        # the lock is the scheduler's as before: its file unchanged, a second one still refused
+        assert lock_file.read_bytes() == held
+        second = subprocess.run(
+            [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 3, second.stderr
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+        scheduler.communicate(timeout=60)
+    assert not_running in runner.invoke(cli.main, args).output.splitlines()
+
+    killed = _start_scheduler(cfg)
+    killed.kill()  # SIGKILL: its lock file still names it, but nothing holds the lock
+    killed.communicate(timeout=60)
+    assert json.loads(lock_file.read_text())["pid"] == killed.pid
+    assert not_running in runner.invoke(cli.main, args).output.splitlines()
+
+
+@pytest.mark.parametrize("where", ["/proc/locks", "a shared lock"])
+def test_held_says_whether_the_lock_is_held(tmp_path, monkeypatch, where):
+    if where != "/proc/locks":  # as on a system without /proc/locks (macOS, BSD)
+        monkeypatch.setattr("jobs.lock._listed_as_held", lambda stat, pid: None)
+    lock = RunLock(tmp_path / "state.db.lock", "otg sync")
+    assert not lock.held() and not lock.path.exists()
+    lock.acquire()
+    try:
+        assert lock.held()
+    finally:
+        lock.release()
+    assert not lock.held()

@@ -29,8 +29,10 @@ from click.testing import CliRunner
 
 import cli
 from config import load_config
+from sync import stopping
 from sync.roundup_target import KIND
 from sync.state import State
+from sync.trello_api import TrelloApi
 from tests.conftest import DEMO_BOARDS
 from tests.fakes.faults import Fault, FaultInjector
 from tests.fakes.medium import FakeMedium
@@ -311,3 +313,67 @@ def test_a_feed_that_cannot_be_read_finalises_nothing_until_it_can(setup, fault)
     code, lines = setup.otg("sync")
     assert code == 0 and not [line for line in lines if line.startswith("label")], lines
     setup.assert_converged()
+
+
+# -- a stop (SIGTERM, Ctrl-C) while the featured cards are labelled ------------------------------
+
+
+def test_a_stop_while_labelling_leaves_the_rest_for_the_rerun(setup, monkeypatch):
+    """The stop is asked for (as SIGTERM does) just after the third card is labelled: the card
+    it was on is labelled, no other, the run says so and is recorded as interrupted; the rerun
+    labels the other eight, each once."""
+    real = TrelloApi.add_label
+    labelled: list[str] = []
+
+    def then_stop_at_the_third(self: TrelloApi, card_id: str, label_id: str) -> object:
+        answer = real(self, card_id, label_id)
+        labelled.append(card_id)
+        if len(labelled) == 3:
+            stopping.request_stop()
+        return answer
+
+    monkeypatch.setattr(TrelloApi, "add_label", then_stop_at_the_third)
+    stopping.reset()
+    try:
+        code, lines = setup.roundup("--target", "drafts", "--finalise")
+    finally:
+        stopping.reset()
+
+    assert code == 1, lines
+    assert setup.labelled() == 3 and setup.sent(LABEL_ADD) == 3
+    assert (
+        f"failed: stopped before every featured card was labelled {LABEL!r}; rerun "
+        "`otg roundup --finalise` to label the rest"
+    ) in lines
+    with State(load_config(setup.config).state_db) as state:
+        assert state.runs(limit=1)[0].status == "interrupted"
+
+    code, lines = setup.roundup("--target", "drafts", "--finalise")
+    assert code == 0, lines
+    assert "warning: the roundup for 12–25 November 2026 was already drafted" in "\n".join(lines)
+    setup.assert_converged()
+
+
+def test_a_stop_while_the_boards_are_read_drafts_nothing(setup, monkeypatch):
+    """Stopped after the first board is read: a roundup of part of the boards would miss their
+    news and take the period's place, so none is drafted and nothing labelled."""
+    real = TrelloApi.board
+
+    def then_stop(self: TrelloApi, ref: str) -> dict[str, Any]:
+        answer = real(self, ref)
+        stopping.request_stop()
+        return answer
+
+    monkeypatch.setattr(TrelloApi, "board", then_stop)
+    stopping.reset()
+    try:
+        code, lines = setup.roundup("--target", "drafts", "--finalise")
+    finally:
+        stopping.reset()
+
+    assert code == 1, lines
+    assert (
+        "failed: the roundup for 12–25 November 2026 was not drafted: stopped by a signal; the "
+        "next run drafts it"
+    ) in lines
+    assert not (setup.config.parent / "out").exists() and setup.labelled() == 0

@@ -97,3 +97,47 @@ def test_runs_are_recorded(state):
         {"cards": 3},
         True,
     )
+
+
+# -- a dry run's copy ------------------------------------------------------------------------------
+
+
+def test_a_dry_run_reads_a_copy_and_never_writes(tmp_path):
+    path = tmp_path / "s.db"
+    with State(path) as state:
+        state.set_bookmark("b", "1")
+    before = (path.read_bytes(), path.stat().st_mtime_ns, sorted(tmp_path.iterdir()))
+    with State.for_dry_run(path) as copy:
+        assert copy.bookmark("b") == "1"
+        with pytest.raises(StateError, match="a dry run tried to write to the state database"):
+            copy.set_bookmark("b", "2")
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            copy.db.execute("DELETE FROM bookmarks")  # refused below transaction() too
+    assert (path.read_bytes(), path.stat().st_mtime_ns, sorted(tmp_path.iterdir())) == before
+
+
+def test_a_dry_run_on_a_fresh_machine_starts_from_an_empty_state(tmp_path):
+    with State.for_dry_run(tmp_path / "no" / "s.db") as copy:
+        assert copy.version == SCHEMA_VERSION and copy.runs() == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_dry_run_brings_an_older_schema_up_to_date_in_its_copy_only(tmp_path):
+    path = tmp_path / "s.db"
+    sqlite3.connect(path).close()  # schema 0: no tables yet
+    with State.for_dry_run(path) as copy:
+        assert copy.version == SCHEMA_VERSION and copy.runs() == []
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
+    raw.close()
+
+
+def test_a_dry_run_refuses_a_database_from_a_newer_version(tmp_path):
+    path = tmp_path / "s.db"
+    State(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(StateError, match=f"has schema {SCHEMA_VERSION + 1}") as caught:
+        State.for_dry_run(path)
+    assert "upgrade otg-sync" in caught.value.fix
