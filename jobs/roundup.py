@@ -182,10 +182,12 @@ def _place(
         )
     existing = state.item(ROUNDUPS, record_key(target, period))
     if dry_run:
-        kind = "draft" if existing is None or new_version else "exists"
-        report.outcomes.append(
-            Outcome(kind, target, period.key, f"roundup {period.label}", status="planned")
-        )
+        if existing is not None and not new_version:
+            report.warnings.append(_already(period, existing.data.get("where", "")))
+        else:
+            report.outcomes.append(
+                Outcome("draft", target, period.key, f"roundup {period.label}", status="planned")
+            )
         return
     placed = place(
         state,
@@ -204,10 +206,14 @@ def _place(
             Outcome("draft", target, period.key, f"roundup {period.label}", detail)
         )
     else:
-        report.warnings.append(
-            f"the roundup for {period.label} was already drafted: "
-            f"{placed.where} (pass --new-version for another)"
-        )
+        report.warnings.append(_already(period, placed.where))
+
+
+def _already(period: Period, where: str) -> str:
+    return (
+        f"the roundup for {period.label} was already drafted: {where} "
+        "(pass --new-version for another)"
+    )
 
 
 def _finalise(

@@ -492,6 +492,14 @@ def test_drafts_once_per_period_unless_a_new_version(demo, runner, tmp_path):
     assert "# One Team Government: two weeks on (12–25 November 2026)" in draft.read_text()
     again = runner.invoke(cli.main, args)
     assert "was already drafted" in again.output and again.exit_code == 0
+    looked = runner.invoke(cli.main, [*args, "--dry-run"])  # says what the run would say
+    assert looked.exit_code == 0, looked.output
+    assert (
+        f"warning: the roundup for 12–25 November 2026 was already drafted: {draft} "
+        "(pass --new-version for another)"
+    ) in looked.output.splitlines()
+    planned = runner.invoke(cli.main, [*args, "--dry-run", "--new-version"]).output
+    assert any(line.startswith("would draft      drafts") for line in planned.splitlines())
     newer = runner.invoke(cli.main, [*args, "--new-version"])
     assert "(version 2)" in newer.output
     assert sorted(p.name for p in draft.parent.glob("two-weeks-on-*.md")) == [
