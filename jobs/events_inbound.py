@@ -157,6 +157,9 @@ class Inbound:
     def _edit(
         self, edit: Edit, found: tuple[Board, Card] | None, change: EventChange | None
     ) -> bool:
+        if not self.dry_run and stop_requested():
+            self.not_made += 1  # left on the calendar for the next run to decide and apply
+            return True
         title, what = edit.event.summary, ", ".join(edit.fields)
         board, card = found if found else (None, None)
         if found is None and self._on_unread_board(edit.card_id):

@@ -1458,6 +1458,35 @@ def test_a_stop_between_imports_makes_one_card_and_the_rerun_the_other(
     assert two_way.fake.count("POST", CARD_POSTS) == 1  # the other one, once
 
 
+def test_a_conflict_left_by_a_stop_is_not_reported_as_decided(
+    two_way: TwoWay, stop_after: Any
+) -> None:
+    two_way.conflict = "calendar"
+    two_way.sync()
+    for n in (1, 2):  # both sides change both events
+        ours = two_way.calendar()[f"trello-{card_id(n)}@{DOMAIN}"]
+        name = str(ours.event["SUMMARY"])
+        text = ours.event.to_ical().decode().replace(name, f"{name} (calendar)")
+        two_way.put(
+            ours.href.rsplit("/", 1)[-1],
+            f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}"
+            "END:VCALENDAR\r\n",
+        )
+        rename_card(two_way, card_id(n), f"{name} (board)")
+    two_way.later(hours=1)
+    stop_after("update_card")
+
+    report = two_way.sync()
+
+    assert report.exit_code == 1
+    assert len(conflicts(report)) == 1  # the one decided; the other is the next run's to decide
+    stopping.reset()
+    two_way.later(hours=1)
+    rerun = two_way.sync()
+    assert rerun.exit_code == 0, (rerun.failures, rerun.outcomes)
+    assert all(two_way.fake.card(card_id(n))["name"].endswith("(calendar)") for n in (1, 2))
+
+
 def test_a_stop_between_calendar_edits_applies_one_and_keeps_the_other_for_the_rerun(
     two_way: TwoWay, stop_after: Any
 ) -> None:
