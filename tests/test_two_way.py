@@ -1625,3 +1625,33 @@ def test_start_and_end_fields_that_name_one_field_are_a_warning_not_a_lost_end(
     assert 'calendar.start_field and calendar.end_field are both "Event start"' in warning
     assert two_way.trello_writes == []
     assert two_way.calendar()[uid] == edited
+
+
+def test_a_time_field_write_that_fails_halfway_is_finished_on_the_rerun(two_way: TwoWay) -> None:
+    with_date_fields(
+        two_way, {FIELD_START: "2027-01-14T18:00:00.000Z", FIELD_END: "2027-01-14T20:00:00.000Z"}
+    )
+    two_way.sync()
+    uid = f"trello-{card_id(1)}@{DOMAIN}"
+    two_way.later(hours=1)
+    edited = edit_times_on_calendar(  # earlier and longer: 17:00 to 20:30
+        two_way, uid, "DTSTART:20270114T170000Z", "DTEND:20270114T203000Z"
+    )
+    two_way.fake.fail_next("PUT", f"/1/cards/{card_id(1)}/customField/{FIELD_END}/item")
+
+    failed = two_way.sync()
+
+    assert failed.exit_code == 1
+    assert outcomes(failed, "trello") == [("update", "trello", "failed")]
+    assert field_value(two_way, card_id(1), FIELD_START) == "2027-01-14T17:00:00.000Z"
+    assert field_value(two_way, card_id(1), FIELD_END) == "2027-01-14T20:00:00.000Z"
+    assert two_way.calendar()[uid] == edited
+    two_way.later(minutes=5)
+
+    rerun = two_way.sync()
+
+    assert rerun.exit_code == 0, (rerun.failures, rerun.outcomes)
+    assert conflicts(rerun) == []  # the card's new start is the calendar's own edit
+    assert field_value(two_way, card_id(1), FIELD_END) == "2027-01-14T20:30:00.000Z"
+    assert two_way.calendar()[uid] == edited
+    assert_quiet_twice(two_way, uid, edited)
