@@ -42,7 +42,8 @@ from sync.event_cards import (
     marker_of,
     trello_dates,
 )
-from sync.model import Board, Card
+from sync.events import time_fields
+from sync.model import Board, Card, CustomField
 from sync.report import Outcome, Report, plural
 from sync.state import State, SyncedItem
 from sync.stopping import stop_requested
@@ -195,18 +196,61 @@ class Inbound:
         if not wins:
             self.put_back[edit.card_id] = edit.fields
             return False
+        targets = self._time_targets(edit, board, card)
+        if isinstance(targets, str):
+            # the card cannot take the new times where its event reads them: recording
+            # agreement would lose the edit, and putting the board's version back would too
+            self.report.warnings.append(
+                f'calendar: the event of card "{card.name}" was edited on the calendar ({what}), '
+                f"but {targets}; the edit waits for the next sync"
+            )
+            return True
+        names = [f'"{field.name}"' for field in targets.values()]
+        into = f" (times into custom field{'s' if len(names) > 1 else ''} {', '.join(names)})"
         self._write(
             Outcome(
                 "update",
                 "trello",
                 card.id,
                 card.name,
-                f"edited on the calendar: {what}",
+                f"edited on the calendar: {what}{into if names else ''}",
                 fields=list(edit.fields),
             ),
-            lambda: self._apply_edit(edit, board, card),
+            lambda: self._apply_edit(edit, board, card, targets),
         )
         return True
+
+    def _time_targets(self, edit: Edit, board: Board, card: Card) -> dict[str, CustomField] | str:
+        """Where edited times go on the card: ``start``/``due`` → the date custom field the
+        event reads that time from (``calendar.start_field``/``end_field``); a time not named
+        here goes to the card's own start or due. A reason instead when a field cannot be
+        written, so the edit is neither applied halfway nor recorded as agreed."""
+        if not set(TIMES) & set(edit.fields):
+            return {}
+        start_field, end_field = time_fields(card, self.cfg.calendar)
+        if start_field and start_field == end_field:
+            return (
+                f'calendar.start_field and calendar.end_field are both "{start_field}", which '
+                "holds one time, not a start and an end: set calendar.end_field to another date "
+                'field (or "" for the card\'s due)'
+            )
+        targets: dict[str, CustomField] = {}
+        for key, name, setting in (
+            ("start", start_field, "calendar.start_field"),
+            ("due", end_field, "calendar.end_field"),
+        ):
+            if not name:
+                continue
+            found = [f for f in board.custom_fields if f.name == name and f.type == "date"]
+            if len(found) != 1:
+                has = f"{len(found)} date fields" if found else "no date field"
+                return (
+                    f"its {'start' if key == 'start' else 'end'} comes from the custom field "
+                    f'"{name}" ({setting}) and board "{board.name}" has {has} of that name: '
+                    f"keep one date field of that name on the board, or change {setting}"
+                )
+            targets[key] = found[0]
+        return targets
 
     def _on_unread_board(self, card_id: str) -> dict | None:
         """The card's event as last synced, if its board could not be read this run."""
@@ -215,21 +259,37 @@ class Inbound:
         unread = isinstance(event, dict) and event.get("board_id") not in self.read_ids
         return event if unread else None
 
-    def _apply_edit(self, edit: Edit, board: Board, card: Card) -> None:
+    def _apply_edit(
+        self, edit: Edit, board: Board, card: Card, targets: dict[str, CustomField]
+    ) -> None:
+        """Write the edit to the card: each time where the event reads it (the card's start
+        or due, or a date custom field), the rest to the card. Every write is a PUT, so a rerun
+        after a failure halfway writes the same values again."""
         event = edit.event
         fields: dict[str, object] = {}
+        custom: dict[CustomField, str] = {}
         if "summary" in edit.fields:
             fields["name"] = event.summary
-        if {"start", "end", "all_day"} & set(edit.fields):
-            fields["start"], fields["due"] = trello_dates(event, self.cfg)
+        if set(TIMES) & set(edit.fields):
+            start, due = trello_dates(event, self.cfg)
+            for key, value in (("start", start), ("due", due)):
+                if key in targets:
+                    custom[targets[key]] = value
+                else:
+                    fields[key] = value
         if "location" in edit.fields:
             fields["locationName"] = event.location
         if "status" in edit.fields:
             list_id = list_for(board, STATE_FOR_STATUS.get(event.status, ""))
             if list_id:
                 fields["idList"] = list_id
-        self.trello().update_card(card.id, **fields)
-        self._agree(edit, _card_after(card, board, fields))
+        api = self.trello()
+        for custom_field, value in custom.items():
+            api.set_custom_field(card.id, custom_field.id, {"date": value})
+        if fields or not custom:
+            api.update_card(card.id, **fields)
+        dates = {f.name: _utc(value) for f, value in custom.items()}
+        self._agree(edit, _card_after(card, board, fields, dates))
 
     def _agree(self, edit: Edit, card: Card) -> None:
         """Record that card and calendar now agree: the card's event record as the planner
@@ -451,20 +511,29 @@ class Inbound:
         self.report.outcomes.append(outcome)
 
 
-def _card_after(card: Card, board: Board, fields: dict[str, object]) -> Card:
-    """The card as Trello has it after ``update_card(**fields)``."""
+def _card_after(
+    card: Card, board: Board, fields: dict[str, object], dates: dict[str, datetime]
+) -> Card:
+    """The card as Trello has it after ``update_card(**fields)`` and setting the date custom
+    fields ``dates`` (by name)."""
     changes: dict[str, object] = {}
     if "name" in fields:
         changes["name"] = fields["name"]
     for name in ("start", "due"):
         if name in fields:
-            changes[name] = datetime.fromisoformat(str(fields[name]).replace("Z", "+00:00"))
+            changes[name] = _utc(str(fields[name]))
+    if dates:
+        changes["custom_fields"] = {**card.custom_fields, **dates}
     if "locationName" in fields:
         changes["location_name"] = fields["locationName"]
     moved = next((lst for lst in board.lists if lst.id == fields.get("idList")), None)
     if moved is not None:
         changes.update(list_id=moved.id, list_name=moved.name, state=moved.state)
     return replace(card, **changes)
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def _notes(item: NewEvent) -> list[str]:

@@ -136,10 +136,17 @@ def _ours(
 def card_changed(edit: Edit, card_change: EventChange | None) -> bool:
     """Whether the card changed what it shares with the event since both sides last agreed
     (``seen``). A card that only caught up with an earlier calendar edit (our own write to it)
-    has not: that is no conflict."""
+    has not, nor has one whose every change is already the calendar's (a write of this edit
+    that stopped halfway, say): that is no conflict."""
     if card_change is None or card_change.kind not in ("update", "cancel"):
         return False
-    return card_change.record is None or seen_fields(card_change.record) != edit.seen
+    if card_change.record is None:
+        return True
+    calendar = edit.event.fields()
+    return any(
+        value != edit.seen.get(name) and value != calendar.get(name)
+        for name, value in seen_fields(card_change.record).items()
+    )
 
 
 def calendar_wins(

@@ -120,6 +120,15 @@ def event_for(
     )
 
 
+def time_fields(card: Card, cfg: CalendarConfig) -> tuple[str, str]:
+    """The custom fields a card's event takes its start and end from ("" for the card's own
+    start or due), as ``_times`` reads them: a configured date field the card has a value in."""
+    return (
+        cfg.start_field if _field_date(card, cfg.start_field) else "",
+        cfg.end_field if _field_date(card, cfg.end_field) else "",
+    )
+
+
 def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, bool] | str:
     start = _field_date(card, cfg.start_field) or card.start
     end = _field_date(card, cfg.end_field) or card.due

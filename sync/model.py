@@ -75,6 +75,15 @@ FieldValue = str | float | bool | datetime
 
 
 @dataclass(frozen=True)
+class CustomField:
+    """A custom field defined on a board: what a card's values are read by, and written to."""
+
+    id: str
+    name: str
+    type: str  # text, number, date, checkbox or list
+
+
+@dataclass(frozen=True)
 class Action:
     """One entry of a board's history, reduced to what the sync needs."""
 
@@ -152,6 +161,7 @@ class Board:
     members: tuple[Member, ...] = ()
     cards: tuple[Card, ...] = ()
     deleted: tuple[DeletedCard, ...] = ()
+    custom_fields: tuple[CustomField, ...] = ()  # the board's definitions
     actions_read: int = 0  # how many history entries the model was built from
     read_only: bool = False  # export files cannot be written back
     problems: tuple[str, ...] = ()  # what could not be read on this board (cards left out)

@@ -126,6 +126,15 @@ class TrelloApi:
         """PUT card fields (``idList`` moves it, ``closed`` archives it). Idempotent."""
         return self._call("PUT", f"/cards/{card_id}", f"updating card {card_id}", body=fields)
 
+    def set_custom_field(self, card_id: str, field_id: str, value: dict[str, str]) -> Any:
+        """PUT one custom field's value on a card (``{"date": "<ISO>"}``, say). Idempotent."""
+        return self._call(
+            "PUT",
+            f"/cards/{card_id}/customField/{field_id}/item",
+            f"setting a custom field on card {card_id}",
+            body={"value": value},
+        )
+
     def add_comment(self, card_id: str, text: str) -> dict[str, Any]:
         """POST a comment. Not idempotent: callers record an intent first."""
         return self._call(

@@ -25,6 +25,7 @@ from sync.model import (
     Card,
     CheckItem,
     Checklist,
+    CustomField,
     DeletedCard,
     FieldValue,
     Label,
@@ -119,13 +120,14 @@ def parse_board(
         )
         if a is not None
     ]
+    fields = _field_definitions(data)
     context = _CardContext(
         board_id=board_id,
         lists={lst.id: lst for lst in lists},
         labels={label.id: label for label in labels},
         members=members,
         checklists=_checklists(data),
-        fields=_field_definitions(data),
+        fields=fields,
         history=_history_by_card(history),
     )
     cards, problems = _cards(context, data.get("cards"))
@@ -140,6 +142,9 @@ def parse_board(
         members=tuple(members.values()),
         cards=cards,
         deleted=_deleted(history, {card.id for card in cards}),
+        custom_fields=tuple(
+            CustomField(key, field["name"], field["type"]) for key, field in fields.items() if key
+        ),
         actions_read=len(history),
         read_only=read_only,
         problems=problems,

@@ -332,6 +332,25 @@ def test_a_card_that_only_caught_up_with_the_calendar_is_no_conflict() -> None:
     )
 
 
+def test_a_card_that_already_has_part_of_the_calendars_edit_is_no_conflict() -> None:
+    # a write of the edit that stopped halfway: the card took the new start, not yet the rest
+    moved = "2027-01-10T10:00:00+00:00"
+    event = replace(
+        calendar_edit(NOW).event,
+        start=datetime(2027, 1, 10, 10, tzinfo=UTC),
+        end=datetime(2027, 1, 10, 13, tzinfo=UTC),
+    )
+    edit = Edit("c1", CAL + "a.ics", '"2"', event, ("summary", "start", "end"), seen())
+    halfway = {**seen(), "start": moved}
+    record = SyncedItem("events", "c1", "u", data={"event": halfway})
+    change = EventChange("update", "c1", "Breakfast", "changed: start", ("start",), record)
+    assert not card_changed(edit, change)
+    assert calendar_wins(edit, change, card(NOW), "trello")
+    # a change of its own beside it is still one
+    own = SyncedItem("events", "c1", "u", data={"event": {**halfway, "location": "Leeds"}})
+    assert card_changed(edit, replace(change, record=own))
+
+
 def test_under_newest_the_later_change_wins_and_a_tie_or_an_unknown_time_keeps_the_card() -> None:
     later, earlier = NOW, NOW - timedelta(minutes=5)
     assert calendar_wins(calendar_edit(later), CHANGED, card(earlier), "newest")

@@ -186,7 +186,16 @@ def test_custom_fields_checklists_and_unreadable_values():
             }
         ],
     )
-    [c] = parse(data).cards
+    parsed = parse(data)
+    [c] = parsed.cards
+    # the definitions too: a calendar edit is written back into a date field by its id
+    assert [(f.id, f.name, f.type) for f in parsed.custom_fields] == [
+        ("f1", "Sign-up link", "text"),
+        ("f2", "Places", "number"),
+        ("f3", "All day", "checkbox"),
+        ("f4", "City", "list"),
+        ("f5", "Starts", "date"),
+    ]
     assert c.custom_fields == {
         "Sign-up link": "https://example.org/signup",
         "Places": 12.0,
