@@ -78,13 +78,21 @@ def parse_board(
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
-    if not isinstance(data.get("cards"), list):
-        # Every board Trello gives has a cards list (an empty board an empty one). Without it
-        # the board cannot be read: reading it as empty would cancel or drop every card it had.
-        raw = data.get("cards")
-        found = 'no "cards" list' if raw is None else f'"cards" is {quoted(raw)}, not a list'
+    # Every board Trello gives has a cards list and a lists list (an empty board empty ones).
+    # Without them the board cannot be read: reading it as empty would cancel or drop every
+    # card it had, and reading its cards in no list would cancel every event.
+    for part in ("cards", "lists"):
+        raw = data.get(part)
+        if not isinstance(raw, list):
+            found = f'no "{part}" list' if raw is None else f'"{part}" is {quoted(raw)}, not a list'
+            raise SourceError(
+                f"{source}: not a readable Trello board ({found}); its cards are left as they were",
+                fix,
+            )
+    if data["cards"] and not data["lists"]:
         raise SourceError(
-            f"{source}: not a readable Trello board ({found}); its cards are left as they were",
+            f"{source}: not a readable Trello board ({len(data['cards'])} cards but no lists); "
+            "its cards are left as they were",
             fix,
         )
     board_id = _text(data["id"])

@@ -595,7 +595,8 @@ def not_boards() -> st.SearchStrategy[Any]:
     """JSON that is not a readable board: the one case that is an error, not a warning. That is
     JSON that is not a board at all, and a board with no ``cards`` list (missing, null or junk):
     read as empty, it would cancel every event the board had. (``board_exports`` drops or junks
-    ``cards`` now and then too, as it does any optional key.)"""
+    ``cards`` and ``lists`` now and then too, as it does any optional key: without ``lists``,
+    every card would be in no list, and every event cancelled.)"""
     return st.one_of(
         st.lists(junk(), max_size=3),
         SCALARS,

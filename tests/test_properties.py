@@ -84,11 +84,14 @@ def assert_one_line(text: str, limit: int | None = 600) -> None:
 
 
 def is_board(data: Any) -> bool:
-    """A readable board: an object with a board id and a list of cards (maybe empty)."""
+    """A readable board: an object with a board id, a list of cards and a list of lists (maybe
+    empty; but cards need lists to be in)."""
     return (
         isinstance(data, dict)
         and isinstance(data.get("id"), str)
         and isinstance(data.get("cards"), list)
+        and isinstance(data.get("lists"), list)
+        and bool(data["lists"] or not data["cards"])
     )
 
 
@@ -108,11 +111,11 @@ def test_any_export_parses_to_a_board_or_says_it_is_not_one(role, data):
     except SourceError as exc:
         assert not is_board(export), f"a board refused: {exc}"
         assert_one_line(str(exc))
-        if isinstance(export, dict) and isinstance(export.get("id"), str):  # a board, no cards
+        if isinstance(export, dict) and isinstance(export.get("id"), str):  # no cards or lists
             assert "not a readable Trello board" in exc.message, exc.message
             assert "its cards are left as they were" in exc.message, exc.message
         return
-    assert is_board(export), "a board without a cards list read as a board"
+    assert is_board(export), "a board without its cards or lists read as a board"
     for card in board.cards:
         for problem in card.problems:
             assert_one_line(problem)

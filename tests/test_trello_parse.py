@@ -279,7 +279,7 @@ def test_missing_optional_keys_and_junk_are_tolerated():
         {
             "id": BOARD,
             "cards": [{"id": CARD}, "junk", {"name": "no id"}],
-            "lists": None,
+            "lists": [{"id": IDEAS}, "junk"],
             "checklists": "x",
         }
     )
@@ -288,21 +288,25 @@ def test_missing_optional_keys_and_junk_are_tolerated():
 
 
 @pytest.mark.parametrize(
-    "cards, said",
+    "part, value, said",
     [
-        ("missing", '(no "cards" list)'),
-        (None, '(no "cards" list)'),
-        ("junk", '("cards" is "junk", not a list)'),
-        ({"0": {"id": CARD}}, "(\"cards\" is {'0': {'id': '5f0000010000000000000c01'}}"),
+        ("cards", "missing", '(no "cards" list)'),
+        ("cards", None, '(no "cards" list)'),
+        ("cards", "junk", '("cards" is "junk", not a list)'),
+        ("cards", {"0": {"id": CARD}}, "(\"cards\" is {'0': {'id': '5f0000010000000000000c01'}}"),
+        ("lists", "missing", '(no "lists" list)'),
+        ("lists", None, '(no "lists" list)'),
+        ("lists", [], "(1 cards but no lists)"),
     ],
 )
-def test_a_board_without_a_cards_list_is_not_a_readable_board(cards, said):
-    """Read as an empty board, it would cancel every event and drop every card it had."""
+def test_a_board_without_its_cards_or_lists_is_not_a_readable_board(part, value, said):
+    """Read as an empty board, it would cancel every event and drop every card it had; read
+    with its cards in no list, it would cancel every event."""
     data = board([card()])
-    if cards == "missing":
-        del data["cards"]
+    if value == "missing":
+        del data[part]
     else:
-        data["cards"] = cards
+        data[part] = value
     with pytest.raises(SourceError) as caught:
         parse(data)
     message = str(caught.value)
