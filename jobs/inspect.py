@@ -18,7 +18,7 @@ from sync.model import Board
 from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
-from sync.state import SCHEMA_VERSION, State
+from sync.state import SCHEMA_VERSION, State, read_only_uri
 from sync.text import one_line
 from sync.trello_api import TrelloApi
 
@@ -96,14 +96,22 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
             return True, "state", f"{path} (created by the first sync)"
         return False, "state", f"{path} cannot be created: {path.parent} is not writable"
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        db = sqlite3.connect(read_only_uri(path), uri=True)  # creates no -wal or -shm
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        return False, "state", f"{path} cannot be read: {exc} — set state_db to another path"
+        damaged = getattr(exc, "sqlite_errorname", "").startswith(
+            ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+        )
+        fix = (
+            "restore it from a backup, or move it aside to start afresh"
+            if damaged
+            else "run as a user that can read it and its folder (the user otg-sync runs as)"
+        )
+        return False, "state", f"{path} cannot be read: {exc} — {fix}"
     if version > SCHEMA_VERSION:
         return False, "state", f"{path} was written by a newer otg-sync (schema {version})"
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):

@@ -151,16 +151,9 @@ class State:
 
     def _open_read_only(self) -> None:
         """For the commands that only look (`otg status`, `otg ledger list`): nothing is created
-        or changed, and a folder or file this user may read but not write is enough.
-
-        A database at rest (no -wal and -shm beside it: no connection has it open, and its WAL
-        was checkpointed) is opened ``immutable``, because SQLite would otherwise create the
-        -wal and -shm files, left behind owned by whoever looked. While a run has it open, both
-        files exist, and a plain read-only open uses them and sees what that run has committed.
-        """
-        wal, shm = (self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))
-        at_rest = not (wal.exists() and shm.exists())
-        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
+        or changed, and a folder or file this user may read but not write is enough (see
+        ``read_only_uri``)."""
+        uri = read_only_uri(self.path)
         try:
             if not self.path.is_file():
                 raise StateError(
@@ -445,6 +438,19 @@ class State:
             )
             for r in rows
         ]
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens a state database read-only, creating nothing beside it.
+
+    A database at rest (no -wal and -shm beside it: no connection has it open, and its WAL was
+    checkpointed) is opened ``immutable``, because SQLite would otherwise create the -wal and
+    -shm files, left behind owned by whoever looked. While a run has it open, both files exist,
+    and a plain read-only open uses them and sees what that run has committed.
+    """
+    wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
+    at_rest = not (wal.exists() and shm.exists())
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
 
 
 def _sqlite_problem(exc: sqlite3.Error) -> tuple[str, str]:

@@ -295,6 +295,25 @@ def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
     assert result.output == message + "\n"
 
 
+def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_config, tmp_path):
+    path = write_config(f"""
+        state_db = "state.db"
+        output_dir = "out"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    assert invoke(runner, "--config", str(path), "sync").exit_code == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert "state.db-wal" not in before  # the sync closed it: at rest
+
+    result = invoke(runner, "--config", str(path), "check")
+
+    assert result.exit_code == 0, result.output
+    assert f"ok  state: {tmp_path / 'state.db'} (schema" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(
     runner, write_config, tmp_path
 ):
@@ -313,8 +332,8 @@ def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(
     bad = invoke(runner, "--config", str(path), "check")
     assert bad.exit_code == 1
     assert (
-        f"FAIL state: {tmp_path / 'state.db'} cannot be read: file is not a database — set "
-        "state_db to another path"
+        f"FAIL state: {tmp_path / 'state.db'} cannot be read: file is not a database — restore "
+        "it from a backup, or move it aside to start afresh"
     ) in bad.output
     assert f"FAIL output: {tmp_path / 'out'} is not a folder — set output_dir to a folder" in (
         bad.output
