@@ -178,6 +178,14 @@ def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
         )
     if calendar.caldav is None:
         return
+    if calendar.caldav.username and not cfg.secrets.get("CALDAV_PASSWORD"):
+        result.add(
+            False,
+            "caldav",
+            f"{calendar.caldav.url}: CALDAV_PASSWORD is not set, needed for calendar.caldav: put "
+            "it in the environment or a .env file beside the config",
+        )
+        return
     if not online:
         result.add(True, "caldav", f"{calendar.caldav.url} (not contacted; use --online)")
         return

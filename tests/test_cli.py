@@ -295,6 +295,35 @@ def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
     assert result.output == message + "\n"
 
 
+def test_check_fails_a_caldav_calendar_whose_password_is_not_set(
+    runner, write_config, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("CALDAV_PASSWORD", raising=False)
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+        [calendar.caldav]
+        url = "https://dav.example.org/otg/events/"
+        username = "otg"
+    """)
+    missing = invoke(runner, "--config", str(path), "check")
+    assert missing.exit_code == 1
+    assert (
+        "FAIL caldav: https://dav.example.org/otg/events/: CALDAV_PASSWORD is not set, needed for "
+        "calendar.caldav: put it in the environment or a .env file beside the config"
+    ) in missing.output.splitlines()
+
+    monkeypatch.setenv("CALDAV_PASSWORD", "a-caldav-password")
+    found = invoke(runner, "--config", str(path), "check")
+    assert found.exit_code == 0, found.output
+    assert "ok  caldav: https://dav.example.org/otg/events/ (not contacted; use --online)" in (
+        found.output.splitlines()
+    )
+    assert "a-caldav-password" not in found.output
+
+
 def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_config, tmp_path):
     path = write_config(f"""
         state_db = "state.db"
