@@ -61,8 +61,10 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
             continue
         try:
             model = read_export(cfg.board_path(board), board)
-        except OtgError as exc:
-            result.add(False, f"board {board.name}", str(exc))
+        except OtgError as exc:  # named once: "FAIL board events: …"
+            result.add(
+                False, f"board {board.name}", str(exc).removeprefix(f'board "{board.name}": ')
+            )
             continue
         result.add(
             True,

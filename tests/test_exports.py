@@ -105,6 +105,8 @@ def test_demo_microactions_completion_times_mostly_come_from_history():
     [
         (lambda data: data.update(cards="junk"), '("cards" is "junk", not a list)'),
         (lambda data: data.pop("cards"), '(no "cards" list)'),
+        (lambda data: data.pop("lists"), '(no "lists" list)'),
+        (lambda data: data.update(lists=None), '(no "lists" list)'),
     ],
 )
 def test_a_damaged_export_fails_its_board_and_cancels_nothing(tmp_path, damage, said):
@@ -145,5 +147,6 @@ def test_a_damaged_export_fails_its_board_and_cancels_nothing(tmp_path, damage, 
 
     check = runner.invoke(cli.main, ["--config", str(config), "check"])
     assert check.exit_code == 1, check.output
-    assert f"FAIL board events: {failed.removeprefix('failed: ')}" in check.output.splitlines()
+    reason = failed.removeprefix('failed: board "events": ')
+    assert f"FAIL board events: {reason}" in check.output.splitlines()  # the name said once
     assert "ok  board microactions: " in check.output
