@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import click
 import pytest
@@ -293,6 +294,55 @@ def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
     result = runner.invoke(cli.main, args, prog_name="otg")
     assert result.exit_code == 2
     assert result.output == message + "\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["ledger", "list"], ["sync", "--dry-run"], ["roundup", "--dry-run"], ["sync"]],
+)
+def test_a_state_database_that_is_not_sqlite_gets_the_restore_advice(
+    runner, write_config, tmp_path, args
+):
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    (tmp_path / "state.db").write_text("not a database")
+    result = runner.invoke(cli.main, ["--config", str(path), *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    verb = "used" if args == ["sync"] else "read"
+    assert result.stderr == (
+        f"error: state database {tmp_path / 'state.db'} cannot be {verb}: file is not a "
+        "database — restore it from a backup, or move it aside to start afresh\n"
+    )
+
+
+def test_a_state_database_this_user_cannot_open_gets_the_permissions_advice(
+    runner, write_config, tmp_path, monkeypatch
+):
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    invoke(runner, "--config", str(path), "sync")
+    refused = sqlite3.OperationalError("unable to open database file")
+    refused.sqlite_errorname = "SQLITE_CANTOPEN"  # what SQLite says for a file it may not read
+
+    def connect(*args, **kwargs):
+        raise refused
+
+    monkeypatch.setattr("sync.state.sqlite3.connect", connect)
+    result = runner.invoke(cli.main, ["--config", str(path), "status"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: state database {tmp_path / 'state.db'} cannot be read: it cannot be opened — "
+        "run as a user that can read it and its folder (the user otg-sync runs as)\n"
+    )
 
 
 def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(
