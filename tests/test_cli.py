@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 
 import click
 import pytest
@@ -129,6 +132,43 @@ def test_sync_reads_every_board_and_records_the_run(runner, tmp_path, write_conf
     data = json.loads(second.output)
     assert (data["ok"], data["run_id"], len(data["boards"])) == (True, 2, 2)
     assert data["outcomes"] == []  # nothing changed, nothing written
+
+
+JSON_COMMANDS = [
+    ["sync", "--dry-run"],
+    ["roundup", "--dry-run"],
+    ["boards"],
+    ["status"],
+    ["ledger", "list"],
+    ["jobs", "list"],
+]
+
+
+@pytest.mark.parametrize("args", JSON_COMMANDS, ids=" ".join)
+def test_json_output_keeps_non_ascii_text_as_it_is(runner, tmp_path, write_config, args):
+    config = _example_copy(tmp_path, write_config)
+    if args[0] == "status":
+        invoke(runner, "--config", config, "sync")  # a run for it to show
+    result = invoke(runner, "--config", config, *args, "--json")
+    assert "\\u" not in result.stdout
+    json.loads(result.stdout)
+    if args[0] == "sync":
+        assert '"Breakfast club — Belfast"' in result.stdout
+    if args[0] == "roundup":
+        assert "–" in result.stdout  # the period's dash: "8–21 November 2026"
+
+
+def test_json_to_an_ascii_terminal_does_not_crash(tmp_path, write_config):
+    config = _example_copy(tmp_path, write_config)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", config, "sync", "--dry-run", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Breakfast club — Belfast" in done.stdout.decode("utf-8")
 
 
 def test_dry_run_touches_nothing(runner, tmp_path, write_config):
