@@ -114,7 +114,8 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json_text(jobs.inspect.boards_data(read, errors)))
     else:
-        click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        if read:  # none read: only the errors, and no blank line before them
+            click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
         for error in errors:
             click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)

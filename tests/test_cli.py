@@ -106,6 +106,19 @@ def test_boards_shows_lists_states_and_counts(runner):
     assert data["errors"] == []
 
 
+def test_boards_prints_nothing_on_stdout_when_no_board_can_be_read(runner, write_config, tmp_path):
+    path = write_config(f"""
+        [boards.events]
+        role = "events"
+        source = "{tmp_path / "gone.json"}"
+    """)
+    result = runner.invoke(cli.main, ["--config", str(path), "boards"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith('error: board "events": no export file at ')
+    assert result.stderr.count("\n") == 1
+
+
 def _example_copy(tmp_path, write_config, extra: str = "") -> str:
     boards = EXAMPLE.parent / "boards"
     return str(
