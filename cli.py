@@ -309,12 +309,14 @@ def jobs_run(ctx: click.Context) -> None:
 
 
 @jobs_group.command("run-once")
-@click.argument("name", type=click.Choice(sorted(RUNNERS)))
+@click.argument("name", metavar="JOB", type=click.Choice(sorted(RUNNERS)))
 @wait_option
 @with_config
 @click.pass_context
 def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
-    """Run one job now, as the scheduler would (lock, retries, run history)."""
+    """Run one job now, as the scheduler would (lock, retries, run history).
+
+    JOB is sync, publication or roundup (see `otg jobs list`)."""
     cfg = load(ctx)
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():

@@ -341,6 +341,16 @@ def test_check_online_says_how_medium_s_profile_answer_is_wrong(
             "error: Invalid value for '--wait': -1.0 is not in the range x>=0. — see "
             "`otg sync --help`",
         ),
+        (
+            ["jobs", "run-once", "bogus"],
+            "error: Invalid value for 'JOB': 'bogus' is not one of 'publication', 'roundup', "
+            "'sync'. — see `otg jobs run-once --help`",
+        ),
+        (
+            ["jobs", "run-once"],
+            "error: Missing argument 'JOB'. Choose from: publication, roundup, sync — see "
+            "`otg jobs run-once --help`",
+        ),
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
