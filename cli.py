@@ -33,6 +33,7 @@ from cli_support import (
     wait_option,
     with_config,
 )
+from jobs.content import CARD_FIX
 from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
@@ -156,6 +157,9 @@ def sync(
     wait: float,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    new_version = tuple(ref.strip() for ref in new_version)
+    if not all(new_version):
+        raise UsageError("--new-version needs a card", CARD_FIX)
     cfg = load(ctx)
     if new_version and only and Role.CONTENT.value not in only:
         raise UsageError("--new-version needs the content boards", "add --only content")

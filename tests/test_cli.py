@@ -15,6 +15,7 @@ import responses
 
 import cli
 from config import EXAMPLE
+from sync.state import State
 from tests.conftest import ROOT
 
 COMMANDS = sorted(cli.main.commands)
@@ -182,6 +183,47 @@ def test_json_to_an_ascii_terminal_does_not_crash(tmp_path, write_config):
     )
     assert done.returncode == 0, done.stderr
     assert "Breakfast club — Belfast" in done.stdout.decode("utf-8")
+
+
+def _with_content(tmp_path, write_config) -> str:
+    content = EXAMPLE.parent / "boards" / "content.json"
+    extra = f'[boards.content]\nrole = "content"\nsource = "{content}"'
+    return _example_copy(tmp_path, write_config, extra)
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_new_version_is_a_usage_error_before_anything_runs(
+    runner, tmp_path, write_config, value
+):
+    config = _with_content(tmp_path, write_config)
+    result = runner.invoke(cli.main, ["--config", config, "sync", "--new-version", value])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --new-version needs a card — give the card's id, or the short link from its URL "
+        "(trello.com/c/<short link>)\n"
+    )
+    assert not (tmp_path / "state.db").exists()
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_an_unknown_new_version_card_is_a_usage_error_before_any_write(
+    runner, tmp_path, write_config, dry_run
+):
+    config = _with_content(tmp_path, write_config)
+    args = ["--config", config, "sync", *dry_run, "--new-version", "qBqgCgJ9"]
+    args += ["--new-version", "ZZZZZZZZ"]
+    result = runner.invoke(cli.main, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --new-version ZZZZZZZZ: no such card on the content boards — give the card's id, "
+        "or the short link from its URL (trello.com/c/<short link>); nothing was changed\n"
+    )
+    assert not (tmp_path / "out").exists()  # no feed, no drafts
+    if (tmp_path / "state.db").exists():
+        with State(tmp_path / "state.db") as state:
+            assert state.runs() == [] and state.items("content") == {}
 
 
 def test_dry_run_touches_nothing(runner, tmp_path, write_config):
