@@ -7,7 +7,6 @@ unless -vv asks for it. The plumbing (error handling, logging, shared options) i
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
@@ -24,6 +23,7 @@ from cli_support import (
     OtgGroup,
     dry_run_option,
     json_option,
+    json_text,
     load,
     look_at_state,
     open_state,
@@ -33,6 +33,7 @@ from cli_support import (
     wait_option,
     with_config,
 )
+from jobs.content import CARD_FIX
 from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
@@ -112,9 +113,10 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     with look_at_state(cfg) as state:
         read, errors = jobs.inspect.boards(cfg, state)
     if as_json:
-        click.echo(json.dumps(jobs.inspect.boards_data(read, errors), indent=2))
+        click.echo(json_text(jobs.inspect.boards_data(read, errors)))
     else:
-        click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        if read:  # none read: only the errors, and no blank line before them
+            click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
         for error in errors:
             click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)
@@ -155,6 +157,9 @@ def sync(
     wait: float,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    new_version = tuple(ref.strip() for ref in new_version)
+    if not all(new_version):
+        raise UsageError("--new-version needs a card", CARD_FIX)
     cfg = load(ctx)
     if new_version and only and Role.CONTENT.value not in only:
         raise UsageError("--new-version needs the content boards", "add --only content")
@@ -167,7 +172,7 @@ def sync(
             recreate_calendar=recreate_calendar,
             new_version=new_version,
         )
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else render_text(report))
+    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
     sys.exit(stopping.exit_code(report.exit_code))
 
 
@@ -186,7 +191,7 @@ def ledger_list(ctx: click.Context, as_json: bool) -> None:
     with look_at_state(cfg) as state:
         found = jobs.ledger.intents(state)
     if as_json:
-        click.echo(json.dumps([jobs.ledger.as_data(i) for i in found], indent=2))
+        click.echo(json_text([jobs.ledger.as_data(i) for i in found]))
     else:
         click.echo(jobs.ledger.render(found))
 
@@ -262,9 +267,7 @@ def roundup(
             include_featured=include_featured,
         )
     if as_json:
-        click.echo(
-            json.dumps({"context": result.roundup.context(), **result.report.to_dict()}, indent=2)
-        )
+        click.echo(json_text({"context": result.roundup.context(), **result.report.to_dict()}))
     elif not result.markdown:
         pass  # a board could not be read: nothing to show or write (the report says why)
     elif output and not dry_run:
@@ -293,7 +296,7 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
     """Each job, when it runs, and its next three runs in local time."""
     cfg = load(ctx)
     rows = jobs.status.schedule_rows(cfg, now_utc(), available=set(RUNNERS))
-    click.echo(json.dumps(rows, indent=2) if as_json else jobs.status.render_schedule(rows))
+    click.echo(json_text(rows) if as_json else jobs.status.render_schedule(rows))
 
 
 @jobs_group.command("run")
@@ -310,12 +313,14 @@ def jobs_run(ctx: click.Context) -> None:
 
 
 @jobs_group.command("run-once")
-@click.argument("name", type=click.Choice(sorted(RUNNERS)))
+@click.argument("name", metavar="JOB", type=click.Choice(sorted(RUNNERS)))
 @wait_option
 @with_config
 @click.pass_context
 def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
-    """Run one job now, as the scheduler would (lock, retries, run history)."""
+    """Run one job now, as the scheduler would (lock, retries, run history).
+
+    JOB is sync, publication or roundup (see `otg jobs list`)."""
     cfg = load(ctx)
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
@@ -346,7 +351,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             scheduler=jobs.status.scheduler_running(cfg.state_db),
         )
     if as_json:
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json_text(data))
         return
     if not cfg.state_db.exists():
         click.echo(

@@ -4,6 +4,7 @@ options every command shares are defined."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -152,6 +153,12 @@ def look_at_state(cfg: Config) -> State:
     if not cfg.state_db.exists():
         return State(":memory:")
     return State(cfg.state_db, read_only=True)
+
+
+def json_text(data: Any) -> str:
+    """What --json prints: indented, with text as it is (not \\u escapes), which ``click.echo``
+    writes as UTF-8 even to a terminal that claims ASCII."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -33,7 +33,7 @@ from config.schema import (
 )
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
-from sync.errors import ConfigError
+from sync.errors import ConfigError, EnvFileError
 from sync.lists import valid_states
 from sync.model import Role
 from sync.text import one_line, quoted
@@ -194,10 +194,25 @@ def load_secrets(base_dir: Path, environ: dict[str, str] | None = None) -> Secre
             continue
         if env_file.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
             log.warning("%s is readable by other users: run `chmod 600 %s`", env_file, env_file)
-        for name, value in dotenv_values(env_file).items():
+        for name, value in _read_env_file(env_file).items():
             if name in values and not values[name] and value:
                 values[name] = value
     return Secrets(values)
+
+
+def _read_env_file(path: Path) -> dict[str, str | None]:
+    """A `.env` file's values. What cannot be read is one line naming the file: the decoder's
+    and the system's own messages are left out, as they could quote a secret."""
+    try:
+        return dotenv_values(path, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise EnvFileError(str(path), f"{path} is not UTF-8 text", "save it as UTF-8") from None
+    except OSError as exc:
+        raise EnvFileError(
+            str(path),
+            f"cannot read {path}: {exc.strerror or type(exc).__name__}",
+            f"make it readable by the user otg-sync runs as (and by no one else: chmod 600 {path})",
+        ) from None
 
 
 def load_config(path: Path | str, environ: dict[str, str] | None = None) -> Config:

@@ -44,6 +44,9 @@ from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
 from sync.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
 
+#: How to name a card for --new-version.
+CARD_FIX = "give the card's id, or the short link from its URL (trello.com/c/<short link>)"
+
 
 def sync_content(
     cfg: Config,
@@ -68,10 +71,10 @@ def sync_content(
         new_version=new_version,
         missing=_missing(cfg, stored),
     )
-    for ref in plan.unknown_refs:
+    for ref in plan.unknown_refs:  # (when all were read, the sync refused it before starting)
         report.failures.append(
-            f"--new-version {ref}: no such card on the content boards (give the card's id, or "
-            "the short link from its URL: trello.com/c/<short link>)"
+            f"--new-version {ref}: no such card on the content boards that could be read — "
+            f"{CARD_FIX}"
         )
     flow = ContentFlow(cfg, state, report, dry_run=dry_run, now=now, trello=trello)
     for action in plan.actions:

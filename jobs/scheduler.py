@@ -2,12 +2,13 @@
 
 Each enabled job is registered with `schedule` at its local time (`every().day.at("02:00",
 "Europe/London")`, or on its weekday; a fortnightly job also checks its anchor week). Around every
-run: the shared run lock (never two at once, manual commands included), retries with backoff for
-a transient failure, and a record in the run history. A job that raises is recorded and the
-scheduler goes on. At start, a run missed while the machine was off (the history says when each
-job last ran) runs once, not once per missed slot. SIGTERM or SIGINT lets the current job finish
-the item it is on, then the scheduler exits. Only one scheduler runs on a state database: a
-second `otg jobs run` is refused at once (the scheduler lock, beside the run lock).
+run: the shared run lock (never two at once, manual commands included; a job that finds it still
+busy after its wait is skipped, not retried), retries with backoff for a transient failure, and a
+record in the run history. A job that raises is recorded and the scheduler goes on. At start, a
+run missed while the machine was off (the history says when each job last ran) runs once, not once
+per missed slot. SIGTERM or SIGINT lets the current job finish the item it is on, then the
+scheduler exits. Only one scheduler runs on a state database: a second `otg jobs run` is refused
+at once (the scheduler lock, beside the run lock).
 """
 
 from __future__ import annotations
@@ -86,9 +87,9 @@ class JobScheduler:
         except Stopped as exc:  # while waiting for the lock: nothing was done
             log.warning("job %s: %s", job.name, exc)
             return "interrupted", False
-        except LockBusy as exc:
-            log.error("job %s: %s", job.name, exc)
-            return "busy", True
+        except LockBusy as exc:  # another run is doing the work: skipped, said once, not retried
+            log.warning("job %s: skipped: %s", job.name, exc.message)
+            return "busy", False
         except Exception as exc:  # a job that raises is recorded; the scheduler goes on
             log.error("job %s failed: %s: %s", job.name, type(exc).__name__, exc)
             log.debug("job %s", job.name, exc_info=True)

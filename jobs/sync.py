@@ -13,11 +13,11 @@ from contextlib import suppress
 from datetime import datetime
 
 from config import BoardConfig, Config
-from jobs.content import sync_content
+from jobs.content import CARD_FIX, sync_content
 from jobs.events import sync_events
 from jobs.roundup import finalise_published
 from sync.dates import now_utc
-from sync.errors import RemoteError, StateError
+from sync.errors import RemoteError, StateError, UsageError
 from sync.model import Board, Role
 from sync.report import Report, log_line, summarise
 from sync.sources import read_boards
@@ -44,7 +44,8 @@ def run(
     now = now or now_utc()
     report = Report(job=job, dry_run=dry_run)
     boards = [b for b in cfg.boards if not only or b.role in only]
-    run_id = None if dry_run else state.start_run(job)
+    # with --new-version, the run starts once its cards are known to be there (see below)
+    run_id = None if dry_run or new_version else state.start_run(job)
 
     def failed(board: BoardConfig, exc: Exception) -> None:
         report.transient = report.transient or isinstance(exc, RemoteError)
@@ -56,6 +57,9 @@ def run(
         read, reader = read_boards(
             cfg, state, boards, dry_run=dry_run, now=now, api=api, on_error=failed
         )
+        if new_version:  # every board is read before anything is written: a typo stops here
+            _refuse_unknown_cards(boards, read, new_version)
+            run_id = None if dry_run else state.start_run(job)
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
             report.warnings += card_warnings(board_cfg, board)
@@ -122,6 +126,32 @@ def run(
             if not any(f.startswith(exc.message) for f in report.failures):
                 report.failures.append(f"{exc} (this run is not in the history)")
     return report
+
+
+def _refuse_unknown_cards(
+    boards: list[BoardConfig], read: list[tuple[BoardConfig, Board]], refs: tuple[str, ...]
+) -> None:
+    """--new-version names cards by id or short link: one on no content board is a usage error,
+    raised before anything is written or the run recorded. When a content board could not be
+    read, the card may be on it: the content flow reports what it cannot find instead."""
+    content = [b for b in boards if b.role is Role.CONTENT]
+    if any(b.name not in {c.name for c, _ in read} for b in content):
+        return
+    found = {
+        key
+        for _, board in read
+        if board.role is Role.CONTENT
+        for card in board.cards
+        if card.visible
+        for key in (card.id, card.short_link)
+    }
+    unknown = [ref for ref in dict.fromkeys(refs) if ref not in found]
+    if unknown:
+        raise UsageError(
+            f"--new-version {', '.join(unknown)}: no such card"
+            f"{'s' if len(unknown) > 1 else ''} on the content boards",
+            f"{CARD_FIX}; nothing was changed",
+        )
 
 
 def stopped(dry_run: bool) -> bool:

@@ -42,6 +42,16 @@ class ConfigError(OtgError):
             )
 
 
+class EnvFileError(ConfigError):
+    """A `.env` file that cannot be read: one line naming the file, never quoting it (it holds
+    the secrets)."""
+
+    def __init__(self, path: str, message: str, fix: str) -> None:
+        self.problems = [f"{message} — {fix}"]
+        self.path = path
+        OtgError.__init__(self, message, fix)
+
+
 class UsageError(OtgError):
     """A command-line option or argument is wrong."""
 

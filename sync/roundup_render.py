@@ -80,6 +80,12 @@ def render(context: dict[str, Any], template: Path | None = None) -> str:
 
 def render_post(context: dict[str, Any], template: Path | None = None) -> Rendered:
     path = (template or DEFAULT_TEMPLATE).resolve()
+    if path.is_dir():
+        raise TemplateError(
+            f"{path} is a folder, not a template file",
+            "set --template (or roundup.template in the config) to a template file, such as "
+            "roundup.md.j2",
+        )
     if not path.is_file():
         raise TemplateError(
             f"no roundup template at {path}", "check --template (or roundup.template in the config)"

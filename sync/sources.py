@@ -39,8 +39,20 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             f'board "{board.name}": no export file at {path}',
             f"check boards.{board.name}.source in the config, or {fix}",
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f'board "{board.name}": cannot read {path}: {exc}', fix) from None
+    except IsADirectoryError:
+        raise SourceError(
+            f'board "{board.name}": {path} is a folder, not a board export file',
+            f"set boards.{board.name}.source to the export's .json file",
+        ) from None
+    except UnicodeDecodeError:
+        raise SourceError(
+            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
+        ) from None
+    except OSError as exc:
+        raise SourceError(
+            f'board "{board.name}": cannot read {path}: {exc.strerror or type(exc).__name__}',
+            "make it readable by the user otg-sync runs as, or " + fix,
+        ) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

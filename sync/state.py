@@ -163,15 +163,11 @@ class State:
             self.db.row_factory = sqlite3.Row
             version = self.version
         except sqlite3.DatabaseError as exc:
-            what, _ = _sqlite_problem(exc)
-            raise StateError(
-                f"state database {self.path} cannot be read: {what}",
-                "run as a user that can read it and its folder (the user otg-sync runs as)",
-            ) from None
+            what, fix = _read_problem(exc)
+            raise StateError(f"state database {self.path} cannot be read: {what}", fix) from None
         except OSError as exc:
             raise StateError(
-                f"state database {self.path} cannot be read: {exc.strerror}",
-                "run as a user that can read it and its folder (the user otg-sync runs as)",
+                f"state database {self.path} cannot be read: {exc.strerror}", READ_FIX
             ) from None
         self._version_read = version
 
@@ -206,11 +202,8 @@ class State:
             try:
                 disk.db.backup(copy.db)
             except sqlite3.DatabaseError as exc:
-                what, _ = _sqlite_problem(exc)
-                raise StateError(
-                    f"state database {path} cannot be read: {what}",
-                    "run as a user that can read it and its folder (the user otg-sync runs as)",
-                ) from None
+                what, fix = _read_problem(exc)
+                raise StateError(f"state database {path} cannot be read: {what}", fix) from None
             finally:
                 disk.close()
             copy._migrate()
@@ -472,6 +465,19 @@ def _sqlite_problem(exc: sqlite3.Error) -> tuple[str, str]:
     if name.startswith("SQLITE_IOERR"):
         return f"the disk failed ({exc})", "check the disk it is on, then rerun"
     return str(exc), "restore it from a backup, or move it aside to start afresh"
+
+
+READ_FIX = "run as a user that can read it and its folder (the user otg-sync runs as)"
+
+
+def _read_problem(exc: sqlite3.Error) -> tuple[str, str]:
+    """As ``_sqlite_problem``, for the read-only open: what this user may not open needs another
+    user; a file that is not a database, or is corrupt, needs restoring whoever reads it."""
+    what, fix = _sqlite_problem(exc)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+        return what, READ_FIX
+    return what, fix
 
 
 def _statements(script: str) -> list[str]:

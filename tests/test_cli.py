@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 
 import click
 import pytest
@@ -11,6 +15,7 @@ import responses
 
 import cli
 from config import EXAMPLE
+from sync.state import State
 from tests.conftest import ROOT
 
 COMMANDS = sorted(cli.main.commands)
@@ -102,6 +107,19 @@ def test_boards_shows_lists_states_and_counts(runner):
     assert data["errors"] == []
 
 
+def test_boards_prints_nothing_on_stdout_when_no_board_can_be_read(runner, write_config, tmp_path):
+    path = write_config(f"""
+        [boards.events]
+        role = "events"
+        source = "{tmp_path / "gone.json"}"
+    """)
+    result = runner.invoke(cli.main, ["--config", str(path), "boards"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith('error: board "events": no export file at ')
+    assert result.stderr.count("\n") == 1
+
+
 def _example_copy(tmp_path, write_config, extra: str = "") -> str:
     boards = EXAMPLE.parent / "boards"
     return str(
@@ -128,6 +146,84 @@ def test_sync_reads_every_board_and_records_the_run(runner, tmp_path, write_conf
     data = json.loads(second.output)
     assert (data["ok"], data["run_id"], len(data["boards"])) == (True, 2, 2)
     assert data["outcomes"] == []  # nothing changed, nothing written
+
+
+JSON_COMMANDS = [
+    ["sync", "--dry-run"],
+    ["roundup", "--dry-run"],
+    ["boards"],
+    ["status"],
+    ["ledger", "list"],
+    ["jobs", "list"],
+]
+
+
+@pytest.mark.parametrize("args", JSON_COMMANDS, ids=" ".join)
+def test_json_output_keeps_non_ascii_text_as_it_is(runner, tmp_path, write_config, args):
+    config = _example_copy(tmp_path, write_config)
+    if args[0] == "status":
+        invoke(runner, "--config", config, "sync")  # a run for it to show
+    result = invoke(runner, "--config", config, *args, "--json")
+    assert "\\u" not in result.stdout
+    json.loads(result.stdout)
+    if args[0] == "sync":
+        assert '"Breakfast club — Belfast"' in result.stdout
+    if args[0] == "roundup":
+        assert "–" in result.stdout  # the period's dash: "8–21 November 2026"
+
+
+def test_json_to_an_ascii_terminal_does_not_crash(tmp_path, write_config):
+    config = _example_copy(tmp_path, write_config)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--config", config, "sync", "--dry-run", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Breakfast club — Belfast" in done.stdout.decode("utf-8")
+
+
+def _with_content(tmp_path, write_config) -> str:
+    content = EXAMPLE.parent / "boards" / "content.json"
+    extra = f'[boards.content]\nrole = "content"\nsource = "{content}"'
+    return _example_copy(tmp_path, write_config, extra)
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_new_version_is_a_usage_error_before_anything_runs(
+    runner, tmp_path, write_config, value
+):
+    config = _with_content(tmp_path, write_config)
+    result = runner.invoke(cli.main, ["--config", config, "sync", "--new-version", value])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --new-version needs a card — give the card's id, or the short link from its URL "
+        "(trello.com/c/<short link>)\n"
+    )
+    assert not (tmp_path / "state.db").exists()
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_an_unknown_new_version_card_is_a_usage_error_before_any_write(
+    runner, tmp_path, write_config, dry_run
+):
+    config = _with_content(tmp_path, write_config)
+    args = ["--config", config, "sync", *dry_run, "--new-version", "qBqgCgJ9"]
+    args += ["--new-version", "ZZZZZZZZ"]
+    result = runner.invoke(cli.main, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --new-version ZZZZZZZZ: no such card on the content boards — give the card's id, "
+        "or the short link from its URL (trello.com/c/<short link>); nothing was changed\n"
+    )
+    assert not (tmp_path / "out").exists()  # no feed, no drafts
+    if (tmp_path / "state.db").exists():
+        with State(tmp_path / "state.db") as state:
+            assert state.runs() == [] and state.items("content") == {}
 
 
 def test_dry_run_touches_nothing(runner, tmp_path, write_config):
@@ -287,6 +383,16 @@ def test_check_online_says_how_medium_s_profile_answer_is_wrong(
             "error: Invalid value for '--wait': -1.0 is not in the range x>=0. — see "
             "`otg sync --help`",
         ),
+        (
+            ["jobs", "run-once", "bogus"],
+            "error: Invalid value for 'JOB': 'bogus' is not one of 'publication', 'roundup', "
+            "'sync'. — see `otg jobs run-once --help`",
+        ),
+        (
+            ["jobs", "run-once"],
+            "error: Missing argument 'JOB'. Choose from: publication, roundup, sync — see "
+            "`otg jobs run-once --help`",
+        ),
     ],
 )
 def test_a_usage_error_is_one_line_and_exit_2(runner, args, message):
@@ -341,6 +447,55 @@ def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_conf
     assert result.exit_code == 0, result.output
     assert f"ok  state: {tmp_path / 'state.db'} (schema" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["status"], ["ledger", "list"], ["sync", "--dry-run"], ["roundup", "--dry-run"], ["sync"]],
+)
+def test_a_state_database_that_is_not_sqlite_gets_the_restore_advice(
+    runner, write_config, tmp_path, args
+):
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    (tmp_path / "state.db").write_text("not a database")
+    result = runner.invoke(cli.main, ["--config", str(path), *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    verb = "used" if args == ["sync"] else "read"
+    assert result.stderr == (
+        f"error: state database {tmp_path / 'state.db'} cannot be {verb}: file is not a "
+        "database — restore it from a backup, or move it aside to start afresh\n"
+    )
+
+
+def test_a_state_database_this_user_cannot_open_gets_the_permissions_advice(
+    runner, write_config, tmp_path, monkeypatch
+):
+    path = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{EXAMPLE.parent / "boards" / "events.json"}"
+    """)
+    invoke(runner, "--config", str(path), "sync")
+    refused = sqlite3.OperationalError("unable to open database file")
+    refused.sqlite_errorname = "SQLITE_CANTOPEN"  # what SQLite says for a file it may not read
+
+    def connect(*args, **kwargs):
+        raise refused
+
+    monkeypatch.setattr("sync.state.sqlite3.connect", connect)
+    result = runner.invoke(cli.main, ["--config", str(path), "status"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: state database {tmp_path / 'state.db'} cannot be read: it cannot be opened — "
+        "run as a user that can read it and its folder (the user otg-sync runs as)\n"
+    )
 
 
 def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(

@@ -196,13 +196,23 @@ def test_an_edited_card_is_stale_and_new_version_replaces_its_files(config, tmp_
     assert text.endswith("# What I learned shadowing a call centre\n\nRewritten.\n")
 
 
-def test_an_unknown_new_version_card_is_a_failure(runner, config):
+def test_an_unknown_new_version_card_is_a_usage_error_before_the_sync(runner, config, tmp_path):
     result = runner.invoke(cli.main, ["--config", config(), "sync", "--new-version", "zzzz9999"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
+    assert result.output == (
+        "error: --new-version zzzz9999: no such card on the content boards — give the card's id, "
+        "or the short link from its URL (trello.com/c/<short link>); nothing was changed\n"
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    unread = runner.invoke(
+        cli.main, ["--config", config(board=str(broken)), "sync", "--new-version", "zzzz9999"]
+    )
+    assert unread.exit_code == 1  # the card may be on the board that could not be read
     assert (
-        "failed: --new-version zzzz9999: no such card on the content boards (give the card's id, "
-        "or the short link from its URL: trello.com/c/<short link>)"
-    ) in result.output
+        "failed: --new-version zzzz9999: no such card on the content boards that could be read "
+        "— give the card's id, or the short link from its URL (trello.com/c/<short link>)\n"
+    ) in unread.output
     only = runner.invoke(
         cli.main, ["--config", config(), "sync", "--only", "events", "--new-version", "x"]
     )

@@ -70,7 +70,7 @@ def test_a_truncated_export_is_one_clear_line(tmp_path, cut):
     "content, expected",
     [
         (b"", "is not valid JSON"),
-        (b"\xff\xfe\x00garbage", "cannot read"),
+        (b"\xff\xfe\x00garbage", r"x.json is not UTF-8 text \(a Trello export is\) — export"),
         (b'["a list, not a board"]', "not a Trello board"),
     ],
 )
@@ -79,6 +79,28 @@ def test_files_that_are_not_exports(tmp_path, content, expected):
     path.write_bytes(content)
     with pytest.raises(SourceError, match=expected):
         read_export(path, BoardConfig("x", Role.EVENTS, str(path)))
+
+
+def test_a_board_source_that_is_a_folder_says_so_and_what_to_set(tmp_path, write_config, runner):
+    folder = tmp_path / "adir.json"
+    folder.mkdir()
+    config = write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{folder}"
+    """)
+    message = (
+        f'board "events": {folder} is a folder, not a board export file — set '
+        "boards.events.source to the export's .json file"
+    )
+    sync = runner.invoke(cli.main, ["--config", str(config), "sync"])
+    assert sync.exit_code == 1
+    assert f"failed: {message}\n" in sync.stdout
+    assert "Errno" not in sync.output
+    boards = runner.invoke(cli.main, ["--config", str(config), "boards"])
+    assert boards.exit_code == 1
+    assert boards.stderr == f"error: {message}\n"
 
 
 @pytest.mark.parametrize(

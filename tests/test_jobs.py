@@ -103,6 +103,37 @@ def test_a_transient_failure_is_retried_with_backoff(cfg):
     assert runners.calls == ["sync", "sync", "sync"] and sleeps == [60.0, 120.0]
 
 
+def test_a_busy_lock_is_a_skip_said_once_not_a_transient_failure_to_retry(cfg, caplog):
+    runners = Runners()
+    sleeps: list[float] = []
+    jobs = scheduler(cfg, runners, sleeps=sleeps)
+    jobs.lock_wait = 0
+    with RunLock(cfg.state_db.with_name("state.db.lock"), "otg sync") as holder:
+        holder.acquire()
+        assert jobs.run_job(cfg.jobs[0]) == "busy"
+    assert runners.calls == [] and sleeps == []
+    said = [r.getMessage() for r in caplog.records if r.name == "jobs.scheduler"]
+    assert len(said) == 1 and "retry" not in said[0]
+    assert said[0].startswith(
+        f"job sync: skipped: another otg run is in progress (otg sync, pid {os.getpid()}, since "
+    )
+
+
+def test_run_once_with_the_lock_busy_exits_3_at_once(cfg, runner, monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr(stopping._stop, "wait", pauses.append)  # no real waiting, just a record
+    with RunLock(cfg.state_db.with_name("state.db.lock"), "otg sync") as holder:
+        holder.acquire()
+        result = runner.invoke(
+            cli.main, ["--config", str(cfg.path), "jobs", "run-once", "sync", "--wait", "1"]
+        )
+    assert result.exit_code == 3
+    assert result.stdout == "sync: busy\n"
+    [line] = result.stderr.splitlines()
+    assert "job sync: skipped: another otg run is in progress (otg sync, pid " in line
+    assert max(pauses) <= 0.5  # waits for the lock (the --wait), and no retry after them
+
+
 def test_a_fortnightly_job_skips_the_other_week(cfg):
     runners = Runners()
     off_week = scheduler(cfg, runners, now=datetime(2026, 12, 2, 9, tzinfo=UTC))

@@ -478,6 +478,17 @@ def test_bad_input_is_one_line_and_exit_2(demo, runner, args, message):
     assert result.output.startswith(message) and result.output.count("\n") == 1
 
 
+def test_a_template_that_is_a_folder_says_so(write_config, runner, tmp_path):
+    (tmp_path / "templates").mkdir()
+    config = write_config(demo_config(DEMO_BOARDS) + '\n[roundup]\ntemplate = "templates"\n')
+    result = runner.invoke(cli.main, ["--config", str(config), "roundup"])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {tmp_path / 'templates'} is a folder, not a template file — set --template (or "
+        "roundup.template in the config) to a template file, such as roundup.md.j2\n"
+    )
+
+
 def test_default_period_is_the_14_days_ending_today():
     assert jobs.roundup.period_from(None, None, date(2026, 11, 25)) == PERIOD
     assert jobs.roundup.period_from("2026-11-12", None, date(2030, 1, 1)) == PERIOD

@@ -297,6 +297,41 @@ def test_a_dotenv_readable_by_others_is_warned_about(tmp_path, monkeypatch, mode
     assert not _leaks(result.output)
 
 
+@pytest.mark.parametrize("command", [["status"], ["check"], ["sync", "--dry-run"]])
+def test_a_dotenv_that_is_not_utf8_is_one_line_and_exit_2_never_quoted(
+    tmp_path, monkeypatch, command
+):
+    monkeypatch.chdir(tmp_path)
+    config = _export_config(tmp_path)
+    env = tmp_path / ".env"
+    env.write_bytes(b"CALDAV_PASSWORD=s3cretpw\xff\n")
+    env.chmod(0o600)
+    result = CliRunner().invoke(cli.main, ["--config", str(config), *command])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"error: {env} is not UTF-8 text — save it as UTF-8\n"
+    assert "s3cret" not in result.output
+
+
+def test_a_dotenv_that_cannot_be_read_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = _export_config(tmp_path)
+    env = tmp_path / ".env"
+    env.write_text("CALDAV_PASSWORD=s3cretpw\n", encoding="utf-8")
+    env.chmod(0o600)
+
+    def refused(path, **kwargs):  # another user's file (a root test run could read any file)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("config.loader.dotenv_values", refused)
+    result = CliRunner().invoke(cli.main, ["--config", str(config), "status"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot read {env}: Permission denied — make it readable by the user otg-sync "
+        f"runs as (and by no one else: chmod 600 {env})\n"
+    )
+
+
 # -- escaping card text: the drafts and the feed -------------------------------------------------
 
 NASTY = "Tea & <script>alert(\"x\")</script> 'quoted'; a,b\\c\r\nBEGIN:VEVENT\nUID:evil\x1b[2J"
