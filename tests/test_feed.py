@@ -232,9 +232,9 @@ def feed_summaries(path) -> list[str]:
     return sorted(str(e["SUMMARY"]) for e in check_feed(path.read_bytes()).walk("VEVENT"))
 
 
-def test_a_first_sync_that_reads_no_events_board_writes_no_feed(write_config, tmp_path):
-    other_board_export(tmp_path / "cornwall.json", broken=True)
-    cfg = load_config(
+def cornwall_only_config(write_config, tmp_path):
+    """One events board, read from cornwall.json."""
+    return load_config(
         write_config(f"""
         state_db = "state.db"
         [boards.cornwall]
@@ -244,6 +244,11 @@ def test_a_first_sync_that_reads_no_events_board_writes_no_feed(write_config, tm
         domain = "oneteamgov.uk"
     """)
     )
+
+
+def test_a_first_sync_that_reads_no_events_board_writes_no_feed(write_config, tmp_path):
+    other_board_export(tmp_path / "cornwall.json", broken=True)
+    cfg = cornwall_only_config(write_config, tmp_path)
     with State(cfg.state_db) as state:
         report = jobs.sync.run(cfg, state, now=NOW)
 
@@ -264,16 +269,7 @@ def test_a_feed_is_left_exactly_as_it_was_when_no_events_board_can_be_read(write
     before = feed.read_bytes()
     (tmp_path / "state.db").unlink()  # a new state database: it knows of no events at all
     other_board_export(tmp_path / "cornwall.json", broken=True)
-    cfg = load_config(
-        write_config(f"""
-        state_db = "state.db"
-        [boards.cornwall]
-        role = "events"
-        source = "{tmp_path / "cornwall.json"}"
-        [calendar]
-        domain = "oneteamgov.uk"
-    """)
-    )
+    cfg = cornwall_only_config(write_config, tmp_path)
     with State(cfg.state_db) as state:
         report = jobs.sync.run(cfg, state, now=NOW.replace(day=22))
 
