@@ -97,7 +97,12 @@ class RemoteError(OtgError):
     """A remote service failed in a way a retry did not cure (5xx, timeouts, rate limits)."""
 
 
-class Stopped(RemoteError):
+class NotSent(RemoteError):
+    """A request that surely never reached the service: no connection could be made to it, or a
+    stop ended the wait before it. A write that fails so made nothing and may be sent again."""
+
+
+class Stopped(NotSent):
     """A signal asked the run to stop while it waited to send a request (a backoff, the rate
     limit, the run lock): the request was not sent."""
 

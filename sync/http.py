@@ -21,8 +21,9 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
-from sync.errors import RemoteError, Stopped
+from sync.errors import NotSent, RemoteError, Stopped
 from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
@@ -38,6 +39,21 @@ TRANSPORT_ERRORS = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
+
+
+def never_connected(exc: BaseException) -> bool:
+    """Whether a transport error surely came before any byte of the request was sent: the
+    connection itself could not be made (a name that does not resolve, a refused or unreachable
+    address, a connect timeout: urllib3 raises ``NewConnectionError`` or ``ConnectTimeoutError``
+    only from opening the socket, and requests is set not to retry). A broken kept-alive
+    connection, a proxy or TLS failure and a read timeout may come after the request went out:
+    they are not counted here."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if type(exc) is not requests.ConnectionError or not exc.args:
+        return False
+    reason = getattr(exc.args[0], "reason", None)  # the MaxRetryError requests wraps
+    return isinstance(reason, NewConnectionError)
 
 
 def monotonic() -> float:
@@ -168,12 +184,16 @@ class PoliteSession(requests.Session):
                 )
                 # A write may have reached the service before the connection failed: the next
                 # run looks for what it made (a card's marker, an event's UID, an intent) first.
+                # One that never got a connection surely did not.
+                unsent = never_connected(exc)
                 after = (
                     "nothing was lost"
                     if method in READS
+                    else "nothing was sent"
+                    if unsent
                     else "if it was made after all, the next run finds it and does not repeat it"
                 )
-                raise RemoteError(
+                raise (NotSent if unsent else RemoteError)(
                     f"{self.name}: {method} {where(url)} {kind}",
                     f"check the network and rerun; {after}",
                 ) from None

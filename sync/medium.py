@@ -4,7 +4,8 @@ Medium can create posts but never list, read, update or delete them, and has no 
 a POST whose answer is lost may have created a draft that nothing can detect afterwards. So this
 client never retries (its session has ``retries=0``, 429s included) and says, through the error
 it raises, whether a failed POST surely created nothing (``MediumRefused``, ``MediumAuthError``,
-``MediumRateLimit``: Medium answered with an error) or may have (``MediumUnknownOutcome``: a
+``MediumRateLimit``: Medium answered with an error; ``NotSent``: no connection to Medium could be
+made, or a stop ended a wait before the POST, ``Stopped``) or may have (``MediumUnknownOutcome``: a
 timeout, a dropped connection, a 5xx, a 201 without the post). The token travels only in the
 ``Authorization: Bearer`` header, and the session redacts it from every message.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 import requests
 
-from sync.errors import AuthError, RemoteError
+from sync.errors import AuthError, NotSent, RemoteError
 from sync.http import PoliteSession, where
 
 API = "https://api.medium.com/v1"
@@ -120,6 +121,8 @@ class MediumClient:
         url = f"{API}{path}"
         try:
             response = self.session.post(url, json=payload)
+        except NotSent:  # no connection could be made, or a stop came first: nothing was sent
+            raise
         except RemoteError as exc:
             # "Medium: POST https://api.medium.com/v1/... timed out" (or "could not connect")
             raise MediumUnknownOutcome(exc.message, "the draft may have been created") from None

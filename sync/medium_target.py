@@ -5,8 +5,9 @@ The protocol (ARCHITECTURE.md, "non-retryable creates"):
 1. an intent row is written *before* the POST, holding everything needed to record the draft;
 2. the POST is sent once, never retried;
 3. on 201 the intent is settled ``done`` with Medium's id and URL, then the draft is recorded;
-4. when Medium answered with an error (401, 400, 429...), nothing was created: the intent is
-   settled ``retry`` and a later sync may try again;
+4. when Medium answered with an error (401, 400, 429...), or the POST surely never left (no
+   connection could be made, or a stop ended a wait before it: ``NotSent``), nothing was
+   created: the intent is settled ``retry`` and a later sync may try again;
 5. when the answer is lost (timeout, dropped connection, 5xx) or the process dies before step 3,
    the intent stays ``pending``: every later sync reports it and creates nothing for that card
    until an operator settles it (``otg ledger resolve``).
@@ -24,7 +25,7 @@ from config.medium import MediumConfig
 from sync.content import Draft
 from sync.content_plan import INTENT_KIND
 from sync.content_records import record_from_intent
-from sync.errors import StateWriteError
+from sync.errors import NotSent, StateWriteError
 from sync.medium import MediumAuthError, MediumClient, MediumRateLimit, MediumRefused
 from sync.state import Intent, State, SyncedItem
 
@@ -76,7 +77,7 @@ class MediumTarget:
         intent_id = self.state.open_intent(INTENT_KIND, draft.card_id, payload)
         try:
             data = self.client.create_draft(path, payload_for(draft, self.cfg))
-        except (MediumRefused, MediumAuthError, MediumRateLimit) as exc:
+        except (MediumRefused, MediumAuthError, MediumRateLimit, NotSent) as exc:
             self.state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
             raise
         result = {"id": data["id"], "url": data["url"], "publishStatus": data.get("publishStatus")}

@@ -3,8 +3,9 @@
 The same at-most-once machinery as content drafts. The state store keeps one record per period
 (target ``roundup``); a second roundup for the same period reports the first instead of making
 another, unless a new version is asked for. A Medium POST is preceded by an intent (kind
-``roundup-post``) and settled right after; one whose outcome is unknown stays pending, blocks that
-period, and is settled by an operator with `otg ledger resolve`.
+``roundup-post``) and settled right after (``retry`` when Medium surely made nothing: it refused,
+or the POST was never sent); one whose outcome is unknown stays pending, blocks that period, and
+is settled by an operator with `otg ledger resolve`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from config import Config
 from sync.content import Draft, slugify
 from sync.drafts import write_draft
-from sync.errors import OtgError
+from sync.errors import NotSent, OtgError
 from sync.medium import (
     MediumAuthError,
     MediumClient,
@@ -137,7 +138,7 @@ def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int)
     )
     try:
         data = client.create_draft(path, payload_for(draft, cfg.medium))
-    except (MediumRefused, MediumAuthError, MediumRateLimit) as exc:  # surely nothing made
+    except (MediumRefused, MediumAuthError, MediumRateLimit, NotSent) as exc:  # nothing made
         state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
         raise
     state.settle_intent(intent_id, "done", {"id": data["id"], "url": data["url"]})

@@ -645,8 +645,7 @@ def test_the_cli_says_what_was_not_done_when_the_server_goes_down(
     assert len(failed) == 1, result.output
     assert failed[0].startswith(f"failed: CalDAV: PUT {otg.url}")  # what, where; said once
     assert failed[0].endswith(
-        "could not connect — check the network and rerun; if it was made after all, the next "
-        "run finds it and does not repeat it; "
+        "could not connect — check the network and rerun; nothing was sent; "  # refused
         "1 more change not made, the next sync will make them"
     )
     assert [line.split()[:2] for line in lines if "caldav" in line.split()[1:2]] == [

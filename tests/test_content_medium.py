@@ -6,6 +6,7 @@ the daily limit, a revoked token, a failed write-back. Requests are counted in t
 from __future__ import annotations
 
 import json
+import signal
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,9 @@ import requests
 import cli
 import jobs.sync
 from config import load_config
+from sync import stopping
 from sync.content_plan import INTENT_KIND, TARGET
+from sync.medium import medium_session
 from sync.state import State
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
 from tests.fakes.medium import FakeMedium
@@ -298,6 +301,72 @@ def test_a_lost_answer_stops_creates_and_the_operator_can_allow_a_retry(
     )
     third = runner.invoke(cli.main, ["--config", path, "sync"], catch_exceptions=False)
     assert third.exit_code == 0 and world.medium.count("POST") == 4
+    assert len(world.links(CALL_CENTRE)) == 1
+
+
+def test_a_stop_in_a_backoff_before_a_create_leaves_nothing_pending_and_the_rerun_creates_once(
+    world, config, runner, monkeypatch
+):
+    """Ctrl-C lands while the session waits to resend a POST Medium answered 429: the wait ends
+    and the POST is not sent. Medium's own session never retries (so never waits before a POST);
+    here it is made to, to show that such a stop is not taken for a lost answer."""
+
+    def retrying(token: str, timeout: float = 20.0):
+        session = medium_session(token, timeout)
+        session.retries = 1
+        return session
+
+    monkeypatch.setattr("jobs.content.medium_session", retrying)
+    monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGINT))
+    world.medium.fail_next(429, "Too many requests.", 429)
+    path = config()
+    stopping.reset()
+    try:
+        stopped = runner.invoke(cli.main, ["--config", path, "sync"], catch_exceptions=False)
+    finally:
+        stopping.reset()
+    assert stopped.exit_code == 130, stopped.output
+    assert (
+        "failed           medium       What I learned shadowing a call centre — Medium: stopped "
+        "by a signal before retrying POST https://api.medium.com/v1/users/"
+        "5303d74c64f66366f00cb9b2a94f3251bf5/posts (429 rate limited) — nothing was sent; the "
+        "next run picks up the rest"
+    ) in stopped.output.splitlines()
+    assert world.medium.count("POST") == 1 and world.medium.posts == []
+    ledger = runner.invoke(cli.main, ["--config", path, "ledger", "list"])
+    assert "pending" not in ledger.output and "unsettled" not in ledger.output
+    assert ledger.output.splitlines()[1].split()[:2] == ["1", "retry"]
+
+    rerun = runner.invoke(cli.main, ["--config", path, "sync"], catch_exceptions=False)
+    assert rerun.exit_code == 0, rerun.output
+    assert world.medium.count("POST") == 4 and len(world.medium.posts) == 3  # each card once
+    assert [p["title"] for p in world.medium.posts].count(
+        "What I learned shadowing a call centre"
+    ) == 1
+    assert len(world.links(CALL_CENTRE)) == 1
+
+
+def test_a_post_that_could_not_connect_is_not_pending_and_the_next_sync_creates_it(
+    world, config, runner
+):
+    """No connection to Medium could be made for the POST (refused, no DNS): it never left, so
+    it is not one for `otg ledger`; the next sync creates the draft, once."""
+    path = config()
+    world.medium.refuse_next_connection()
+    first = runner.invoke(cli.main, ["--config", path, "sync"], catch_exceptions=False)
+    assert first.exit_code == 1
+    out = first.output.splitlines()
+    assert out[1] == (
+        "failed           medium       What I learned shadowing a call centre — Medium: POST "
+        "https://api.medium.com/v1/users/5303d74c64f66366f00cb9b2a94f3251bf5/posts could not "
+        "connect — check the network and rerun; nothing was sent"
+    )
+    assert world.medium.count("POST") == 0
+    ledger = runner.invoke(cli.main, ["--config", path, "ledger", "list"])
+    assert "pending" not in ledger.output
+    second = runner.invoke(cli.main, ["--config", path, "sync"], catch_exceptions=False)
+    assert second.exit_code == 0, second.output
+    assert world.medium.count("POST") == 3 and len(world.medium.posts) == 3
     assert len(world.links(CALL_CENTRE)) == 1
 
 

@@ -7,9 +7,17 @@ import logging
 import pytest
 import requests
 import responses
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NameResolutionError,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+)
 
-from sync.errors import RemoteError
-from sync.http import PoliteSession, RedactingFilter, SlidingWindow, redact
+from sync.errors import NotSent, RemoteError
+from sync.http import PoliteSession, RedactingFilter, SlidingWindow, never_connected, redact
 
 URL = "https://api.example.org/1/thing"
 
@@ -59,6 +67,55 @@ def test_connection_errors_become_one_line_without_the_query(session):
     assert str(caught.value).startswith("Example: GET https://api.example.org/1/thing could not")
     assert "s3cret" not in str(caught.value)
     assert session.sent == 4  # first try and three retries
+
+
+def _wrapped(kind: type[requests.RequestException], reason: Exception):
+    """A transport error as requests raises it: the urllib3 ``MaxRetryError`` and its reason."""
+    return kind(MaxRetryError(None, URL, reason))  # type: ignore[arg-type]
+
+
+REFUSED = NewConnectionError(None, "Failed to establish a new connection: [Errno 111] refused")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("exc", "unsent"),
+    [
+        (_wrapped(requests.ConnectionError, REFUSED), True),
+        (
+            _wrapped(
+                requests.ConnectionError,
+                NameResolutionError("api.example.org", None, OSError("no name")),  # type: ignore[arg-type]
+            ),
+            True,
+        ),
+        (_wrapped(requests.ConnectTimeout, ConnectTimeoutError(None, "timed out")), True),
+        # The request may have gone out on a kept-alive connection before it broke.
+        (requests.ConnectionError(ProtocolError("Connection aborted.", OSError(104))), False),
+        (requests.ConnectionError("boom"), False),
+        (requests.ReadTimeout("read timed out"), False),
+        (_wrapped(requests.exceptions.ProxyError, ProxyError("proxy", REFUSED)), False),
+        (requests.exceptions.SSLError("bad record mac"), False),
+        (requests.exceptions.ChunkedEncodingError("cut off"), False),
+    ],
+)
+def test_only_a_connection_never_made_counts_as_nothing_sent(exc, unsent):
+    assert never_connected(exc) is unsent
+
+
+@responses.activate
+def test_a_write_that_could_not_connect_says_nothing_was_sent(session):
+    responses.post(URL, body=_wrapped(requests.ConnectionError, REFUSED))
+    responses.put(URL, body=requests.ConnectionError("Connection aborted."))
+    with pytest.raises(NotSent) as refused:
+        session.post(URL, json={})
+    assert str(refused.value) == (
+        "Example: POST https://api.example.org/1/thing could not connect — check the network "
+        "and rerun; nothing was sent"
+    )
+    with pytest.raises(RemoteError) as aborted:
+        session.put(URL, json={})
+    assert not isinstance(aborted.value, NotSent)
+    assert aborted.value.fix.endswith("the next run finds it and does not repeat it")
 
 
 @responses.activate

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import UTC, datetime
 
 import pytest
 import requests
 
 from config.medium import MediumConfig
+from sync import stopping
 from sync.content import draft_for
 from sync.content_plan import INTENT_KIND, TARGET
+from sync.errors import NotSent, Stopped
 from sync.medium import (
     MediumAuthError,
     MediumClient,
@@ -201,6 +204,54 @@ def test_a_refusal_settles_the_intent_so_a_later_sync_may_retry(medium, tmp_path
             target(state).create(draft_for(card(), CFG), 1, NOW)
         [intent] = state.intents(INTENT_KIND)
     assert intent.status == "retry" and intent.result["created"] is False
+
+
+@pytest.mark.parametrize("timeout", [False, True])
+def test_a_post_that_could_not_connect_settles_the_intent_and_the_next_try_creates_once(
+    medium, tmp_path, timeout
+):
+    """No connection to Medium could be made (refused, no DNS, a connect timeout): the POST
+    never left, so nothing exists and no operator needs to look; the next try creates it."""
+    medium.refuse_next_connection(timeout=timeout)
+    with State(tmp_path / "s.db") as state:
+        with pytest.raises(NotSent) as caught:
+            target(state, publication=PUBLICATION).create(draft_for(card(), CFG), 1, NOW)
+        assert caught.value.fix == "check the network and rerun; nothing was sent"
+        [intent] = state.intents(INTENT_KIND)
+        assert (intent.status, intent.result["created"]) == ("retry", False)
+        assert medium.count("POST") == 0 and medium.posts == []
+        target(state, publication=PUBLICATION).create(draft_for(card(), CFG), 1, NOW)
+        assert [i.status for i in state.intents(INTENT_KIND)] == ["retry", "done"]
+    assert len(medium.posts) == 1 and medium.count("POST") == 1
+
+
+@pytest.fixture
+def stop_in_the_next_wait(monkeypatch):
+    """Ctrl-C arrives during the session's next wait (a backoff, the rate limit)."""
+    monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGINT))
+    stopping.reset()
+    yield
+    stopping.reset()
+
+
+def test_a_stop_in_a_backoff_before_the_post_settles_the_intent_and_sends_nothing(
+    medium, tmp_path, stop_in_the_next_wait
+):
+    """Medium's session never retries, so it never waits before a POST; were it to (a 429
+    retried after a backoff, a request window), a stop in that wait ends it before the POST is
+    sent again: ``Stopped`` is not an unknown outcome, and nothing is left pending."""
+    medium.fail_next(429, "Too many requests.", 429)
+    with State(tmp_path / "s.db") as state:
+        medium_target = target(state, publication=PUBLICATION)
+        medium_target.client.session.retries = 1
+        with pytest.raises(Stopped, match="stopped by a signal before retrying POST"):
+            medium_target.create(draft_for(card(), CFG), 1, NOW)
+        [intent] = state.intents(INTENT_KIND)
+        assert intent.status == "retry" and medium.posts == []
+        stopping.reset()
+        target(state, publication=PUBLICATION).create(draft_for(card(), CFG), 1, NOW)
+        assert [i.status for i in state.intents(INTENT_KIND)] == ["retry", "done"]
+    assert len(medium.posts) == 1 and medium.count("POST") == 2  # the 429, then the one made
 
 
 def test_a_refused_token_opens_no_intent_at_all(medium, tmp_path):

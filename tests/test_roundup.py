@@ -8,6 +8,7 @@ import html
 import json
 import re
 import shutil
+import signal
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -21,7 +22,9 @@ import cli
 import jobs.roundup
 import jobs.sync
 from config import EXAMPLE, load_config
+from sync import stopping
 from sync.markdown_html import to_html
+from sync.medium import medium_session
 from sync.model import Attachment, Label, Member, Role
 from sync.roundup import Options, Period, fortnight_ending, gather
 from sync.roundup_render import TemplateError, render
@@ -654,6 +657,60 @@ def test_a_lost_answer_leaves_the_period_pending_for_an_operator(demo, runner, m
     assert "otg ledger resolve 1 --url URL" in blocked.output
     assert medium.count("POST") == 1  # never sent twice
     assert "medium-token" not in lost.output + blocked.output
+
+
+def test_a_stop_in_a_backoff_before_the_post_leaves_nothing_pending_and_the_rerun_drafts_once(
+    demo, runner, monkeypatch
+):
+    """Ctrl-C while the session waits to resend the roundup's POST (answered 429): it is not
+    sent, so the period is not blocked for an operator. Medium's own session never retries; it is
+    made to here, so that there is a wait for the stop to cut short."""
+
+    def retrying(token: str, timeout: float = 20.0):
+        session = medium_session(token, timeout)
+        session.retries = 1
+        return session
+
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    monkeypatch.setattr("sync.roundup_target.medium_session", retrying)
+    monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGTERM))
+    medium = FakeMedium(token="medium-token-0123456789")
+    medium.fail_next(429, "Too many requests.", 429)
+    args = ["--config", str(demo), "roundup", "--to", "2026-11-25", "--target", "medium"]
+    stopping.reset()
+    try:
+        with medium.running():
+            stopped = runner.invoke(cli.main, args)
+    finally:
+        stopping.reset()
+    assert stopped.exit_code == 143, stopped.output
+    assert "stopped by a signal before retrying POST" in stopped.output
+    assert "nothing was sent" in stopped.output
+    ledger = runner.invoke(cli.main, ["--config", str(demo), "ledger", "list"])
+    assert "pending" not in ledger.output and "unsettled" not in ledger.output
+    with medium.running():
+        again = runner.invoke(cli.main, args)
+    assert again.exit_code == 0, again.output
+    assert "may or may not exist" not in again.output
+    assert medium.count("POST") == 2 and len(medium.posts) == 1  # the 429, then the draft
+    with State(load_config(demo).state_db) as state:
+        assert [i.status for i in state.intents("roundup-post")] == ["retry", "done"]
+
+
+def test_a_roundup_post_that_could_not_connect_is_not_pending(demo, runner, monkeypatch):
+    monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
+    medium = FakeMedium(token="medium-token-0123456789")
+    args = ["--config", str(demo), "roundup", "--to", "2026-11-25", "--target", "medium"]
+    with medium.running():
+        medium.refuse_next_connection(timeout=True)
+        refused = runner.invoke(cli.main, args)
+        again = runner.invoke(cli.main, args)
+    assert (
+        refused.exit_code == 1
+        and "timed out — check the network and rerun; nothing was sent" in refused.output
+    )
+    assert again.exit_code == 0, again.output
+    assert medium.count("POST") == 1 and len(medium.posts) == 1
 
 
 def test_finalise_labels_the_featured_cards_on_api_boards_once(write_config, runner, monkeypatch):

@@ -9,7 +9,9 @@
   revoked token), 400 for a bad body, 403 for someone else's user or publication, 429 code 1007
   past the daily limit;
 - ``lose_next_response()``: the next POST creates its post, then the answer is lost
-  (``ConnectionError``, or any exception given) — the case no client can detect afterwards.
+  (``ConnectionError``, or any exception given) — the case no client can detect afterwards;
+- ``refuse_next_connection()``: the next POST never reaches Medium: no connection can be made
+  (refused, as requests raises it, or a connect timeout), so it is neither counted nor answered.
 
 A feed of the posts marked published (``publish``) can be served at any URL (``serve_feed``).
 """
@@ -29,6 +31,7 @@ from typing import Any
 
 import requests
 import responses
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
 BASE = "https://api.medium.com/v1"
 DEFAULT_TOKEN = "2b1c0f3e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1"
@@ -73,6 +76,7 @@ class FakeMedium:
     revoked: bool = False
     _lose: list[BaseException | type[BaseException]] = field(default_factory=list)
     _fail: list[tuple[int, str, int]] = field(default_factory=list)
+    _refuse: list[bool] = field(default_factory=list)
     published: dict[str, datetime] = field(default_factory=dict)
 
     # -- setup -----------------------------------------------------------------------------
@@ -96,6 +100,11 @@ class FakeMedium:
     ) -> None:
         """The next POST creates its post, then its answer never arrives."""
         self._lose.append(exception)
+
+    def refuse_next_connection(self, timeout: bool = False) -> None:
+        """The next POST gets no connection (refused; a connect timeout if ``timeout``): it never
+        reaches Medium, which creates nothing and sees nothing."""
+        self._refuse.append(timeout)
 
     def fail_next(self, status: int, message: str = "Internal error", code: int = -1) -> None:
         """The next POST is answered with this error and creates nothing."""
@@ -135,6 +144,15 @@ class FakeMedium:
         return answer
 
     def _create(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        if self._refuse:  # as requests raises it when urllib3 cannot open the socket
+            timeout = self._refuse.pop(0)
+            if timeout:
+                reason = ConnectTimeoutError(None, "Connection to api.medium.com timed out.")
+                raise requests.ConnectTimeout(MaxRetryError(None, request.url, reason))
+            reason = NewConnectionError(
+                None, "Failed to establish a new connection: [Errno 111] Connection refused"
+            )
+            raise requests.ConnectionError(MaxRetryError(None, request.url, reason))
         received = self._record(request)
         answer = self._answer_create(request, received.body or {})
         received.status = answer[0]
