@@ -283,8 +283,10 @@ def roundup(
         )
     cfg = load(ctx)
     period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
+    # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, dry_run) as state:
+    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
         result = jobs.roundup.run(
             cfg,
             state,
