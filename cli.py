@@ -97,7 +97,7 @@ def init(path: str, force: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context, online: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
-    result = jobs.inspect.check(load(ctx), online=online)
+    result = jobs.inspect.check(load(ctx, warn=False), online=online)
     for item in result.checks:
         click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
     sys.exit(0 if result.ok else 1)
@@ -163,6 +163,8 @@ def sync(
     cfg = load(ctx)
     if new_version and only and Role.CONTENT.value not in only:
         raise UsageError("--new-version needs the content boards", "add --only content")
+    if recreate_calendar:
+        _refuse_recreate_without_caldav(cfg, only)
     with run_lock(cfg, "otg sync", wait, dry_run), open_state(cfg, dry_run) as state:
         report = jobs.sync.run(
             cfg,
@@ -174,6 +176,24 @@ def sync(
         )
     click.echo(json_text(report.to_dict()) if as_json else render_text(report))
     sys.exit(stopping.exit_code(report.exit_code))
+
+
+def _refuse_recreate_without_caldav(cfg: config_pkg.Config, only: tuple[str, ...]) -> None:
+    """--recreate-calendar only changes what a sync does to a CalDAV calendar: without one, or
+    without the events boards in the run, it would do nothing, and saying so is kinder."""
+    if cfg.calendar.caldav is None:
+        raise UsageError(
+            "--recreate-calendar needs a [calendar.caldav] table",
+            "only a CalDAV calendar is re-created (every sync writes the feed file in full); "
+            "leave it out",
+        )
+    if only and Role.EVENTS.value not in only:
+        raise UsageError("--recreate-calendar needs the events boards", "add --only events")
+    if not cfg.boards_with_role(Role.EVENTS):
+        raise UsageError(
+            "--recreate-calendar needs an events board",
+            'add a [boards.<name>] table with role = "events", or leave it out',
+        )
 
 
 @main.group()
@@ -251,10 +271,22 @@ def roundup(
     wait: float,
 ) -> None:
     """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    if new_version and target == "stdout":
+        raise UsageError(
+            "--new-version needs --target drafts or medium",
+            "a printed roundup is not recorded, so there is no draft to make another version of",
+        )
+    if output and as_json:
+        raise UsageError(
+            "--output and --json do not go together",
+            "--json prints the gathered data and --output writes the post: leave one out",
+        )
     cfg = load(ctx)
     period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
+    # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, dry_run) as state:
+    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
         result = jobs.roundup.run(
             cfg,
             state,

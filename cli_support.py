@@ -128,13 +128,20 @@ def _known_secrets() -> list[str]:
     return _SECRETS
 
 
-def load(ctx: click.Context) -> Config:
-    """The config named by --config, $OTG_CONFIG or ./otg.toml, loaded once per command."""
+def load(ctx: click.Context, *, warn: bool = True) -> Config:
+    """The config named by --config, $OTG_CONFIG or ./otg.toml, loaded once per command. A `.env`
+    other users can read is one warning line, once (``warn=False``: `otg check`, whose FAIL line
+    says it)."""
     obj = ctx.ensure_object(dict)
     if "config" not in obj:
         cfg = load_config(find_config_path(obj.get("config_path")))
         _SECRETS[:] = cfg.secrets.all()
         obj["config"] = cfg
+        for path in cfg.secrets.exposed if warn else ():
+            click.echo(
+                one_line(f"warning: {path} is readable by other users: run chmod 600 {path}"),
+                err=True,
+            )
     return obj["config"]
 
 

@@ -6,7 +6,6 @@ problem it found, each with its key and how to fix it.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
@@ -37,8 +36,6 @@ from sync.errors import ConfigError, EnvFileError
 from sync.lists import valid_states
 from sync.model import Role
 from sync.text import one_line, quoted
-
-log = logging.getLogger(__name__)
 
 DEFAULT_PATH = "otg.toml"
 SECRET_NAMES = ("TRELLO_API_KEY", "TRELLO_TOKEN", "MEDIUM_TOKEN", "CALDAV_PASSWORD")
@@ -137,9 +134,11 @@ class TrelloConfig:
 
 @dataclass(frozen=True)
 class Secrets:
-    """Credentials from the environment, then a `.env` file. Never printed."""
+    """Credentials from the environment, then a `.env` file. Never printed. ``exposed``: the
+    `.env` files read that other users can read too (the commands say so, by path only)."""
 
     values: dict[str, str] = field(default_factory=dict, repr=False)
+    exposed: tuple[Path, ...] = ()
 
     def get(self, name: str) -> str | None:
         return self.values.get(name) or None
@@ -188,16 +187,17 @@ def load_secrets(base_dir: Path, environ: dict[str, str] | None = None) -> Secre
     """Secrets from the environment; a `.env` beside the config (or here) fills the gaps."""
     environ = dict(os.environ if environ is None else environ)
     values = {name: environ.get(name, "") for name in SECRET_NAMES}
+    exposed = []
     for folder in dict.fromkeys([base_dir.resolve(), Path.cwd().resolve()]):
         env_file = folder / ".env"
         if not env_file.is_file():
             continue
         if env_file.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
-            log.warning("%s is readable by other users: run `chmod 600 %s`", env_file, env_file)
+            exposed.append(env_file)
         for name, value in _read_env_file(env_file).items():
             if name in values and not values[name] and value:
                 values[name] = value
-    return Secrets(values)
+    return Secrets(values, tuple(exposed))
 
 
 def _read_env_file(path: Path) -> dict[str, str | None]:

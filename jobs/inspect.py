@@ -81,6 +81,10 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
             else f"{' and '.join(missing)} not set: put them in the environment or a .env "
             "file beside the config",
         )
+    for env_file in cfg.secrets.exposed:  # the path only: never what it holds
+        result.add(
+            False, "secrets", f"{env_file} is readable by other users — chmod 600 {env_file}"
+        )
     if online and api_boards:
         _check_online(cfg, api_boards, result, api)
     if cfg.boards_with_role("events"):

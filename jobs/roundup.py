@@ -96,8 +96,9 @@ def run(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
         )
 
+    # printing saves nothing either, an API board's history included: it reads as a dry run does
     read, reader = read_boards(
-        cfg, state, list(cfg.boards), dry_run=dry_run, now=now, api=api, on_error=failed
+        cfg, state, list(cfg.boards), dry_run=not writes, now=now, api=api, on_error=failed
     )
     boards = [board for _, board in read]
     report.boards = [summarise(board_cfg, board) for board_cfg, board in read]

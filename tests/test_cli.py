@@ -226,6 +226,77 @@ def test_an_unknown_new_version_card_is_a_usage_error_before_any_write(
             assert state.runs() == [] and state.items("content") == {}
 
 
+CALDAV = '[calendar.caldav]\nurl = "https://dav.example.org/otg/events/"'
+
+
+@pytest.mark.parametrize(
+    "caldav, args, message",
+    [
+        (
+            "",
+            ["roundup", "--new-version"],
+            "error: --new-version needs --target drafts or medium — a printed roundup is not "
+            "recorded, so there is no draft to make another version of",
+        ),
+        (
+            "",
+            ["roundup", "--target", "stdout", "--new-version", "--dry-run"],
+            "error: --new-version needs --target drafts or medium — a printed roundup is not "
+            "recorded, so there is no draft to make another version of",
+        ),
+        (
+            "",
+            ["roundup", "--json", "--output", "roundup.md"],
+            "error: --output and --json do not go together — --json prints the gathered data "
+            "and --output writes the post: leave one out",
+        ),
+        (
+            "",
+            ["sync", "--recreate-calendar"],
+            "error: --recreate-calendar needs a [calendar.caldav] table — only a CalDAV calendar "
+            "is re-created (every sync writes the feed file in full); leave it out",
+        ),
+        (
+            "",
+            ["sync", "--dry-run", "--recreate-calendar"],
+            "error: --recreate-calendar needs a [calendar.caldav] table — only a CalDAV calendar "
+            "is re-created (every sync writes the feed file in full); leave it out",
+        ),
+        (
+            CALDAV,
+            ["sync", "--recreate-calendar", "--only", "microactions"],
+            "error: --recreate-calendar needs the events boards — add --only events",
+        ),
+    ],
+)
+def test_a_flag_that_would_do_nothing_is_a_usage_error_before_anything_runs(
+    runner, tmp_path, write_config, monkeypatch, caldav, args, message
+):
+    monkeypatch.chdir(tmp_path)
+    config = _example_copy(tmp_path, write_config, caldav)
+    result = runner.invoke(cli.main, ["--config", config, *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == message + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["otg.toml"]  # no state, no output
+
+
+def test_recreate_calendar_with_no_events_board_is_a_usage_error(runner, write_config):
+    config = write_config(f"""
+        state_db = "state.db"
+        [boards.microactions]
+        role = "microactions"
+        source = "{EXAMPLE.parent / "boards" / "microactions.json"}"
+        {CALDAV}
+    """)
+    result = runner.invoke(cli.main, ["--config", str(config), "sync", "--recreate-calendar"])
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: --recreate-calendar needs an events board — add a [boards.<name>] table with "
+        'role = "events", or leave it out\n'
+    )
+
+
 def test_dry_run_touches_nothing(runner, tmp_path, write_config):
     config = _example_copy(tmp_path, write_config)
     result = invoke(runner, "--config", config, "sync", "--dry-run", "--only", "events")

@@ -131,12 +131,15 @@ def test_secrets_come_from_the_environment_then_dotenv(write_config, tmp_path, m
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes")
-def test_a_dotenv_readable_by_others_is_warned_about(write_config, tmp_path, caplog):
+def test_a_dotenv_readable_by_others_is_named_in_the_config(write_config, tmp_path, caplog):
     (tmp_path / ".env").write_text("TRELLO_TOKEN=x\n")
     (tmp_path / ".env").chmod(0o644)
     with caplog.at_level(logging.WARNING):
-        load_config(write_config(MINIMAL))
-    assert "readable by other users: run `chmod 600" in caplog.text
+        cfg = load_config(write_config(MINIMAL))
+    assert cfg.secrets.exposed == (tmp_path / ".env",)  # the commands say it, once each
+    assert caplog.text == ""
+    (tmp_path / ".env").chmod(0o600)
+    assert load_config(write_config(MINIMAL)).secrets.exposed == ()
 
 
 def test_relative_paths_are_relative_to_the_config_file(write_config):

@@ -763,6 +763,46 @@ def test_output_to_a_file(demo, runner, tmp_path):
     assert Path(target).parent.is_dir()
 
 
+def _state_folder(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["export boards", "an API board"])
+def test_printing_a_roundup_leaves_the_state_exactly_as_it_was(
+    write_config, runner, monkeypatch, tmp_path, api
+):
+    """Printing (stdout, --output, --json) is not a run: the state is read as a dry run reads it
+    (a copy in memory), so no lock is taken and nothing is saved, not even an API board's
+    history; what real runs recorded (the published posts) is still seen."""
+    export = json.loads((DEMO_BOARDS / "microactions.json").read_text(encoding="utf-8"))
+    fake = FakeTrello()
+    fake.add_board(export)
+    monkeypatch.setenv("TRELLO_API_KEY", fake.key)
+    monkeypatch.setenv("TRELLO_TOKEN", fake.token)
+    text = demo_config(DEMO_BOARDS).replace('"state.db"', '"state/otg-state.db"')
+    if api:
+        text = text.replace(f'"{DEMO_BOARDS}/microactions.json"', f'"trello:{export["id"]}"')
+        assert "trello:" in text
+    config = write_config(text)
+    args = ["--config", str(config), "roundup", "--from", "2026-11-12", "--to", "2026-11-25"]
+    written = tmp_path / "posts" / "roundup.md"
+    with fake.running():
+        fresh = runner.invoke(cli.main, args)  # on a fresh machine: no database made
+        assert fresh.exit_code == 0 and not (tmp_path / "state").exists(), fresh.output
+        synced = runner.invoke(cli.main, ["--config", str(config), "sync"])
+        assert synced.exit_code == 0, synced.output
+        before = _state_folder(tmp_path / "state")
+        printed = runner.invoke(cli.main, args)
+        to_file = runner.invoke(cli.main, [*args, "--output", str(written)])
+        as_json = runner.invoke(cli.main, [*args, "--json"])
+    assert (printed.exit_code, printed.stderr) == (0, ""), printed.output
+    assert printed.stdout == GOLDEN.read_text(encoding="utf-8")  # the published posts included
+    assert to_file.exit_code == 0, to_file.output
+    assert written.read_text(encoding="utf-8") == GOLDEN.read_text(encoding="utf-8")
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["ok"] is True
+    assert _state_folder(tmp_path / "state") == before  # no -wal/-shm, no lock, no byte changed
+
+
 def test_seeing_the_roundup_published_finalises_it(write_config, runner, monkeypatch):
     """A roundup drafted on Medium, once its post appears in the feed, labels what it featured."""
     export = json.loads((DEMO_BOARDS / "microactions.json").read_text(encoding="utf-8"))

@@ -7,10 +7,10 @@ no secret is in the output, the log file, any file written, or the state databas
 the Trello token never travelled in a URL. A second round has the services echo the credentials
 they were sent in their error pages (a misconfigured proxy does), which our messages quote.
 
-And: a `.env` readable by others is warned about (one that is 0600 is not); HTML and iCalendar
-special characters in card text are escaped in the drafts and the feed; card names such as
-``../../etc/passwd``, ``..``, ``/abs``, ``CON``, a NUL or 500 characters make safe file names
-inside the drafts folder.
+And: a `.env` readable by others is one warning line, and a FAIL in `otg check` (one that is
+0600 is neither); HTML and iCalendar special characters in card text are escaped in the drafts
+and the feed; card names such as ``../../etc/passwd``, ``..``, ``/abs``, ``CON``, a NUL or 500
+characters make safe file names inside the drafts folder.
 """
 
 from __future__ import annotations
@@ -283,18 +283,41 @@ def _export_config(root: Path) -> Path:
     return config
 
 
-@pytest.mark.parametrize("mode, warned", [(0o644, True), (0o640, True), (0o600, False)])
-def test_a_dotenv_readable_by_others_is_warned_about(tmp_path, monkeypatch, mode, warned):
+@pytest.mark.parametrize("mode, exposed", [(0o644, True), (0o640, True), (0o600, False)])
+def test_check_fails_a_dotenv_readable_by_others(tmp_path, monkeypatch, mode, exposed):
     monkeypatch.chdir(tmp_path)
     config = _export_config(tmp_path)
     env = tmp_path / ".env"
     env.write_text(f"MEDIUM_TOKEN={MEDIUM_TOKEN}\n", encoding="utf-8")
     env.chmod(mode)
     result = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
-    assert result.exit_code == 0, result.output
-    warning = f"{env} is readable by other users: run `chmod 600 {env}`"
-    assert (warning in result.stderr) is warned, result.stderr
+    assert result.exit_code == (1 if exposed else 0), result.output
+    fail = f"FAIL secrets: {env} is readable by other users — chmod 600 {env}"
+    assert (fail in result.stdout.splitlines()) is exposed, result.stdout
+    assert "is readable by other users" not in result.stderr  # said once, as the FAIL line
     assert not _leaks(result.output)
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["boards"], ["sync", "--dry-run"], ["roundup", "--dry-run"]]
+)
+def test_a_dotenv_readable_by_others_is_one_warning_line(tmp_path, monkeypatch, command):
+    """Like every other warning: one ``warning:`` line on stderr, once, never a log line."""
+    monkeypatch.chdir(tmp_path)
+    config = _export_config(tmp_path)
+    env = tmp_path / ".env"
+    env.write_text(f"MEDIUM_TOKEN={MEDIUM_TOKEN}\n", encoding="utf-8")
+    env.chmod(0o644)
+    result = CliRunner().invoke(cli.main, ["--config", str(config), *command])
+    assert result.exit_code == 0, result.output
+    warning = f"warning: {env} is readable by other users: run chmod 600 {env}"
+    said = "is readable by other users"
+    assert [line for line in result.stderr.splitlines() if said in line] == [warning]
+    assert "WARNING" not in result.stderr and said not in result.stdout
+    assert not _leaks(result.output)
+    env.chmod(0o600)
+    again = CliRunner().invoke(cli.main, ["--config", str(config), *command])
+    assert said not in again.output
 
 
 @pytest.mark.parametrize("command", [["status"], ["check"], ["sync", "--dry-run"]])
