@@ -179,8 +179,12 @@ class Inbound:
             )
             self.put_back[edit.card_id] = edit.fields
             return False
-        wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
-        if card_changed(edit, change):
+        # the card's event now: planned this run, or recorded by a run that could not write
+        # the calendar (a stop, the server down), so a change not yet written still counts
+        record = change.record if change and change.record else self.state.item(EVENTS, card.id)
+        both = card_changed(edit, record, self.state.item(CALDAV, card.id))
+        wins = calendar_wins(edit, both, card, self.cfg.calendar.conflict)
+        if both:
             winner = "the calendar" if wins else "the board"
             self.report.outcomes.append(
                 Outcome(

@@ -865,11 +865,6 @@ def edit_summary_on_calendar(two_way: TwoWay, uid: str, summary: str) -> None:
         ("imported", "trello", "board", "stop"),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="conflicts see only a card change planned in the same run: one recorded by a run "
-    "that could not write the calendar is overwritten by the calendar's edit",
-)
 def test_a_card_change_not_yet_written_to_the_calendar_still_conflicts_with_a_calendar_edit(
     two_way: TwoWay, which: str, rule: str, winner: str, cut_off: str, monkeypatch: Any
 ) -> None:
