@@ -1874,3 +1874,85 @@ def test_a_time_field_write_that_fails_halfway_is_finished_on_the_rerun(two_way:
     assert field_value(two_way, card_id(1), FIELD_END) == "2027-01-14T20:30:00.000Z"
     assert two_way.calendar()[uid] == edited
     assert_quiet_twice(two_way, uid, edited)
+
+
+# -- a card that cannot take the calendar's edit -------------------------------------------------
+
+ALL_DAY_LABEL, ALL_DAY_FIELD = "6a7000000000000000000d01", "6a7000000000000000000f03"
+
+
+@pytest.mark.parametrize("by", ["label", "checkbox"])
+def test_a_timed_edit_of_a_card_made_all_day_is_one_warning_and_never_agreed(
+    two_way: TwoWay, by: str
+) -> None:
+    board = events_board()
+    if by == "label":
+        label = {"id": ALL_DAY_LABEL, "idBoard": BOARD_ID, "name": "All day", "color": "green"}
+        board["labels"] = [label]
+        board["cards"][0].update(idLabels=[ALL_DAY_LABEL], labels=[label])
+    else:
+        board["customFields"] = [{**date_field(ALL_DAY_FIELD, "All day"), "type": "checkbox"}]
+        board["cards"][0]["customFieldItems"] = [
+            {
+                "id": "6a7000000000000000000e10",
+                "idCustomField": ALL_DAY_FIELD,
+                "idModel": card_id(1),
+                "modelType": "card",
+                "value": {"checked": "true"},
+            }
+        ]
+    two_way.fake.add_board(board)
+    two_way.sync()
+    uid = f"trello-{card_id(1)}@{DOMAIN}"
+    assert two_way.calendar()[uid].event.start == date(2027, 1, 12)
+    two_way.later(hours=1)
+    edited = edit_times_on_calendar(
+        two_way, uid, "DTSTART:20270112T083000Z", "DTEND:20270112T103000Z"
+    )
+    card_before = two_way.fake.card(card_id(1))
+    fix = "remove the label from" if by == "label" else "untick the checkbox on"
+
+    for night in range(2):  # said every run while it waits: never recorded as agreed
+        report = two_way.sync()
+
+        assert report.exit_code == 0, (report.failures, report.outcomes)
+        assert report.warnings == [
+            'calendar: the event of card "Breakfast in Leeds" was edited on the calendar '
+            f'(start, end, all_day), but the card is all-day by its {by} "All day" '
+            f"(calendar.all_day_{'label' if by == 'label' else 'field'}) and cannot take the "
+            f"calendar's times: {fix} the card and set the same times on it, or make the event "
+            "all-day again on the calendar; the edit waits for the next sync"
+        ], f"night {night + 1}"
+        assert two_way.trello_writes == []
+        assert two_way.fake.card(card_id(1)) == card_before
+        assert two_way.calendar()[uid] == edited  # neither put back nor lost
+        assert [o for o in report.outcomes if o.kind != "skip"] == []
+        two_way.later(hours=12)
+
+    if by == "label":  # made all-day again on the calendar: nothing left to take
+        edit_times_on_calendar(
+            two_way, uid, "DTSTART;VALUE=DATE:20270112", "DTEND;VALUE=DATE:20270113"
+        )
+    else:  # unticked, and the card given the calendar's times: they agree, no conflict
+        two_way.trello(
+            "PUT",
+            f"/cards/{card_id(1)}/customField/{ALL_DAY_FIELD}/item",
+            value={"checked": "false"},
+        )
+        two_way.trello(
+            "PUT",
+            f"/cards/{card_id(1)}",
+            start="2027-01-12T08:30:00.000Z",
+            due="2027-01-12T10:30:00.000Z",
+        )
+    two_way.later(hours=1)
+    settled = two_way.sync()
+    assert settled.exit_code == 0 and settled.warnings == [], settled.warnings
+    assert conflicts(settled) == []
+    if by == "checkbox":
+        assert two_way.calendar()[uid].event.start == datetime(2027, 1, 12, 8, 30, tzinfo=UTC)
+        assert two_way.fake.card(card_id(1))["start"] == "2027-01-12T08:30:00.000Z"
+    two_way.later(hours=1)
+    two_way.sync()
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
