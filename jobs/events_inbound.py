@@ -179,8 +179,12 @@ class Inbound:
             )
             self.put_back[edit.card_id] = edit.fields
             return False
-        wins = calendar_wins(edit, change, card, self.cfg.calendar.conflict)
-        if card_changed(edit, change):
+        # the card's event now: planned this run, or recorded by a run that could not write
+        # the calendar (a stop, the server down), so a change not yet written still counts
+        record = change.record if change and change.record else self.state.item(EVENTS, card.id)
+        both = card_changed(edit, record, self.state.item(CALDAV, card.id))
+        wins = calendar_wins(edit, both, card, self.cfg.calendar.conflict)
+        if both:
             winner = "the calendar" if wins else "the board"
             self.report.outcomes.append(
                 Outcome(
@@ -203,6 +207,15 @@ class Inbound:
             self.report.warnings.append(
                 f'calendar: the event of card "{card.name}" was edited on the calendar ({what}), '
                 f"but {targets}; the edit waits for the next sync"
+            )
+            return True
+        shape = self._cannot_take(edit, card)
+        if shape:
+            # applying it would record agreement with an event the card does not make: the
+            # feed would keep the card's shape and the calendar the edit, each sure of its own
+            self.report.warnings.append(
+                f'calendar: the event of card "{card.name}" was edited on the calendar ({what}), '
+                f"but {shape}; the edit waits for the next sync"
             )
             return True
         names = [f'"{field.name}"' for field in targets.values()]
@@ -251,6 +264,25 @@ class Inbound:
                 )
             targets[key] = found[0]
         return targets
+
+    def _cannot_take(self, edit: Edit, card: Card) -> str | None:
+        """Why the card cannot take the edit's times, if so: its all-day label or checkbox
+        makes its event all-day whatever its times, and the calendar made the event timed."""
+        if edit.event.all_day or not set(TIMES) & set(edit.fields):
+            return None
+        cal = self.cfg.calendar
+        if card.custom_fields.get(cal.all_day_field) is True:
+            by = f'checkbox "{cal.all_day_field}" (calendar.all_day_field)'
+            fix = "untick the checkbox on"
+        elif cal.all_day_label and cal.all_day_label in card.label_names:
+            by = f'label "{cal.all_day_label}" (calendar.all_day_label)'
+            fix = "remove the label from"
+        else:
+            return None
+        return (
+            f"the card is all-day by its {by} and cannot take the calendar's times: {fix} the "
+            "card and set the same times on it, or make the event all-day again on the calendar"
+        )
 
     def _on_unread_board(self, card_id: str) -> dict | None:
         """The card's event as last synced, if its board could not be read this run."""

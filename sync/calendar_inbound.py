@@ -20,8 +20,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.caldav import Resource
-from sync.caldav_target import SHARED_FIELDS, seen_fields
-from sync.calendar_plan import EventChange
+from sync.caldav_target import SHARED_FIELDS, agreed, seen_fields
 from sync.ical_read import CalendarEvent, Unreadable, read_event
 from sync.model import Card
 from sync.state import SyncedItem
@@ -133,28 +132,33 @@ def _ours(
         inbound.etags[card_id] = body.etag
 
 
-def card_changed(edit: Edit, card_change: EventChange | None) -> bool:
-    """Whether the card changed what it shares with the event since both sides last agreed
-    (``seen``). A card that only caught up with an earlier calendar edit (our own write to it)
-    has not, nor has one whose every change is already the calendar's (a write of this edit
-    that stopped halfway, say): that is no conflict."""
-    if card_change is None or card_change.kind not in ("update", "cancel"):
+def card_changed(edit: Edit, record: SyncedItem | None, item: SyncedItem | None) -> bool:
+    """Whether the card changed what it shares with the event since both sides last agreed.
+
+    ``record`` is the card's event as the board now has it (planned this run, or recorded by an
+    earlier run whose calendar write never happened: the server was down, or a stop); ``item``
+    is the calendar's copy as we last knew it. The card changed a field when its event differs
+    there from what both sides last agreed (``agreed``: the board's own reading of it, so a
+    difference in how card and calendar write a value is no change), unless it already says
+    what the calendar's edit says. So a card that only caught up with an earlier calendar edit
+    (our own write to it) has not changed, nor has one whose every change is already the
+    calendar's (a write of this edit that stopped halfway, say), nor a card with no event
+    record yet. An agreement not known (an item of an older version) is taken as ``seen``."""
+    if record is None:
         return False
-    if card_change.record is None:
-        return True
+    before = (agreed(item, record) if item is not None else {}) or edit.seen
     calendar = edit.event.fields()
     return any(
-        value != edit.seen.get(name) and value != calendar.get(name)
-        for name, value in seen_fields(card_change.record).items()
+        value != before.get(name) and value != calendar.get(name)
+        for name, value in seen_fields(record).items()
     )
 
 
-def calendar_wins(
-    edit: Edit, card_change: EventChange | None, card: Card | None, rule: str
-) -> bool:
+def calendar_wins(edit: Edit, both_changed: bool, card: Card | None, rule: str) -> bool:
     """Whether a calendar edit is applied to the card. Only the calendar changed: yes. Both
-    changed: the configured rule decides (``trello``, ``calendar``, or ``newest``)."""
-    if not card_changed(edit, card_change):
+    changed (``card_changed``): the configured rule decides (``trello``, ``calendar``, or
+    ``newest``)."""
+    if not both_changed:
         return True
     if rule == "newest":
         edited, touched = edit.event.modified, card.last_activity if card else None

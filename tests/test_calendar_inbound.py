@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from config.calendar import CalendarConfig
 from sync.caldav import Resource
+from sync.caldav_target import seen_fields
 from sync.calendar_inbound import (
     Edit,
     NewEvent,
@@ -24,7 +25,6 @@ from sync.calendar_inbound import (
     classify,
     to_fetch,
 )
-from sync.calendar_plan import EventChange
 from sync.event_cards import (
     DESC_LIMIT,
     MARKER,
@@ -283,53 +283,82 @@ def card(last_activity: datetime | None) -> Card:
     )
 
 
-CHANGED = EventChange("update", "c1", "Breakfast", "changed: summary")
-
-
 @pytest.mark.parametrize("rule", ["trello", "calendar", "newest"])
 def test_when_only_the_calendar_changed_it_wins_under_every_rule(rule: str) -> None:
-    assert calendar_wins(calendar_edit(None), None, card(None), rule)
-    created = EventChange("create", "c1", "Breakfast")
-    assert calendar_wins(calendar_edit(None), created, card(None), rule)
+    assert calendar_wins(calendar_edit(None), False, card(None), rule)
 
 
 @pytest.mark.parametrize(
     ("rule", "wins"), [("trello", False), ("calendar", True)], ids=["trello", "calendar"]
 )
 def test_when_both_changed_the_rule_decides(rule: str, wins: bool) -> None:
-    edit = calendar_edit(NOW)
-    assert calendar_wins(edit, CHANGED, card(NOW - timedelta(hours=1)), rule) is wins
-    cancelled = replace(CHANGED, kind="cancel")
-    assert calendar_wins(edit, cancelled, card(NOW - timedelta(hours=1)), rule) is wins
+    assert calendar_wins(calendar_edit(NOW), True, card(NOW - timedelta(hours=1)), rule) is wins
 
 
-def card_change(summary: str, status: str = "CONFIRMED") -> EventChange:
-    """The planner's update of a card whose event now says ``summary``."""
+def event_record(**fields: object) -> SyncedItem:
+    """The card's event record (what the planner made of the card), shared fields as ``seen``."""
     spec = EventSpec(
         card_id="c1",
         board_id="b1",
-        summary=summary,
+        summary="Breakfast",
         start=datetime(2027, 1, 10, 9, tzinfo=UTC),
         end=datetime(2027, 1, 10, 11, tzinfo=UTC),
         all_day=False,
-        status=status,
+        status="CONFIRMED",
     )
-    record = SyncedItem("events", "c1", "u", data={"event": spec.fields()})
-    return EventChange("update", "c1", summary, "changed: summary", ("summary",), record)
+    assert seen_fields(SyncedItem("events", "c1", "u", data={"event": spec.fields()})) == seen()
+    data = {"event": {**spec.fields(), **fields}, "dtstamp": NOW.isoformat()}
+    return SyncedItem("events", "c1", "u", data=data)
+
+
+def agreed_item(event: dict, seen_there: dict | None = None) -> SyncedItem:
+    """The calendar's copy as last synced: the board's fields it agreed with (``event``) and what
+    it said of the shared ones (``seen``)."""
+    data = {"seen": seen_there or event, "event": event}
+    return SyncedItem("caldav", "c1", CAL + "a.ics", "hash", 0, '"1"', "live", data)
+
+
+def test_a_card_with_no_change_since_the_last_agreement_or_no_event_yet_is_no_conflict() -> None:
+    edit = replace(calendar_edit(NOW), seen=seen())
+    assert not card_changed(edit, event_record(), agreed_item(seen()))
+    assert not card_changed(edit, None, agreed_item(seen()))  # an imported card not taken over
+
+
+def test_a_card_change_not_yet_written_to_the_calendar_is_a_change() -> None:
+    # an earlier run recorded the card's new title, and could not write the calendar
+    edit = replace(calendar_edit(NOW), seen=seen())
+    renamed = event_record(summary="Breakfast on the board")
+    assert card_changed(edit, renamed, agreed_item(seen()))
+    assert card_changed(edit, event_record(status="CANCELLED"), agreed_item(seen()))
 
 
 def test_a_card_that_only_caught_up_with_the_calendar_is_no_conflict() -> None:
     # the last sync copied "Elevenses" from the calendar to the card; now it says "Brunch"
     edit = replace(calendar_edit(NOW), seen=seen("Elevenses"))
-    echo = card_change("Elevenses")
-    assert not card_changed(edit, echo)
-    assert calendar_wins(edit, echo, card(NOW), "trello")
-    renamed = card_change("Breakfast on the board")
-    assert card_changed(edit, renamed)
-    assert not calendar_wins(edit, renamed, card(NOW), "trello")
-    assert card_changed(
-        edit, replace(echo, kind="cancel", record=card_change("Elevenses", "CANCELLED").record)
+    caught_up = agreed_item(seen("Elevenses"))
+    assert not card_changed(edit, event_record(summary="Elevenses"), caught_up)
+    assert card_changed(edit, event_record(summary="Breakfast on the board"), caught_up)
+    cancelled = event_record(summary="Elevenses", status="CANCELLED")
+    assert card_changed(edit, cancelled, caught_up)
+
+
+def test_how_card_and_calendar_each_write_a_value_is_no_change() -> None:
+    # the calendar says " Elevenses" where the card's reading of the same edit is "Elevenses"
+    edit = replace(calendar_edit(NOW), seen={**seen(), "summary": " Elevenses"})
+    item = agreed_item(seen("Elevenses"), {**seen(), "summary": " Elevenses"})
+    assert not card_changed(edit, event_record(summary="Elevenses"), item)
+
+
+def test_an_imported_or_older_calendar_copy_is_compared_with_what_the_calendar_said() -> None:
+    edit = replace(calendar_edit(NOW), seen=seen())
+    imported = SyncedItem(
+        "caldav", "c1", CAL + "a.ics", None, 0, '"1"', "live", {"seen": seen(), "imported": True}
     )
+    assert not card_changed(edit, event_record(), imported)
+    assert card_changed(edit, event_record(location="Leeds"), imported)
+    older = SyncedItem("caldav", "c1", CAL + "a.ics", "a digest", 0, '"1"', "live", {})
+    assert not card_changed(edit, event_record(), older)
+    assert card_changed(edit, event_record(location="Leeds"), older)
 
 
 def test_a_card_that_already_has_part_of_the_calendars_edit_is_no_conflict() -> None:
@@ -341,23 +370,19 @@ def test_a_card_that_already_has_part_of_the_calendars_edit_is_no_conflict() -> 
         end=datetime(2027, 1, 10, 13, tzinfo=UTC),
     )
     edit = Edit("c1", CAL + "a.ics", '"2"', event, ("summary", "start", "end"), seen())
-    halfway = {**seen(), "start": moved}
-    record = SyncedItem("events", "c1", "u", data={"event": halfway})
-    change = EventChange("update", "c1", "Breakfast", "changed: start", ("start",), record)
-    assert not card_changed(edit, change)
-    assert calendar_wins(edit, change, card(NOW), "trello")
+    halfway = event_record(start=moved)
+    assert not card_changed(edit, halfway, agreed_item(seen()))
     # a change of its own beside it is still one
-    own = SyncedItem("events", "c1", "u", data={"event": {**halfway, "location": "Leeds"}})
-    assert card_changed(edit, replace(change, record=own))
+    assert card_changed(edit, event_record(start=moved, location="Leeds"), agreed_item(seen()))
 
 
 def test_under_newest_the_later_change_wins_and_a_tie_or_an_unknown_time_keeps_the_card() -> None:
     later, earlier = NOW, NOW - timedelta(minutes=5)
-    assert calendar_wins(calendar_edit(later), CHANGED, card(earlier), "newest")
-    assert not calendar_wins(calendar_edit(earlier), CHANGED, card(later), "newest")
-    assert not calendar_wins(calendar_edit(later), CHANGED, card(later), "newest")
-    assert not calendar_wins(calendar_edit(None), CHANGED, card(earlier), "newest")
-    assert not calendar_wins(calendar_edit(later), CHANGED, card(None), "newest")
+    assert calendar_wins(calendar_edit(later), True, card(earlier), "newest")
+    assert not calendar_wins(calendar_edit(earlier), True, card(later), "newest")
+    assert not calendar_wins(calendar_edit(later), True, card(later), "newest")
+    assert not calendar_wins(calendar_edit(None), True, card(earlier), "newest")
+    assert not calendar_wins(calendar_edit(later), True, card(None), "newest")
 
 
 # -- the card made for an event ----------------------------------------------------------------

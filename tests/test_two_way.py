@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +29,7 @@ import jobs.sync
 from config import load_config
 from sync import stopping
 from sync.caldav import CalDavClient
+from sync.caldav_target import CalDavTarget
 from sync.report import Report
 from sync.state import State, SyncedItem
 from sync.trello_api import TrelloApi
@@ -70,6 +72,14 @@ def board_card(n: int, list_name: str, name: str, start: str, hours: int = 2) ->
         "url": f"https://trello.com/c/Cd{n:06d}/{n}",
         "pos": 1024 * n,
     }
+
+
+def closed_port_url(url: str) -> str:
+    """``url`` on a port of 127.0.0.1 that nothing listens on: the server is down."""
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    return re.sub(r"^http://[^/]+", f"http://127.0.0.1:{port}", url)
 
 
 def trello_date(moment: datetime) -> str:
@@ -139,6 +149,8 @@ class TwoWay:
     clients: list[CalDavClient] = field(default_factory=list)
     #: what a server less strict than Radicale would hand out: (stored text, served text)
     lax: list[tuple[str, str]] = field(default_factory=list)
+    #: the calendar cannot be reached (the config names a closed port on 127.0.0.1)
+    down: bool = False
 
     @property
     def config_path(self) -> Path:
@@ -169,7 +181,7 @@ class TwoWay:
                     f'conflict = "{self.conflict}"',
                     self.extra_calendar,
                     "[calendar.caldav]",
-                    f'url = "{self.url}"',
+                    f'url = "{closed_port_url(self.url) if self.down else self.url}"',
                     f'username = "{USER}"',
                 ]
             )
@@ -831,6 +843,77 @@ def test_a_conflict_is_decided_by_the_rule_and_reported(
     two_way.assert_nothing_written(settled)
     assert two_way.fake.card(card)["name"] == expected
     assert str(two_way.calendar()[THEIRS].event["SUMMARY"]) == expected
+
+
+def edit_summary_on_calendar(two_way: TwoWay, uid: str, summary: str) -> None:
+    """Someone retitles an event in their calendar app, keeping everything else of it."""
+    there = two_way.calendar()[uid]
+    text = there.event.to_ical().decode()
+    text = re.sub(r"SUMMARY:[^\r\n]*", f"SUMMARY:{summary}", text, count=1)
+    two_way.put(
+        there.href.rsplit("/", 1)[-1],
+        f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Someone//App//EN\r\n{text}END:VCALENDAR\r\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("which", "rule", "winner", "cut_off"),
+    [
+        ("made-from-a-card", "trello", "board", "server down"),
+        ("imported", "trello", "board", "server down"),
+        ("made-from-a-card", "calendar", "calendar", "server down"),
+        ("imported", "trello", "board", "stop"),
+    ],
+)
+def test_a_card_change_not_yet_written_to_the_calendar_still_conflicts_with_a_calendar_edit(
+    two_way: TwoWay, which: str, rule: str, winner: str, cut_off: str, monkeypatch: Any
+) -> None:
+    # the card is renamed; the sync that records it cannot write the calendar, and meanwhile
+    # the event is retitled there: both sides changed since they last agreed
+    two_way.conflict = rule
+    if which == "imported":
+        card, uid = import_and_take_over(two_way), THEIRS
+    else:
+        two_way.sync()
+        card, uid = card_id(1), f"trello-{card_id(1)}@{DOMAIN}"
+        two_way.later(hours=1)
+    rename_card(two_way, card, "Renamed (board)")
+    two_way.down = cut_off == "server down"
+    with monkeypatch.context() as patch:
+        if cut_off == "stop":  # SIGTERM once the card's event is recorded, before the calendar
+            real = CalDavTarget.sync
+
+            def stopped(self: CalDavTarget, *args: Any, **kwargs: Any) -> Any:
+                stopping.request_stop()
+                return real(self, *args, **kwargs)
+
+            patch.setattr(CalDavTarget, "sync", stopped)
+        try:
+            cut = two_way.sync()
+        finally:
+            stopping.reset()
+    assert cut.exit_code == 1 and any("CalDAV" in f for f in cut.failures), cut.failures
+    assert two_way.fake.card(card)["name"] == "Renamed (board)"
+    two_way.down = False
+    edit_summary_on_calendar(two_way, uid, "Renamed (calendar)")
+    two_way.later(hours=1)
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    the_rule = "the calendar wins" if winner == "calendar" else "the board wins"
+    assert conflicts(report) == [
+        f"changed on both sides (summary on the calendar); {the_rule} (calendar.conflict = {rule})"
+    ]
+    expected = f"Renamed ({winner})"
+    assert two_way.fake.card(card)["name"] == expected
+    assert str(two_way.calendar()[uid].event["SUMMARY"]) == expected
+    two_way.later(hours=1)
+    two_way.sync()
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
+    assert two_way.fake.card(card)["name"] == expected
+    assert str(two_way.calendar()[uid].event["SUMMARY"]) == expected
 
 
 # -- what otg-sync does not manage is never lost -----------------------------------------------
@@ -1791,3 +1874,85 @@ def test_a_time_field_write_that_fails_halfway_is_finished_on_the_rerun(two_way:
     assert field_value(two_way, card_id(1), FIELD_END) == "2027-01-14T20:30:00.000Z"
     assert two_way.calendar()[uid] == edited
     assert_quiet_twice(two_way, uid, edited)
+
+
+# -- a card that cannot take the calendar's edit -------------------------------------------------
+
+ALL_DAY_LABEL, ALL_DAY_FIELD = "6a7000000000000000000d01", "6a7000000000000000000f03"
+
+
+@pytest.mark.parametrize("by", ["label", "checkbox"])
+def test_a_timed_edit_of_a_card_made_all_day_is_one_warning_and_never_agreed(
+    two_way: TwoWay, by: str
+) -> None:
+    board = events_board()
+    if by == "label":
+        label = {"id": ALL_DAY_LABEL, "idBoard": BOARD_ID, "name": "All day", "color": "green"}
+        board["labels"] = [label]
+        board["cards"][0].update(idLabels=[ALL_DAY_LABEL], labels=[label])
+    else:
+        board["customFields"] = [{**date_field(ALL_DAY_FIELD, "All day"), "type": "checkbox"}]
+        board["cards"][0]["customFieldItems"] = [
+            {
+                "id": "6a7000000000000000000e10",
+                "idCustomField": ALL_DAY_FIELD,
+                "idModel": card_id(1),
+                "modelType": "card",
+                "value": {"checked": "true"},
+            }
+        ]
+    two_way.fake.add_board(board)
+    two_way.sync()
+    uid = f"trello-{card_id(1)}@{DOMAIN}"
+    assert two_way.calendar()[uid].event.start == date(2027, 1, 12)
+    two_way.later(hours=1)
+    edited = edit_times_on_calendar(
+        two_way, uid, "DTSTART:20270112T083000Z", "DTEND:20270112T103000Z"
+    )
+    card_before = two_way.fake.card(card_id(1))
+    fix = "remove the label from" if by == "label" else "untick the checkbox on"
+
+    for night in range(2):  # said every run while it waits: never recorded as agreed
+        report = two_way.sync()
+
+        assert report.exit_code == 0, (report.failures, report.outcomes)
+        assert report.warnings == [
+            'calendar: the event of card "Breakfast in Leeds" was edited on the calendar '
+            f'(start, end, all_day), but the card is all-day by its {by} "All day" '
+            f"(calendar.all_day_{'label' if by == 'label' else 'field'}) and cannot take the "
+            f"calendar's times: {fix} the card and set the same times on it, or make the event "
+            "all-day again on the calendar; the edit waits for the next sync"
+        ], f"night {night + 1}"
+        assert two_way.trello_writes == []
+        assert two_way.fake.card(card_id(1)) == card_before
+        assert two_way.calendar()[uid] == edited  # neither put back nor lost
+        assert [o for o in report.outcomes if o.kind != "skip"] == []
+        two_way.later(hours=12)
+
+    if by == "label":  # made all-day again on the calendar: nothing left to take
+        edit_times_on_calendar(
+            two_way, uid, "DTSTART;VALUE=DATE:20270112", "DTEND;VALUE=DATE:20270113"
+        )
+    else:  # unticked, and the card given the calendar's times: they agree, no conflict
+        two_way.trello(
+            "PUT",
+            f"/cards/{card_id(1)}/customField/{ALL_DAY_FIELD}/item",
+            value={"checked": "false"},
+        )
+        two_way.trello(
+            "PUT",
+            f"/cards/{card_id(1)}",
+            start="2027-01-12T08:30:00.000Z",
+            due="2027-01-12T10:30:00.000Z",
+        )
+    two_way.later(hours=1)
+    settled = two_way.sync()
+    assert settled.exit_code == 0 and settled.warnings == [], settled.warnings
+    assert conflicts(settled) == []
+    if by == "checkbox":
+        assert two_way.calendar()[uid].event.start == datetime(2027, 1, 12, 8, 30, tzinfo=UTC)
+        assert two_way.fake.card(card_id(1))["start"] == "2027-01-12T08:30:00.000Z"
+    two_way.later(hours=1)
+    two_way.sync()
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())
