@@ -121,9 +121,11 @@ def find_secrets(table: Any, prefix: str = "") -> list[str]:
 
 
 def _looks_secret(key: str, value: Any) -> bool:
-    if SECRET_KEYS.search(key) and value not in ("", None):
-        return True
-    return isinstance(value, str) and bool(SECRET_VALUES.match(value.strip()))
+    """A non-empty string under a secret's name, or one shaped like a token. Secrets are text:
+    ``bogus_key = 1`` is an unknown key, not a secret."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    return bool(SECRET_KEYS.search(key) or SECRET_VALUES.match(value.strip()))
 
 
 def file_path(value: str) -> str | None:

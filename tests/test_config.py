@@ -87,6 +87,15 @@ def test_a_secret_in_the_config_is_refused(write_config, line, key, env):
     assert "ATTA" not in message and "0123456789abcdef" not in message
 
 
+def test_a_number_under_a_secret_like_name_is_an_unknown_key_not_a_secret(write_config):
+    path = write_config(MINIMAL + "\n[trello]\nbogus_key = 1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert "trello.bogus_key: unknown key" in message
+    assert "secrets do not belong" not in message
+
+
 def test_a_password_in_a_url_is_refused_and_never_quoted(write_config):
     path = write_config(
         MINIMAL
