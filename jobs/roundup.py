@@ -292,11 +292,8 @@ def _board_label(
     found = next((lbl.id for lbl in board.labels if lbl.name == name), None)
     if found:
         return found
-    try:
-        made = trello().create_label(board.id, name, "purple")
-        if isinstance(made, dict) and isinstance(made.get("id"), str):
-            return made["id"]
-        problem = "Trello answered without the new label's id"
+    try:  # the answer is checked to hold the new label's id (TrelloApi.create_label)
+        return trello().create_label(board.id, name, "purple")["id"]
     except OtgError as exc:
         problem = exc.message
     found = _label_on_trello(board, name, trello)
@@ -323,13 +320,10 @@ def _board_label(
 def _label_on_trello(board: Board, name: str, trello: Callable[[], TrelloApi]) -> str | None:
     """The id of the label ``name`` as the board has it now (GET its labels), or None."""
     try:
-        labels = trello().get(f"/boards/{board.id}/labels", f'board "{board.name}"', limit="1000")
+        labels = trello().labels(board.id, f'board "{board.name}"')
     except OtgError:  # unreadable: the cards wait for a rerun
         return None
-    for label in labels if isinstance(labels, list) else []:
-        if isinstance(label, dict) and label.get("name") == name and label.get("id"):
-            return str(label["id"])
-    return None
+    return next((label["id"] for label in labels if label.get("name") == name), None)
 
 
 def write_output(path: Path, markdown: str) -> None:

@@ -40,7 +40,6 @@ class Step:
     title: str
     href: str
     body: bytes = b""  # ours whole: for a new event (or one the server lost)
-    digest: str = ""
     etag: str | None = None  # the server's current ETag, for If-Match
     uid: str = ""
     #: the fields to write into the server's copy of the event, keeping everything else in it;
@@ -72,14 +71,14 @@ def plan_caldav(
             kind = "create" if item is None else "recreate"
             # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
             body = ical.single(record)
-            steps.append(Step(kind, card_id, title, href, body, record.hash, None, uid))
+            steps.append(Step(kind, card_id, title, href, body, None, uid))
             continue
-        wanted = record.data["event"]
-        changed = {name for name in MANAGED if wanted.get(name) != agreed(item, record).get(name)}
+        wanted, base = record.data["event"], agreed(item, record)
+        changed = {name for name in MANAGED if wanted.get(name) != base.get(name)}
         edited = there.etag != item.etag
         if not changed and not edited:
             if item.data.get("event") != wanted:  # agreed without a write: say so, once
-                steps.append(Step("adopt", card_id, title, href, b"", record.hash, item.etag, uid))
+                steps.append(Step("adopt", card_id, title, href, b"", item.etag, uid))
             continue
         if not changed:
             kind = "restore"  # edited on the calendar; the board wins
@@ -94,7 +93,6 @@ def plan_caldav(
                 card_id,
                 title,
                 href,
-                digest=record.hash,
                 etag=there.etag,
                 uid=uid,
                 fields=tuple(name for name in MANAGED if name in fields),
@@ -350,9 +348,9 @@ def _merged(
     """The body to PUT: ``fields`` written into the server's copy, its ETag, and the fields
     written; ours whole (None) when the server's copy cannot be read or was lost."""
     body = merge(there.data or "", record, fields) if there is not None else None
-    if body is None:
+    if there is None or body is None:
         return ical.single(record), etag, None
-    return body, there.etag if there is not None else etag, fields
+    return body, there.etag, fields
 
 
 def failure_line(exc: Exception) -> str:

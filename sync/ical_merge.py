@@ -15,6 +15,7 @@ from icalendar import Calendar
 
 from sync import ical
 from sync.events import FIELD_NAMES, SIGNIFICANT
+from sync.ical_read import as_int
 from sync.state import SyncedItem
 
 #: The fields of an event otg-sync manages (what a card says of it).
@@ -48,7 +49,7 @@ def merge(server_text: str, record: SyncedItem, fields: Iterable[str]) -> bytes 
     if len(masters) != 1 or str(masters[0].get("UID", "")).strip() != record.remote_id:
         return None
     event, ours = masters[0], ical.vevent(record)
-    theirs = _int(event, "SEQUENCE")
+    theirs = as_int(event.get("SEQUENCE", 0))
     names = {prop for name in fields for prop in PROPERTIES[name]} | set(ALWAYS)
     for prop in sorted(names):
         event.pop(prop, None)
@@ -58,10 +59,3 @@ def merge(server_text: str, record: SyncedItem, fields: Iterable[str]) -> bytes 
         event.pop("SEQUENCE", None)
         event.add("sequence", max(record.sequence, theirs + 1))
     return calendar.to_ical()
-
-
-def _int(event: object, name: str) -> int:
-    try:
-        return int(str(event.get(name, 0)))  # type: ignore[attr-defined]
-    except ValueError:
-        return 0

@@ -113,7 +113,7 @@ def read_event(
         location=str(event.get("LOCATION", "")).strip(),
         description=str(event.get("DESCRIPTION", "")).strip(),
         status=_status(event.get("STATUS")),
-        sequence=_int(event.get("SEQUENCE")),
+        sequence=as_int(event.get("SEQUENCE")),
         modified=_modified(event, tz),
         rrule=rrule,
         notes=tuple(notes),
@@ -221,7 +221,7 @@ def _one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _int(value: object) -> int:
+def as_int(value: object) -> int:
     try:
         return int(str(value))
     except (TypeError, ValueError):

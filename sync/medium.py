@@ -51,6 +51,11 @@ class MediumUnknownOutcome(RemoteError):
     """A POST whose result is unknown: the draft may exist. Never resend it automatically."""
 
 
+#: What a create can fail with when it surely made nothing: Medium refused it, the token or the
+#: rate limit stopped it, or it was never sent. Its intent is settled "retry", never pending.
+NOTHING_MADE = (MediumRefused, MediumAuthError, MediumRateLimit, NotSent)
+
+
 def medium_session(token: str, timeout: float = 20.0) -> PoliteSession:
     """A session that never retries: a resent POST can create a second draft."""
     session = PoliteSession(name="Medium", timeout=timeout, retries=0, secrets=[token])

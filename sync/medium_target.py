@@ -25,8 +25,8 @@ from config.medium import MediumConfig
 from sync.content import Draft
 from sync.content_plan import INTENT_KIND
 from sync.content_records import record_from_intent
-from sync.errors import NotSent, StateWriteError
-from sync.medium import MediumAuthError, MediumClient, MediumRateLimit, MediumRefused
+from sync.errors import StateWriteError
+from sync.medium import NOTHING_MADE, MediumClient
 from sync.state import Intent, State, SyncedItem
 
 
@@ -77,7 +77,7 @@ class MediumTarget:
         intent_id = self.state.open_intent(INTENT_KIND, draft.card_id, payload)
         try:
             data = self.client.create_draft(path, payload_for(draft, self.cfg))
-        except (MediumRefused, MediumAuthError, MediumRateLimit, NotSent) as exc:
+        except NOTHING_MADE as exc:
             self.state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
             raise
         result = {"id": data["id"], "url": data["url"], "publishStatus": data.get("publishStatus")}

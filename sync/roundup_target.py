@@ -17,14 +17,8 @@ from pathlib import Path
 from config import Config
 from sync.content import Draft, slugify
 from sync.drafts import write_draft
-from sync.errors import NotSent, OtgError
-from sync.medium import (
-    MediumAuthError,
-    MediumClient,
-    MediumRateLimit,
-    MediumRefused,
-    medium_session,
-)
+from sync.errors import OtgError
+from sync.medium import NOTHING_MADE, MediumClient, medium_session
 from sync.medium_target import payload_for
 from sync.roundup import TITLE, Period
 from sync.state import State, SyncedItem
@@ -138,7 +132,7 @@ def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int)
     )
     try:
         data = client.create_draft(path, payload_for(draft, cfg.medium))
-    except (MediumRefused, MediumAuthError, MediumRateLimit, NotSent) as exc:  # nothing made
+    except NOTHING_MADE as exc:
         state.settle_intent(intent_id, "retry", {"created": False, "error": str(exc)})
         raise
     state.settle_intent(intent_id, "done", {"id": data["id"], "url": data["url"]})

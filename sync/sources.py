@@ -19,15 +19,13 @@ from sync.http import redact
 from sync.model import Board
 from sync.state import State
 from sync.stopping import stop_requested
-from sync.trello_api import CREDENTIALS_FIX, TrelloApi, trello_session
+from sync.trello_api import API_FIX, CREDENTIALS_FIX, TrelloApi, trello_session
 from sync.trello_parse import parse_board
 
 log = logging.getLogger(__name__)
 
 #: Re-read this much history before the bookmark, so late-indexed actions are not missed.
 LOOKBACK = timedelta(minutes=15)
-#: The fix for a board the API answered but that cannot be read as one.
-API_FIX = "rerun later; nothing was changed; if it persists, check status.atlassian.com"
 
 
 def read_export(path: Path, board: BoardConfig) -> Board:

@@ -44,6 +44,8 @@ ACTION_TYPES = (
     "createCard,updateCard,deleteCard,copyCard,moveCardToBoard,moveCardFromBoard,"
     "convertToCardFromCheckItem,emailCard"
 )
+#: The fix for an answer from Trello that cannot be read: Trello's to mend, and a rerun asks again.
+API_FIX = "rerun later; nothing was changed; if it persists, check status.atlassian.com"
 PAGE = 1000  # Trello's maximum page size for actions and cards
 LABELS_DEFAULT_LIMIT = 50  # nested label lists may stop here
 CREDENTIALS_FIX = (
@@ -208,10 +210,12 @@ class TrelloApi:
             data = _board(self.get(path, what, **{**BOARD_PARAMS, "cards": "none"}), path, what)
             data["cards"] = self._all_cards(data["id"], what)
         if len(data.get("labels") or []) >= LABELS_DEFAULT_LIMIT:  # maybe cut short: ask for all
-            data["labels"] = self._get_list(
-                f"/boards/{data['id']}/labels", what, "label", limit=str(PAGE)
-            )
+            data["labels"] = self.labels(data["id"], what)
         return data
+
+    def labels(self, board_id: str, what: str) -> list[dict[str, Any]]:
+        """Every label of a board (each with a string ``id``), or a RemoteError naming it."""
+        return self._get_list(f"/boards/{board_id}/labels", what, "label", limit=str(PAGE))
 
     def _all_cards(self, board_id: str, what: str) -> list[dict[str, Any]]:
         cards: list[dict[str, Any]] = []
@@ -266,10 +270,7 @@ def _shape(value: Any) -> str:
 def _misshapen(method: str, path: str, what: str, found: str) -> RemoteError:
     """Valid JSON of the wrong shape: one line naming the request and what came instead."""
     path = path if path.startswith("/1/") else f"/1{path}"
-    return RemoteError(
-        f"Trello answered {method} {path} with {found} (reading {what})",
-        "rerun later; nothing was changed; if it persists, check status.atlassian.com",
-    )
+    return RemoteError(f"Trello answered {method} {path} with {found} (reading {what})", API_FIX)
 
 
 def _object(value: Any, method: str, path: str, what: str, item: str) -> dict[str, Any]:
