@@ -501,14 +501,20 @@ def test_check_fails_a_caldav_calendar_whose_password_is_not_set(
     assert "a-caldav-password" not in found.output
 
 
-def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_config, tmp_path):
-    path = write_config(f"""
+def state_db_and_events_config(write_config, output_dir: str | None = None):
+    """A config with ``state.db`` beside it, the example's events board and no other."""
+    output = f'output_dir = "{output_dir}"' if output_dir else ""
+    return write_config(f"""
         state_db = "state.db"
-        output_dir = "out"
+        {output}
         [boards.events]
         role = "events"
         source = "{EXAMPLE.parent / "boards" / "events.json"}"
     """)
+
+
+def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_config, tmp_path):
+    path = state_db_and_events_config(write_config, output_dir="out")
     assert invoke(runner, "--config", str(path), "sync").exit_code == 0
     before = sorted(p.name for p in tmp_path.iterdir())
     assert "state.db-wal" not in before  # the sync closed it: at rest
@@ -527,12 +533,7 @@ def test_check_leaves_no_file_beside_a_state_database_at_rest(runner, write_conf
 def test_a_state_database_that_is_not_sqlite_gets_the_restore_advice(
     runner, write_config, tmp_path, args
 ):
-    path = write_config(f"""
-        state_db = "state.db"
-        [boards.events]
-        role = "events"
-        source = "{EXAMPLE.parent / "boards" / "events.json"}"
-    """)
+    path = state_db_and_events_config(write_config)
     (tmp_path / "state.db").write_text("not a database")
     result = runner.invoke(cli.main, ["--config", str(path), *args])
     assert result.exit_code == 2
@@ -547,12 +548,7 @@ def test_a_state_database_that_is_not_sqlite_gets_the_restore_advice(
 def test_a_state_database_this_user_cannot_open_gets_the_permissions_advice(
     runner, write_config, tmp_path, monkeypatch
 ):
-    path = write_config(f"""
-        state_db = "state.db"
-        [boards.events]
-        role = "events"
-        source = "{EXAMPLE.parent / "boards" / "events.json"}"
-    """)
+    path = state_db_and_events_config(write_config)
     invoke(runner, "--config", str(path), "sync")
     refused = sqlite3.OperationalError("unable to open database file")
     refused.sqlite_errorname = "SQLITE_CANTOPEN"  # what SQLite says for a file it may not read
@@ -572,13 +568,7 @@ def test_a_state_database_this_user_cannot_open_gets_the_permissions_advice(
 def test_check_finds_a_state_database_or_output_folder_that_cannot_be_used(
     runner, write_config, tmp_path
 ):
-    path = write_config(f"""
-        state_db = "state.db"
-        output_dir = "out"
-        [boards.events]
-        role = "events"
-        source = "{EXAMPLE.parent / "boards" / "events.json"}"
-    """)
+    path = state_db_and_events_config(write_config, output_dir="out")
     fresh = invoke(runner, "--config", str(path), "check")
     assert fresh.exit_code == 0
     assert f"ok  state: {tmp_path / 'state.db'} (created by the first sync)" in fresh.output

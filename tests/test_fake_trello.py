@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.boards import ROLE_LISTS, synthetic_board
+from tests.fakes.board_vocab import ROLE_LISTS
+from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import DEFAULT_KEY, DEFAULT_TOKEN, FakeClock, FakeTrello
 from tests.fakes.trello_state import WALL_CLOCK_BASE
 

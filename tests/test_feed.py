@@ -211,20 +211,15 @@ def other_board_export(path, *, broken=False):
 
 
 def two_boards_config(write_config, tmp_path):
-    from tests.conftest import DEMO_BOARDS
-
-    return load_config(
-        write_config(f"""
-        state_db = "state.db"
-        [boards.events]
-        role = "events"
-        source = "{DEMO_BOARDS / "events.json"}"
+    """The demo events board and a second one, read from cornwall.json."""
+    return demo_config(
+        write_config,
+        tmp_path,
+        extra=f"""
         [boards.cornwall]
         role = "events"
         source = "{tmp_path / "cornwall.json"}"
-        [calendar]
-        domain = "oneteamgov.uk"
-    """)
+        """,
     )
 
 

@@ -318,6 +318,16 @@ def test_a_feed_that_cannot_be_read_finalises_nothing_until_it_can(setup, fault)
 # -- a stop (SIGTERM, Ctrl-C) while the featured cards are labelled ------------------------------
 
 
+def finalise_from_a_clear_stop_flag(setup: Setup) -> tuple[int, list[str]]:
+    """``roundup --target drafts --finalise`` with the stop flag clear at the start, and cleared
+    again after so a stop the run asked for cannot reach the next test."""
+    stopping.reset()
+    try:
+        return setup.roundup("--target", "drafts", "--finalise")
+    finally:
+        stopping.reset()
+
+
 def test_a_stop_while_labelling_leaves_the_rest_for_the_rerun(setup, monkeypatch):
     """The stop is asked for (as SIGTERM does) just after the third card is labelled: the card
     it was on is labelled, no other, the run says so and is recorded as interrupted; the rerun
@@ -333,11 +343,7 @@ def test_a_stop_while_labelling_leaves_the_rest_for_the_rerun(setup, monkeypatch
         return answer
 
     monkeypatch.setattr(TrelloApi, "add_label", then_stop_at_the_third)
-    stopping.reset()
-    try:
-        code, lines = setup.roundup("--target", "drafts", "--finalise")
-    finally:
-        stopping.reset()
+    code, lines = finalise_from_a_clear_stop_flag(setup)
 
     assert code == 1, lines
     assert setup.labelled() == 3 and setup.sent(LABEL_ADD) == 3
@@ -365,11 +371,7 @@ def test_a_stop_while_the_boards_are_read_drafts_nothing(setup, monkeypatch):
         return answer
 
     monkeypatch.setattr(TrelloApi, "board", then_stop)
-    stopping.reset()
-    try:
-        code, lines = setup.roundup("--target", "drafts", "--finalise")
-    finally:
-        stopping.reset()
+    code, lines = finalise_from_a_clear_stop_flag(setup)
 
     assert code == 1, lines
     assert (

@@ -1613,6 +1613,8 @@ def test_a_stop_between_calendar_edits_applies_one_and_keeps_the_other_for_the_r
 
 FIELD_START, FIELD_END = "6a7000000000000000000f01", "6a7000000000000000000f02"
 FIELD_PUTS = re.compile(r"^/1/cards/[0-9a-f]{24}/customField/[0-9a-f]{24}/item$")
+#: Card 1 from 18:00 to 20:00 on Thursday 14 January 2027, in "Event start" and "Event end".
+EVENING_FIELDS = {FIELD_START: "2027-01-14T18:00:00.000Z", FIELD_END: "2027-01-14T20:00:00.000Z"}
 
 
 def date_field(field_id: str, name: str) -> dict[str, Any]:
@@ -1663,6 +1665,12 @@ def edit_times_on_calendar(two_way: TwoWay, uid: str, *lines: str) -> OnServer:
     return two_way.calendar()[uid]
 
 
+def move_on_calendar_an_hour_later(two_way: TwoWay, uid: str, *lines: str) -> OnServer:
+    """An hour after the last sync, :func:`edit_times_on_calendar`."""
+    two_way.later(hours=1)
+    return edit_times_on_calendar(two_way, uid, *lines)
+
+
 def assert_quiet_twice(two_way: TwoWay, uid: str, edited: OnServer) -> None:
     """The next two syncs write nothing on either side, and the calendar keeps the edit."""
     for _ in range(2):
@@ -1680,14 +1688,11 @@ def assert_quiet_twice(two_way: TwoWay, uid: str, edited: OnServer) -> None:
 def test_a_calendar_edit_of_times_from_custom_fields_is_written_to_those_fields(
     two_way: TwoWay,
 ) -> None:
-    with_date_fields(
-        two_way, {FIELD_START: "2027-01-14T18:00:00.000Z", FIELD_END: "2027-01-14T20:00:00.000Z"}
-    )
+    with_date_fields(two_way, EVENING_FIELDS)
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
     assert two_way.calendar()[uid].event.start == datetime(2027, 1, 14, 18, 0, tzinfo=UTC)
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART:20270115T180000Z", "DTEND:20270115T210000Z"
     )
 
@@ -1733,8 +1738,7 @@ def test_an_all_day_calendar_edit_of_times_from_custom_fields_lands_in_local_day
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
     assert two_way.calendar()[uid].event.start == date(2027, 7, 10)
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART;VALUE=DATE:20270717", "DTEND;VALUE=DATE:20270719"
     )
 
@@ -1756,8 +1760,7 @@ def test_with_only_the_start_from_a_custom_field_each_time_goes_to_its_own_place
     two_way.sync()  # from 09:00 in "Event start" to 10:00, the card's due
     uid = f"trello-{card_id(1)}@{DOMAIN}"
     assert two_way.calendar()[uid].event.end == datetime(2027, 1, 12, 10, 0, tzinfo=UTC)
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART:20270112T091500Z", "DTEND:20270112T113000Z"
     )
 
@@ -1779,17 +1782,14 @@ def test_with_only_the_start_from_a_custom_field_each_time_goes_to_its_own_place
 def test_a_time_field_that_cannot_be_written_is_one_warning_and_the_edit_waits(
     two_way: TwoWay,
 ) -> None:
-    with_date_fields(
-        two_way, {FIELD_START: "2027-01-14T18:00:00.000Z", FIELD_END: "2027-01-14T20:00:00.000Z"}
-    )
+    with_date_fields(two_way, EVENING_FIELDS)
     twin = date_field("6a7000000000000000000f03", "Event start")  # a second field of that name
     board = two_way.fake.state.board(BOARD_ID)
     board.board["customFields"].append(twin)
     board.custom_fields[twin["id"]] = twin
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART:20270115T180000Z", "DTEND:20270115T210000Z"
     )
     warning = (
@@ -1831,8 +1831,7 @@ def test_start_and_end_fields_that_name_one_field_are_a_warning_not_a_lost_end(
     two_way.extra_calendar += '\nend_field = "Event start"'
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART:20270115T180000Z", "DTEND:20270115T210000Z"
     )
 
@@ -1847,13 +1846,10 @@ def test_start_and_end_fields_that_name_one_field_are_a_warning_not_a_lost_end(
 
 
 def test_a_time_field_write_that_fails_halfway_is_finished_on_the_rerun(two_way: TwoWay) -> None:
-    with_date_fields(
-        two_way, {FIELD_START: "2027-01-14T18:00:00.000Z", FIELD_END: "2027-01-14T20:00:00.000Z"}
-    )
+    with_date_fields(two_way, EVENING_FIELDS)
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(  # earlier and longer: 17:00 to 20:30
+    edited = move_on_calendar_an_hour_later(  # earlier and longer: 17:00 to 20:30
         two_way, uid, "DTSTART:20270114T170000Z", "DTEND:20270114T203000Z"
     )
     two_way.fake.fail_next("PUT", f"/1/cards/{card_id(1)}/customField/{FIELD_END}/item")
@@ -1905,8 +1901,7 @@ def test_a_timed_edit_of_a_card_made_all_day_is_one_warning_and_never_agreed(
     two_way.sync()
     uid = f"trello-{card_id(1)}@{DOMAIN}"
     assert two_way.calendar()[uid].event.start == date(2027, 1, 12)
-    two_way.later(hours=1)
-    edited = edit_times_on_calendar(
+    edited = move_on_calendar_an_hour_later(
         two_way, uid, "DTSTART:20270112T083000Z", "DTEND:20270112T103000Z"
     )
     card_before = two_way.fake.card(card_id(1))

@@ -35,7 +35,7 @@ import responses
 
 from tests.fakes import trello_reads as reads
 from tests.fakes import trello_writes as writes
-from tests.fakes.trello_state import JSON, TEXT, ApiError, Call, TrelloState
+from tests.fakes.trello_state import TrelloState
 from tests.fakes.trello_support import (
     FakeClock,
     Fault,
@@ -45,6 +45,7 @@ from tests.fakes.trello_support import (
     path_matches,
     take_fault,
 )
+from tests.fakes.trello_wire import JSON, TEXT, ApiError, Call
 
 __all__ = ["BASE_URL", "DEFAULT_KEY", "DEFAULT_TOKEN", "FakeClock", "FakeTrello", "RecordedRequest"]
 

@@ -11,16 +11,15 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from tests.fakes.trello_state import (
+from tests.fakes.trello_state import BoardState, TrelloState
+from tests.fakes.trello_wire import (
     CARD_EXTRA_KEYS,
     DEFAULT_BOARD_FIELDS,
     HEX_ID,
     JSON,
     NESTED_BOARD_KEYS,
     ApiError,
-    BoardState,
     Call,
-    TrelloState,
     id_time,
     invalid_value,
     parse_bool,

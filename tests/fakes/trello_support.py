@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 import requests
 
-from tests.fakes.trello_state import ApiError
+from tests.fakes.trello_wire import ApiError
 
 
 class FakeClock:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fakes.trello_state import (
+from tests.fakes.trello_state import BoardState, TrelloState, card_ref
+from tests.fakes.trello_wire import (
     CARD_EXTRA_KEYS,
     HEX_ID,
     LABEL_COLORS,
     ApiError,
-    BoardState,
     Call,
-    TrelloState,
-    card_ref,
     check_id,
     format_date,
     invalid_value,
