@@ -27,7 +27,8 @@ from sync.medium import (
 )
 from sync.medium_target import payload_for
 from sync.roundup import TITLE, Period
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 
 TARGET = "roundup"
 KIND = "roundup-post"
