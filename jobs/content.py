@@ -39,7 +39,8 @@ from sync.medium_target import MediumTarget
 from sync.model import Board, Card
 from sync.report import Outcome, Report
 from sync.rss import FeedItem, FeedReadError, read_feed
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 from sync.stopping import stop_requested
 from sync.trello_api import TrelloApi
 from sync.writeback import WriteBackError, apply_write_back, plan_write_back, target_list

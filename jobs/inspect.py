@@ -18,7 +18,9 @@ from sync.model import Board
 from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
-from sync.state import SCHEMA_VERSION, State, read_only_uri
+from sync.state import State
+from sync.state_open import read_only_uri
+from sync.state_schema import SCHEMA_VERSION
 from sync.text import one_line
 from sync.trello_api import TrelloApi
 

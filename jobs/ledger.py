@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 from sync.content_plan import INTENT_KIND
 from sync.errors import UsageError
 from sync.rss import medium_post_id
-from sync.state import Intent, State
+from sync.state import State
+from sync.state_records import Intent
 from sync.text import one_line
 
 SETTLED_BY = "otg ledger resolve"

@@ -19,7 +19,8 @@ from sync.caldav import CalDavClient, CalDavError, PreconditionFailed, Resource,
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.ical_merge import MANAGED, merge
 from sync.report import Outcome, plural
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 from sync.stopping import stop_requested
 
 TARGET = "caldav"

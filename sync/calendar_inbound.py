@@ -23,7 +23,7 @@ from sync.caldav import Resource
 from sync.caldav_target import SHARED_FIELDS, agreed, seen_fields
 from sync.ical_read import CalendarEvent, Unreadable, read_event
 from sync.model import Card
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 
 FOREIGN = "calendar-foreign"  # state target: href → the ETag we last looked at, and why ignored
 IMPORTED = "calendar-imported"  # state target: card id → the UID and href it was imported from

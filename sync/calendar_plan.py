@@ -29,7 +29,7 @@ from config.calendar import CalendarConfig
 from sync.events import CANCELLED, SIGNIFICANT, EventSpec, Skip, event_for, uid_for
 from sync.model import Board, Card
 from sync.report import plural
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 
 TARGET = "events"
 LIVE, CANCELLED_STATUS, DROPPED = "live", "cancelled", "dropped"

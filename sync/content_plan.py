@@ -34,7 +34,7 @@ from sync.lists import fold
 from sync.model import Board, Card
 from sync.published import Tracked, match_published
 from sync.rss import FeedItem, medium_post_id
-from sync.state import Intent, SyncedItem
+from sync.state_records import Intent, SyncedItem
 
 TARGET = "content"
 INTENT_KIND = "medium-post"

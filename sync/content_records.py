@@ -16,7 +16,7 @@ from sync.content import Draft
 from sync.content_plan import DRAFTED, PUBLISHED, TARGET
 from sync.model import Card
 from sync.rss import FeedItem, medium_post_id
-from sync.state import Intent, SyncedItem
+from sync.state_records import Intent, SyncedItem
 
 
 def draft_record(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vDuration, vGeo
 
 from sync.calendar_plan import spec_of
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 from sync.text import one_line, valid
 
 PRODID = "-//One Team Government//otg-sync//EN"

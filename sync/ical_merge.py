@@ -16,7 +16,7 @@ from icalendar import Calendar
 from sync import ical
 from sync.events import FIELD_NAMES, SIGNIFICANT
 from sync.ical_read import as_int
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 
 #: The fields of an event otg-sync manages (what a card says of it).
 MANAGED = tuple(name for name in FIELD_NAMES if name not in ("card_id", "board_id"))

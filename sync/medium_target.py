@@ -27,7 +27,8 @@ from sync.content_plan import INTENT_KIND
 from sync.content_records import record_from_intent
 from sync.errors import StateWriteError
 from sync.medium import NOTHING_MADE, MediumClient
-from sync.state import Intent, State, SyncedItem
+from sync.state import State
+from sync.state_records import Intent, SyncedItem
 
 
 def payload_for(draft: Draft, cfg: MediumConfig) -> dict[str, Any]:

@@ -21,7 +21,8 @@ from sync.errors import OtgError
 from sync.medium import NOTHING_MADE, MediumClient, medium_session
 from sync.medium_target import payload_for
 from sync.roundup import TITLE, Period
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 
 TARGET = "roundup"
 KIND = "roundup-post"

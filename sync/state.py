@@ -11,108 +11,20 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sync.dates import now_utc
 from sync.errors import StateError, StateWriteError
+from sync.state_open import open_read_only, read_problem, sqlite_problem
+from sync.state_records import Intent, Run, SyncedItem
+from sync.state_schema import MIGRATIONS, SCHEMA_VERSION, statements
 
-#: Numbered migrations. Never edit one that has shipped: append a new one.
-MIGRATIONS: list[str] = [
-    # 1: the first schema
-    """
-    CREATE TABLE synced_items (
-        target      TEXT NOT NULL,          -- e.g. "feed:events", "caldav:events", "drafts"
-        key         TEXT NOT NULL,          -- stable identity, e.g. the Trello card id
-        remote_id   TEXT,                   -- the target's own id (UID, href, post id)
-        hash        TEXT,                   -- content hash of the fields that matter there
-        sequence    INTEGER NOT NULL DEFAULT 0,
-        etag        TEXT,
-        status      TEXT,
-        data        TEXT NOT NULL DEFAULT '{}',
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL,
-        PRIMARY KEY (target, key)
-    );
-    CREATE TABLE intents (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind        TEXT NOT NULL,          -- e.g. "medium-post", "trello-card"
-        key         TEXT NOT NULL,          -- what it is for, e.g. the card id
-        status      TEXT NOT NULL CHECK (status IN ('pending', 'done', 'abandoned', 'retry')),
-        payload     TEXT NOT NULL DEFAULT '{}',
-        result      TEXT NOT NULL DEFAULT '{}',
-        created_at  TEXT NOT NULL,
-        settled_at  TEXT
-    );
-    CREATE INDEX intents_by_key ON intents (kind, key);
-    CREATE TABLE bookmarks (
-        name        TEXT PRIMARY KEY,
-        value       TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    CREATE TABLE board_actions (
-        id          TEXT PRIMARY KEY,
-        board_id    TEXT NOT NULL,
-        date        TEXT NOT NULL,
-        data        TEXT NOT NULL
-    );
-    CREATE INDEX board_actions_by_board ON board_actions (board_id, date);
-    CREATE TABLE runs (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        job         TEXT NOT NULL,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,
-        status      TEXT NOT NULL DEFAULT 'running',
-        dry_run     INTEGER NOT NULL DEFAULT 0,
-        summary     TEXT NOT NULL DEFAULT '{}',
-        error       TEXT
-    );
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 #: Why a run still marked ``running`` is over: nothing holds the run lock, so its process died.
 DIED = (
     "the process stopped before recording its end (killed, or the machine or its disk "
     "failed); the next run picks up where it stopped"
 )
-
-
-@dataclass(frozen=True)
-class SyncedItem:
-    target: str
-    key: str
-    remote_id: str | None = None
-    hash: str | None = None
-    sequence: int = 0
-    etag: str | None = None
-    status: str | None = None
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Intent:
-    id: int
-    kind: str
-    key: str
-    status: str
-    payload: dict[str, Any]
-    result: dict[str, Any]
-    created_at: str
-    settled_at: str | None
-
-
-@dataclass(frozen=True)
-class Run:
-    id: int
-    job: str
-    started_at: str
-    finished_at: str | None
-    status: str
-    dry_run: bool
-    summary: dict[str, Any]
-    error: str | None
 
 
 def _now() -> str:
@@ -139,7 +51,7 @@ class State:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            what, fix = _sqlite_problem(exc)
+            what, fix = sqlite_problem(exc)
             raise StateError(f"state database {self.path} cannot be used: {what}", fix) from None
         except OSError as exc:
             raise StateError(
@@ -150,26 +62,9 @@ class State:
     # -- lifecycle -------------------------------------------------------------------------
 
     def _open_read_only(self) -> None:
-        """For the commands that only look (`otg status`, `otg ledger list`): nothing is created
-        or changed, and a folder or file this user may read but not write is enough (see
-        ``read_only_uri``)."""
-        uri = read_only_uri(self.path)
-        try:
-            if not self.path.is_file():
-                raise StateError(
-                    f"there is no state database at {self.path}", "run `otg sync` first"
-                )
-            self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            version = self.version
-        except sqlite3.DatabaseError as exc:
-            what, fix = _read_problem(exc)
-            raise StateError(f"state database {self.path} cannot be read: {what}", fix) from None
-        except OSError as exc:
-            raise StateError(
-                f"state database {self.path} cannot be read: {exc.strerror}", READ_FIX
-            ) from None
-        self._version_read = version
+        """For the commands that only look (`otg status`, `otg ledger list`): see
+        ``open_read_only``."""
+        self.db, self._version_read = open_read_only(self.path)
 
     def _refuse_another_schema(self, *, older_too: bool) -> None:
         version = self._version_read
@@ -202,7 +97,7 @@ class State:
             try:
                 disk.db.backup(copy.db)
             except sqlite3.DatabaseError as exc:
-                what, fix = _read_problem(exc)
+                what, fix = read_problem(exc)
                 raise StateError(f"state database {path} cannot be read: {what}", fix) from None
             finally:
                 disk.close()
@@ -223,7 +118,7 @@ class State:
             )
         for number in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
-                for statement in _statements(MIGRATIONS[number - 1]):
+                for statement in statements(MIGRATIONS[number - 1]):
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
@@ -259,7 +154,7 @@ class State:
                     self.db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            what, fix = _sqlite_problem(exc)
+            what, fix = sqlite_problem(exc)
             raise StateWriteError(
                 f"state database {self.path} cannot be written: {what}",
                 f"{fix}; the next sync picks up where this one stopped",
@@ -433,59 +328,6 @@ class State:
         ]
 
 
-def read_only_uri(path: Path) -> str:
-    """The URI that opens a state database read-only, creating nothing beside it.
-
-    A database at rest (no -wal and -shm beside it: no connection has it open, and its WAL was
-    checkpointed) is opened ``immutable``, because SQLite would otherwise create the -wal and
-    -shm files, left behind owned by whoever looked. While a run has it open, both files exist,
-    and a plain read-only open uses them and sees what that run has committed.
-    """
-    wal, shm = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
-    at_rest = not (wal.exists() and shm.exists())
-    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
-
-
-def _sqlite_problem(exc: sqlite3.Error) -> tuple[str, str]:
-    """What SQLite's error means for the user, and what to do about it."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith("SQLITE_FULL"):
-        return "the disk is full", "free some space on its disk, or set state_db to another disk"
-    if name.startswith("SQLITE_READONLY"):
-        return "it is read-only", (
-            "make it and its folder writable by the user otg-sync runs as, or set state_db to a "
-            "writable path"
-        )
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return "another program holds it locked", (
-            "close the program that has it open (a sqlite3 shell?), then rerun"
-        )
-    if name.startswith("SQLITE_CANTOPEN"):
-        return "it cannot be opened", "set state_db in the config to a writable path"
-    if name.startswith("SQLITE_IOERR"):
-        return f"the disk failed ({exc})", "check the disk it is on, then rerun"
-    return str(exc), "restore it from a backup, or move it aside to start afresh"
-
-
-READ_FIX = "run as a user that can read it and its folder (the user otg-sync runs as)"
-
-
-def _read_problem(exc: sqlite3.Error) -> tuple[str, str]:
-    """As ``_sqlite_problem``, for the read-only open: what this user may not open needs another
-    user; a file that is not a database, or is corrupt, needs restoring whoever reads it."""
-    what, fix = _sqlite_problem(exc)
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
-        return what, READ_FIX
-    return what, fix
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration into statements (sqlite3's executescript would commit for us)."""
-    cleaned = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
-    return [s.strip() for s in cleaned.split(";") if s.strip()]
-
-
 def _item(row: sqlite3.Row) -> SyncedItem:
     return SyncedItem(
         row["target"],
@@ -497,7 +339,3 @@ def _item(row: sqlite3.Row) -> SyncedItem:
         row["status"],
         json.loads(row["data"]),
     )
-
-
-def parse_stamp(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None

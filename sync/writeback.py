@@ -16,7 +16,7 @@ from sync.content_plan import PUBLISHED
 from sync.errors import OtgError
 from sync.model import Board, Card, TrelloList
 from sync.published import same_url
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 from sync.trello_api import TrelloApi
 
 #: A drafted card moves on from these states; a published one from any but "published".

@@ -30,7 +30,8 @@ from config import load_config
 from sync.caldav import CalDavClient
 from sync.http import PoliteSession
 from sync.report import Report
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 from tests.radicale_server import (
     PASSWORD,
     USER,

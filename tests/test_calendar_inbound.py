@@ -37,7 +37,7 @@ from sync.event_cards import (
 from sync.events import EventSpec, event_for
 from sync.ical_read import CalendarEvent, read_event
 from sync.model import Board, Card, Role, TrelloList
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 from tests.strategies import calendar_resources, names, texts
 
 LONDON = ZoneInfo("Europe/London")

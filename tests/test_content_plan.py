@@ -14,7 +14,7 @@ from sync.content_records import draft_record, published_record
 from sync.model import Attachment, Board, Role, TrelloList
 from sync.published import Tracked, match_published, same_url
 from sync.rss import FeedItem
-from sync.state import Intent, SyncedItem
+from sync.state_records import Intent, SyncedItem
 from tests.test_content import card
 
 CFG = MediumConfig()

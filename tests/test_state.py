@@ -7,7 +7,9 @@ import sqlite3
 import pytest
 
 from sync.errors import StateError
-from sync.state import SCHEMA_VERSION, State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
+from sync.state_schema import SCHEMA_VERSION
 
 
 @pytest.fixture

@@ -31,7 +31,8 @@ from sync import stopping
 from sync.caldav import CalDavClient
 from sync.caldav_target import CalDavTarget
 from sync.report import Report
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 from sync.trello_api import TrelloApi
 from tests.fakes.trello import FakeClock, FakeTrello
 from tests.fakes.trello_state import WALL_CLOCK_BASE

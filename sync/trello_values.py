@@ -1,0 +1,77 @@
+"""Small readers of Trello JSON values: each takes whatever the JSON holds and returns a usable
+value (a string, a finite number, a date, a list of ids, coordinates on the globe) or an empty
+one, never an exception. A date that cannot be read is also noted as a problem on its card.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+
+from sync.dates import BadDate, parse_utc
+from sync.model import Label
+from sync.text import valid
+
+
+def text(value: Any) -> str:
+    """A string from the JSON (lone surrogates made encodable), or "" for anything else."""
+    return valid(value) if isinstance(value, str) else ""
+
+
+def dicts(value: Any) -> list[dict[str, Any]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def usable_id(value: Any) -> bool:
+    """An id that can name a card everywhere it goes (an event UID, a file name, a URL): a
+    string with no space or control character in it."""
+    return isinstance(value, str) and bool(re.fullmatch(r"[^\s\x00-\x1f\x7f-\x9f]+", value))
+
+
+def ids(value: Any) -> list[str]:
+    """The strings of a list of ids (``idLabels``, ``idMembers``); junk is left out."""
+    if not isinstance(value, list):
+        return []
+    return [valid(item) for item in value if isinstance(item, str)]
+
+
+def ref(value: Any) -> str | None:
+    return text(value.get("id")) or None if isinstance(value, dict) else None
+
+
+def number(value: Any) -> float:
+    """A finite number, or 0.0 for anything else (a position, say)."""
+    try:
+        parsed = float(value)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past 1e308
+        return 0.0
+    return parsed if math.isfinite(parsed) else 0.0
+
+
+def date(raw: dict[str, Any], key: str, problems: list[str]) -> datetime | None:
+    try:
+        return parse_utc(raw.get(key))
+    except BadDate as exc:
+        problems.append(f"{key}: {exc}; ignored")
+        return None
+
+
+def coordinates(value: Any) -> tuple[float, float] | None:
+    """Latitude and longitude, when both are there and on the globe; else None."""
+    try:
+        if isinstance(value, dict):
+            lat, lng = float(value["latitude"]), float(value["longitude"])
+        elif isinstance(value, str) and "," in value:
+            lat, lng = (float(part) for part in value.split(",", 1))
+        else:
+            return None
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
+    return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None  # NaN fails too
+
+
+def label(item: dict[str, Any]) -> Label:
+    color = item.get("color")
+    return Label(text(item["id"]), text(item.get("name")), text(color) or None)
