@@ -9,7 +9,8 @@ from pathlib import Path
 
 from config import Config
 from config.calendar import CalDavConfig
-from jobs.events_inbound import Inbound, imported_events
+from jobs.board_writes import imported_events
+from jobs.events_inbound import Inbound
 from sync import ical
 from sync.caldav import CalDavClient
 from sync.caldav_target import CalDavTarget, failure_line
