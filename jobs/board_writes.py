@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from config import Config
 from sync.calendar_inbound import IMPORTED
@@ -41,6 +42,12 @@ class BoardWrites:
     imported_now: set[str] = field(default_factory=set)  # cards made (or found) this run
     not_made: int = 0  # changes for the board left for the next run: a stop was requested
 
+    @cached_property
+    def imported(self) -> dict[str, Imported]:
+        """The cards made from calendar events, read once, when an edit first needs them (edits
+        are applied before this run's imports and deletions, which change them)."""
+        return imported_events(self.state)
+
     def write(self, outcome: Outcome, apply: Callable[[], None]) -> None:
         """Report a change; make it unless this is a dry run; one failure never stops the rest.
         Once a stop is requested (SIGTERM, Ctrl-C), the changes not yet begun are left for the
@@ -61,7 +68,7 @@ class BoardWrites:
 
     def on_unread_board(self, card_id: str) -> dict | None:
         """The card's event as last synced, if its board could not be read this run."""
-        record = self.state.items(EVENTS).get(card_id)
+        record = self.state.item(EVENTS, card_id)
         event = record.data.get("event") if record else None
         unread = isinstance(event, dict) and event.get("board_id") not in self.read_ids
         return event if unread else None

@@ -7,35 +7,24 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from jobs.board_writes import BoardWrites, imported_events
+from jobs.board_writes import BoardWrites
 from sync.caldav_target import TARGET as CALDAV
 from sync.caldav_target import TIMES, agreed
 from sync.calendar_inbound import Edit, calendar_wins, card_changed
 from sync.calendar_plan import TARGET as EVENTS
 from sync.calendar_plan import EventChange, plan_card
 from sync.event_cards import STATE_FOR_STATUS, list_for, trello_dates
-from sync.events import time_fields
+from sync.events import all_day_by, time_fields
 from sync.model import Board, Card, CustomField
 from sync.report import Outcome
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 from sync.stopping import stop_requested
 
 
 def adopt_etag(writes: BoardWrites, item: SyncedItem, etag: str | None) -> None:
     """Our event changed on the calendar only outside the fields a card shares: its new ETag."""
     if not writes.dry_run:
-        writes.state.put_item(
-            SyncedItem(
-                item.target,
-                item.key,
-                item.remote_id,
-                item.hash,
-                item.sequence,
-                etag,
-                item.status,
-                item.data,
-            )
-        )
+        writes.state.put_item(replace(item, etag=etag))
 
 
 def edit_card(
@@ -159,10 +148,11 @@ def _cannot_take(writes: BoardWrites, edit: Edit, card: Card) -> str | None:
     if edit.event.all_day or not set(TIMES) & set(edit.fields):
         return None
     cal = writes.cfg.calendar
-    if card.custom_fields.get(cal.all_day_field) is True:
+    forced = all_day_by(card, cal)
+    if forced == "checkbox":
         by = f'checkbox "{cal.all_day_field}" (calendar.all_day_field)'
         fix = "untick the checkbox on"
-    elif cal.all_day_label and cal.all_day_label in card.label_names:
+    elif forced == "label":
         by = f'label "{cal.all_day_label}" (calendar.all_day_label)'
         fix = "remove the label from"
     else:
@@ -219,7 +209,7 @@ def _agree(writes: BoardWrites, edit: Edit, card: Card) -> None:
         cfg=writes.cfg.calendar,
         tz=writes.cfg.tz,
         now=writes.now,
-        imported=imported_events(state),
+        imported=writes.imported,
     )
     record = change.record if change and change.record else before
     if record is not None and record.sequence < edit.event.sequence:
@@ -239,16 +229,7 @@ def _agree(writes: BoardWrites, edit: Edit, card: Card) -> None:
             **{name: now[name] for name in edited if name in now},
         }
     state.put_item(
-        SyncedItem(
-            CALDAV,
-            card.id,
-            item.remote_id,
-            item.hash,
-            item.sequence,
-            edit.etag,
-            item.status,
-            data,
-        )
+        replace(item, etag=edit.etag, data=data)  # item is the CALDAV record of card.id
     )
 
 

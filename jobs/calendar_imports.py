@@ -24,7 +24,7 @@ from sync.event_cards import (
 )
 from sync.model import Board, Card
 from sync.report import Outcome, plural
-from sync.state import SyncedItem
+from sync.state_records import SyncedItem
 
 # -- imported events deleted on the calendar -------------------------------------------------
 

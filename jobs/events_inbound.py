@@ -20,7 +20,8 @@ from sync.calendar_inbound import FOREIGN, IMPORTED, classify, to_fetch
 from sync.calendar_plan import EventChange
 from sync.model import Board
 from sync.report import Outcome, Report, plural
-from sync.state import State, SyncedItem
+from sync.state import State
+from sync.state_records import SyncedItem
 from sync.trello_api import TrelloApi
 
 

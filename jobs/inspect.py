@@ -19,7 +19,7 @@ from sync.report import plural, summarise
 from sync.rss import read_feed
 from sync.sources import connect, read_boards, read_export
 from sync.state import State
-from sync.state_open import read_only_uri
+from sync.state_open import read_only_uri, read_problem
 from sync.state_schema import SCHEMA_VERSION
 from sync.text import one_line
 from sync.trello_api import TrelloApi
@@ -111,14 +111,7 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        damaged = getattr(exc, "sqlite_errorname", "").startswith(
-            ("SQLITE_NOTADB", "SQLITE_CORRUPT")
-        )
-        fix = (
-            "restore it from a backup, or move it aside to start afresh"
-            if damaged
-            else "run as a user that can read it and its folder (the user otg-sync runs as)"
-        )
+        _, fix = read_problem(exc)  # the advice the other read-only commands give
         return False, "state", f"{path} cannot be read: {exc} — {fix}"
     if version > SCHEMA_VERSION:
         return False, "state", f"{path} was written by a newer otg-sync (schema {version})"

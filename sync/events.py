@@ -137,11 +137,7 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
         return bad[0] if bad else "has no date: set the card's start or due date"
     if start is None:  # only one time known: it is the start
         start, end = end, None
-    all_day = (
-        card.custom_fields.get(cfg.all_day_field) is True
-        or (bool(cfg.all_day_label) and cfg.all_day_label in card.label_names)
-        or _midnight_to_midnight(start, end, tz)
-    )
+    all_day = all_day_by(card, cfg) is not None or _midnight_to_midnight(start, end, tz)
     if all_day:
         first = start.astimezone(tz).date()
         last = end.astimezone(tz).date() if end else first
@@ -158,6 +154,16 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
     if end == start:
         end = start + timedelta(minutes=cfg.default_duration_minutes)
     return start.astimezone(UTC), end.astimezone(UTC), False
+
+
+def all_day_by(card: Card, cfg: CalendarConfig) -> str | None:
+    """What makes a card all-day whatever its times: its "checkbox" (``calendar.all_day_field``),
+    its "label" (``calendar.all_day_label``), or nothing (None)."""
+    if card.custom_fields.get(cfg.all_day_field) is True:
+        return "checkbox"
+    if cfg.all_day_label and cfg.all_day_label in card.label_names:
+        return "label"
+    return None
 
 
 def _midnight_to_midnight(start: datetime, end: datetime | None, tz: ZoneInfo) -> bool:
