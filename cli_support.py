@@ -21,7 +21,7 @@ from jobs.lock import lock_for
 from sync import stopping
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
-from sync.state import State
+from sync.state.store import State
 from sync.stopping import graceful_signals
 from sync.text import one_line
 

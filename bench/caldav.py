@@ -12,11 +12,11 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from config import build_config
-from jobs.events import sync_events
+from jobs.events.outbound import sync_events
 from sync.model import Role
 from sync.report import Report
-from sync.state import State
-from sync.trello_parse import parse_board
+from sync.state.store import State
+from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 from tests.radicale_server import PASSWORD, USER, RadicaleServer
 

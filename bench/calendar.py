@@ -11,11 +11,11 @@ from functools import partial
 
 from bench.measure import measure
 from config.calendar import CalendarConfig
-from sync import ical
-from sync.calendar_plan import calendar_records, plan_events
+from sync.calendar import ical
+from sync.calendar.plan import calendar_records, plan_events
 from sync.dates import zone
 from sync.model import Role
-from sync.trello_parse import parse_board
+from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 
 NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)

@@ -21,7 +21,7 @@ from bench.trello_read import naive
 from config import build_config
 from jobs.sync import run as nightly_sync
 from sync.dates import now_utc
-from sync.state import State
+from sync.state.store import State
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeClock, FakeTrello
 

@@ -9,9 +9,9 @@ from bench.measure import measure
 from config.calendar import CalendarConfig
 from sync.dates import zone
 from sync.model import Role
-from sync.roundup import Options, fortnight_ending, gather
-from sync.roundup_render import render
-from sync.trello_parse import parse_board
+from sync.roundup.gather import Options, fortnight_ending, gather
+from sync.roundup.render import render
+from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 
 

@@ -19,8 +19,8 @@ from trello import TrelloClient
 import tests.fakes.trello as fake_module
 from bench.measure import measure
 from config import build_config
-from sync.sources import TrelloReader
-from sync.state import State
+from sync.state.store import State
+from sync.trello.sources import TrelloReader
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeTrello
 

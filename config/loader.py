@@ -33,9 +33,9 @@ from config.schema import (
 from config.schema import unknown_key_problem as _unknown
 from sync.dates import zone
 from sync.errors import ConfigError, EnvFileError
-from sync.lists import valid_states
 from sync.model import Role
 from sync.text import one_line, quoted
+from sync.trello.lists import valid_states
 
 DEFAULT_PATH = "otg.toml"
 SECRET_NAMES = ("TRELLO_API_KEY", "TRELLO_TOKEN", "MEDIUM_TOKEN", "CALDAV_PASSWORD")

@@ -1,6 +1,6 @@
 """Content cards → Medium drafts (or the drafts folder), and published posts back onto the board.
 
-Like the events flow: read the feeds, plan (pure, ``sync/content_plan.py``), then apply each
+Like the events flow: read the feeds, plan (pure, ``sync/content/plan.py``), then apply each
 action in its own unit of work, recording only what succeeded, and report. Creates stop for the
 rest of the run when Medium refuses the token, hits its daily limit or stops answering, because
 every further POST would fail the same way (or worse, leave another draft in doubt).
@@ -13,10 +13,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from config import Config
-from sync.content_plan import DRAFTED, INTENT_KIND, TARGET, ContentAction, plan_content
-from sync.content_records import draft_record, record_from_intent, with_files_gone
-from sync.content_records import published_record as published
-from sync.drafts import (
+from sync.content.draft_records import draft_record, record_from_intent, with_files_gone
+from sync.content.draft_records import published_record as published
+from sync.content.drafts_folder import (
     DraftsError,
     Placement,
     file_digests,
@@ -24,9 +23,7 @@ from sync.drafts import (
     place_version,
     write_placed,
 )
-from sync.errors import AuthError, OtgError, StateError
-from sync.http import PoliteSession
-from sync.medium import (
+from sync.content.medium import (
     MediumAuthError,
     MediumClient,
     MediumDailyLimit,
@@ -35,15 +32,18 @@ from sync.medium import (
     MediumUnknownOutcome,
     medium_session,
 )
-from sync.medium_target import MediumTarget
+from sync.content.medium_target import MediumTarget
+from sync.content.plan import DRAFTED, INTENT_KIND, TARGET, ContentAction, plan_content
+from sync.content.rss import FeedItem, FeedReadError, read_feed
+from sync.content.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
+from sync.errors import AuthError, OtgError, StateError
+from sync.http import PoliteSession
 from sync.model import Board, Card
 from sync.report import Outcome, Report
-from sync.rss import FeedItem, FeedReadError, read_feed
-from sync.state import State
-from sync.state_records import SyncedItem
+from sync.state.records import SyncedItem
+from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello_api import TrelloApi
-from sync.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
+from sync.trello.api import TrelloApi
 
 #: How to name a card for --new-version.
 CARD_FIX = "give the card's id, or the short link from its URL (trello.com/c/<short link>)"

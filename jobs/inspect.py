@@ -9,20 +9,20 @@ from pathlib import Path
 from typing import Any
 
 from config import BoardConfig, Config
-from jobs.events import caldav_client
+from jobs.events.outbound import caldav_client
+from sync.content.medium import MediumClient, medium_session
+from sync.content.rss import read_feed
 from sync.dates import now_utc
 from sync.errors import OtgError
 from sync.http import PoliteSession
-from sync.medium import MediumClient, medium_session
 from sync.model import Board
 from sync.report import plural, summarise
-from sync.rss import read_feed
-from sync.sources import connect, read_boards, read_export
-from sync.state import State
-from sync.state_open import read_only_uri, read_problem
-from sync.state_schema import SCHEMA_VERSION
+from sync.state.migrations import SCHEMA_VERSION
+from sync.state.opening import read_only_uri, read_problem
+from sync.state.store import State
 from sync.text import one_line
-from sync.trello_api import TrelloApi
+from sync.trello.api import TrelloApi
+from sync.trello.sources import connect, read_boards, read_export
 
 
 @dataclass

@@ -14,11 +14,11 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from sync.content_plan import INTENT_KIND
+from sync.content.plan import INTENT_KIND
+from sync.content.rss import medium_post_id
 from sync.errors import UsageError
-from sync.rss import medium_post_id
-from sync.state import State
-from sync.state_records import Intent
+from sync.state.records import Intent
+from sync.state.store import State
 from sync.text import one_line
 
 SETTLED_BY = "otg ledger resolve"

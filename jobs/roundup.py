@@ -13,22 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
-from sync.content import MAX_TITLE
-from sync.content_plan import PUBLISHED
-from sync.content_plan import TARGET as CONTENT
+from sync.content.draft import MAX_TITLE
+from sync.content.plan import PUBLISHED
+from sync.content.plan import TARGET as CONTENT
+from sync.content.rss import FeedItem, medium_post_id
 from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, UsageError
 from sync.model import Board
 from sync.report import Outcome, Report, plural, summarise
-from sync.roundup import Options, Period, Roundup, gather
-from sync.roundup_render import Rendered, render_post
-from sync.roundup_target import TARGET as ROUNDUPS
-from sync.roundup_target import place, record_key
-from sync.rss import FeedItem, medium_post_id
-from sync.sources import read_boards
-from sync.state import State
+from sync.roundup.gather import Options, Period, Roundup, gather
+from sync.roundup.render import Rendered, render_post
+from sync.roundup.targets import TARGET as ROUNDUPS
+from sync.roundup.targets import place, record_key
+from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello_api import TrelloApi
+from sync.trello.api import TrelloApi
+from sync.trello.sources import read_boards
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
 STOPPED_LABELLING = (

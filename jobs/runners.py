@@ -9,7 +9,7 @@ from jobs.scheduler import Runner
 from sync.dates import now_utc
 from sync.model import Role
 from sync.report import Report
-from sync.state import State
+from sync.state.store import State
 
 
 def _roundup(cfg: Config, state: State, name: str) -> Report:

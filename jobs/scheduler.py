@@ -27,7 +27,7 @@ from jobs.timetable import last_slot, runs_on
 from sync.dates import now_utc
 from sync.errors import RemoteError, Stopped
 from sync.report import Report
-from sync.state import State
+from sync.state.store import State
 from sync.stopping import pause_unless_stopped, stop_requested
 
 log = logging.getLogger(__name__)

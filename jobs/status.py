@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from config import Config
 from jobs.lock import scheduler_lock_for
 from jobs.timetable import next_runs
-from sync.content_plan import DRAFTED
-from sync.content_plan import TARGET as CONTENT
+from sync.content.plan import DRAFTED
+from sync.content.plan import TARGET as CONTENT
 from sync.report import plural
-from sync.state import DIED, State
+from sync.state.store import DIED, State
 from sync.text import one_line
 
 

@@ -14,16 +14,16 @@ from datetime import datetime
 
 from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
-from jobs.events import sync_events
+from jobs.events.outbound import sync_events
 from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
 from sync.model import Board, Role
 from sync.report import Report, log_line, summarise
-from sync.sources import read_boards
-from sync.state import State
+from sync.state.store import State
 from sync.stopping import STOPPED_NOW, stop_requested
-from sync.trello_api import TrelloApi
+from sync.trello.api import TrelloApi
+from sync.trello.sources import read_boards
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sync.lists import DEFAULT_LISTS
 from sync.model import Attachment, Card, CheckItem, Checklist, Label, Role
 from sync.text import valid
+from sync.trello.lists import DEFAULT_LISTS
 
 # -- text ----------------------------------------------------------------------------------------
 

@@ -24,14 +24,14 @@ from click.testing import CliRunner, Result
 from icalendar import Calendar, Event
 
 import cli
-import jobs.events
+import jobs.events.outbound
 import jobs.sync
 from config import load_config
-from sync.caldav import CalDavClient
+from sync.calendar.caldav import CalDavClient
 from sync.http import PoliteSession
 from sync.report import Report
-from sync.state import State
-from sync.state_records import SyncedItem
+from sync.state.records import SyncedItem
+from sync.state.store import State
 from tests.radicale_server import (
     PASSWORD,
     USER,
@@ -239,7 +239,7 @@ def otg(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> O
     monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
     monkeypatch.chdir(tmp_path)  # no stray .env from the working folder
     env = Otg(tmp_path, calendar_url)
-    original = jobs.events.caldav_client
+    original = jobs.events.outbound.caldav_client
 
     def recording(cfg: Any, caldav: Any) -> CalDavClient:
         client = original(cfg, caldav)
@@ -248,7 +248,7 @@ def otg(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> O
             client.session.hooks["response"].append(hook)
         return client
 
-    monkeypatch.setattr(jobs.events, "caldav_client", recording)
+    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
     return env
 
 

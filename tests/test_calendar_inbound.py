@@ -1,5 +1,5 @@
-"""What the calendar's news means (``sync.calendar_inbound``) and the cards made of it
-(``sync.event_cards``). Pure: no server, no Trello.
+"""What the calendar's news means (``sync.calendar.inbound``) and the cards made of it
+(``sync.calendar.event_cards``). Pure: no server, no Trello.
 """
 
 from __future__ import annotations
@@ -15,17 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from config.calendar import CalendarConfig
-from sync.caldav import Resource
-from sync.caldav_target import seen_fields
-from sync.calendar_inbound import (
-    Edit,
-    NewEvent,
-    calendar_wins,
-    card_changed,
-    classify,
-    to_fetch,
-)
-from sync.event_cards import (
+from sync.calendar.caldav import Resource
+from sync.calendar.caldav_target import seen_fields
+from sync.calendar.event_cards import (
     DESC_LIMIT,
     MARKER,
     card_description,
@@ -34,10 +26,18 @@ from sync.event_cards import (
     marker_of,
     trello_dates,
 )
-from sync.events import EventSpec, event_for
-from sync.ical_read import CalendarEvent, read_event
+from sync.calendar.ical_read import CalendarEvent, read_event
+from sync.calendar.inbound import (
+    Edit,
+    NewEvent,
+    calendar_wins,
+    card_changed,
+    classify,
+    to_fetch,
+)
+from sync.calendar.mapping import EventSpec, event_for
 from sync.model import Board, Card, Role, TrelloList
-from sync.state_records import SyncedItem
+from sync.state.records import SyncedItem
 from tests.strategies import calendar_resources, names, texts
 
 LONDON = ZoneInfo("Europe/London")

@@ -15,7 +15,7 @@ import responses
 
 import cli
 from config import EXAMPLE
-from sync.state import State
+from sync.state.store import State
 from tests.conftest import ROOT
 
 COMMANDS = sorted(cli.main.commands)
@@ -556,7 +556,7 @@ def test_a_state_database_this_user_cannot_open_gets_the_permissions_advice(
     def connect(*args, **kwargs):
         raise refused
 
-    monkeypatch.setattr("sync.state.sqlite3.connect", connect)
+    monkeypatch.setattr("sync.state.store.sqlite3.connect", connect)
     result = runner.invoke(cli.main, ["--config", str(path), "status"])
     assert result.exit_code == 2
     assert result.stderr == (

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.medium import MediumConfig
-from sync.content import draft_for, slugify, tags_for
-from sync.drafts import (
+from sync.content.draft import draft_for, slugify, tags_for
+from sync.content.drafts_folder import (
     DraftsError,
     file_digests,
     files_for,
@@ -23,7 +23,7 @@ from sync.drafts import (
     write_draft,
     write_placed,
 )
-from sync.markdown_html import to_html
+from sync.content.markdown_html import to_html
 from sync.model import Attachment, Card, CheckItem, Checklist, Label
 
 CFG = MediumConfig(canonical_url="https://oneteamgov.uk/blog/{slug}")
@@ -359,7 +359,7 @@ def test_an_unwritable_folder_is_one_clear_line(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("sync.drafts.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("sync.content.drafts_folder.tempfile.mkstemp", refuse)
     with pytest.raises(DraftsError) as caught:
         write_draft(tmp_path, draft_for(card(), CFG), CFG)
     assert str(caught.value) == (

@@ -17,9 +17,9 @@ import cli
 import jobs.sync
 from config import load_config
 from sync import stopping
-from sync.content_plan import INTENT_KIND, TARGET
-from sync.medium import medium_session
-from sync.state import State
+from sync.content.medium import medium_session
+from sync.content.plan import INTENT_KIND, TARGET
+from sync.state.store import State
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeClock, FakeTrello

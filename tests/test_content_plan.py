@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from config.medium import MediumConfig
-from sync.content import draft_for
-from sync.content_plan import INTENT_KIND, PUBLISHED, TARGET, plan_content
-from sync.content_records import draft_record, published_record
+from sync.content.draft import draft_for
+from sync.content.draft_records import draft_record, published_record
+from sync.content.plan import INTENT_KIND, PUBLISHED, TARGET, plan_content
+from sync.content.published import Tracked, match_published, same_url
+from sync.content.rss import FeedItem
 from sync.model import Attachment, Board, Role, TrelloList
-from sync.published import Tracked, match_published, same_url
-from sync.rss import FeedItem
-from sync.state_records import Intent, SyncedItem
+from sync.state.records import Intent, SyncedItem
 from tests.test_content import card
 
 CFG = MediumConfig()

@@ -15,8 +15,8 @@ import pytest
 import cli
 import jobs.sync
 from config import EXAMPLE, load_config
-from sync.content_plan import TARGET
-from sync.state import State
+from sync.content.plan import TARGET
+from sync.state.store import State
 from tests.conftest import DEMO_BOARDS, ROOT
 
 FEED = EXAMPLE.parent / "medium-feed.xml"

@@ -42,8 +42,8 @@ import requests
 from click.testing import CliRunner
 
 import cli
-from sync.content_plan import INTENT_KIND
-from sync.state import State
+from sync.content.plan import INTENT_KIND
+from sync.state.store import State
 from tests.conftest import ROOT
 from tests.fakes.trello import FakeClock
 from tests.world import READY, World

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from config.calendar import CalendarConfig
-from sync.calendar_plan import calendar_records, plan_events, spec_of
+from sync.calendar.mapping import EventSpec, Skip, event_for
+from sync.calendar.plan import calendar_records, plan_events, spec_of
 from sync.dates import zone
-from sync.events import EventSpec, Skip, event_for
 from sync.model import Attachment, Board, Card, DeletedCard, Label, Role
 
 LONDON = zone("Europe/London")

@@ -12,7 +12,7 @@ import cli
 from config import BoardConfig
 from sync.errors import SourceError
 from sync.model import Role
-from sync.sources import read_export
+from sync.trello.sources import read_export
 from tests.conftest import DEMO_BOARDS, SHARED_BOARDS
 
 SHARED = [

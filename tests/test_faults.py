@@ -45,7 +45,7 @@ from click.testing import CliRunner
 import cli
 import jobs.sync
 from sync.report import Report
-from sync.state import State
+from sync.state.store import State
 from tests.fakes.faults import FOREVER, Fault, FaultInjector
 from tests.fakes.trello import FakeClock
 from tests.world import LEEDS, READY, World

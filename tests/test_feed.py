@@ -11,10 +11,10 @@ from icalendar import Calendar
 
 import jobs.sync
 from config import load_config
-from sync import ical
-from sync.calendar_plan import calendar_records, plan_events
-from sync.feed import FeedError, write_if_changed
-from sync.state import State
+from sync.calendar import ical
+from sync.calendar.feed import FeedError, write_if_changed
+from sync.calendar.plan import calendar_records, plan_events
+from sync.state.store import State
 from tests.test_events import CFG, LONDON, NOW, board, card
 
 NASTY = "Breakfast, lunch; and\nBEGIN:VEVENT\r\nUID:evil\\ 🎄 café"
@@ -150,7 +150,7 @@ def test_a_folder_that_refuses_writes_is_a_clear_error(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("sync.feed.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("sync.calendar.feed.tempfile.mkstemp", refuse)
     with pytest.raises(FeedError) as caught:
         write_if_changed(tmp_path / "events.ics", b"x")
     assert str(caught.value) == (
@@ -168,7 +168,7 @@ def test_an_unchanged_night_does_not_even_render_the_feed(write_config, tmp_path
         def no_rendering(*args, **kwargs):
             raise AssertionError("the feed was rendered again")
 
-        monkeypatch.setattr("sync.ical.calendar", no_rendering)
+        monkeypatch.setattr("sync.calendar.ical.calendar", no_rendering)
         assert jobs.sync.run(cfg, state, now=NOW).outcomes == []
         (tmp_path / "out" / "events.ics").write_bytes(b"edited by hand")
         monkeypatch.undo()

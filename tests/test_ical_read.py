@@ -1,4 +1,4 @@
-"""Reading events that people put on the calendar (``sync.ical_read``). Pure: no server.
+"""Reading events that people put on the calendar (``sync.calendar.ical_read``). Pure: no server.
 
 Every dialect calendar apps write (UTC, TZID, floating, all-day; DTEND, DURATION or neither;
 recurring series), and what comes of bad input: an ``Unreadable`` with a reason, never an
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync.ical_read import UNTITLED, CalendarEvent, Unreadable, read_event
+from sync.calendar.ical_read import UNTITLED, CalendarEvent, Unreadable, read_event
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)  # a Saturday, in GMT

@@ -23,7 +23,7 @@ from jobs.lock import LockBusy, RunLock
 from jobs.scheduler import JobScheduler
 from sync import stopping
 from sync.report import Report
-from sync.state import State
+from sync.state.store import State
 from tests.conftest import DEMO_BOARDS, ROOT
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)

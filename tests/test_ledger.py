@@ -7,8 +7,8 @@ import json
 import pytest
 
 import cli
-from sync.content_plan import INTENT_KIND
-from sync.state import State
+from sync.content.plan import INTENT_KIND
+from sync.state.store import State
 
 PAYLOAD = {"title": "What I learned shadowing a call centre", "version": 1, "short_link": "qBq"}
 

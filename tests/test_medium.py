@@ -10,10 +10,8 @@ import requests
 
 from config.medium import MediumConfig
 from sync import stopping
-from sync.content import draft_for
-from sync.content_plan import INTENT_KIND, TARGET
-from sync.errors import NotSent, Stopped
-from sync.medium import (
+from sync.content.draft import draft_for
+from sync.content.medium import (
     MediumAuthError,
     MediumClient,
     MediumDailyLimit,
@@ -22,8 +20,10 @@ from sync.medium import (
     MediumUnknownOutcome,
     medium_session,
 )
-from sync.medium_target import MediumTarget, payload_for
-from sync.state import State
+from sync.content.medium_target import MediumTarget, payload_for
+from sync.content.plan import INTENT_KIND, TARGET
+from sync.errors import NotSent, Stopped
+from sync.state.store import State
 from tests.fakes.medium import DEFAULT_TOKEN, PUBLICATION, USER, FakeMedium
 from tests.test_content import card
 

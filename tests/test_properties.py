@@ -38,19 +38,19 @@ import jobs.status
 from config import BoardConfig, build_config, load_config
 from config.calendar import CalendarConfig
 from config.medium import MediumConfig
-from sync import ical
-from sync.calendar_plan import calendar_records, plan_events
-from sync.content import draft_for
+from sync.calendar import ical
+from sync.calendar.ical_read import CalendarEvent, Unreadable, read_event
+from sync.calendar.mapping import Skip, event_for
+from sync.calendar.plan import calendar_records, plan_events
+from sync.content.draft import draft_for
+from sync.content.drafts_folder import files_for, html_file, markdown_file, write_draft
+from sync.content.markdown_html import safe_url
 from sync.dates import zone
-from sync.drafts import files_for, html_file, markdown_file, write_draft
 from sync.errors import ConfigError, SourceError
-from sync.events import Skip, event_for
-from sync.ical_read import CalendarEvent, Unreadable, read_event
-from sync.markdown_html import safe_url
 from sync.model import Board, Role
-from sync.sources import read_export
 from sync.text import one_line
-from sync.trello_parse import parse_board
+from sync.trello.parse import parse_board
+from sync.trello.sources import read_export
 from tests.strategies import (
     board_exports,
     calendar_resources,

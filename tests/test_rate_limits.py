@@ -18,8 +18,8 @@ import pytest
 
 import jobs.sync
 from config import load_config
-from sync.state import State
-from sync.trello_api import OAuthHeader, trello_session
+from sync.state.store import State
+from sync.trello.api import OAuthHeader, trello_session
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import BASE_URL, FakeClock, FakeTrello

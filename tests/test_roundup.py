@@ -23,14 +23,14 @@ import jobs.roundup
 import jobs.sync
 from config import EXAMPLE, load_config
 from sync import stopping
-from sync.markdown_html import to_html
-from sync.medium import medium_session
+from sync.content.markdown_html import to_html
+from sync.content.medium import medium_session
 from sync.model import Attachment, Label, Member, Role
-from sync.roundup import Options, Period, fortnight_ending, gather
-from sync.roundup_render import TemplateError, render
-from sync.sources import read_export
-from sync.state import State
+from sync.roundup.gather import Options, Period, fortnight_ending, gather
+from sync.roundup.render import TemplateError, render
+from sync.state.store import State
 from sync.text import one_line
+from sync.trello.sources import read_export
 from tests.conftest import DEMO_BOARDS, ROOT
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeTrello
@@ -672,7 +672,7 @@ def test_a_stop_in_a_backoff_before_the_post_leaves_nothing_pending_and_the_reru
         return session
 
     monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
-    monkeypatch.setattr("sync.roundup_target.medium_session", retrying)
+    monkeypatch.setattr("sync.roundup.targets.medium_session", retrying)
     monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGTERM))
     medium = FakeMedium(token="medium-token-0123456789")
     medium.fail_next(429, "Too many requests.", 429)

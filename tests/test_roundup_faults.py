@@ -30,9 +30,9 @@ from click.testing import CliRunner
 import cli
 from config import load_config
 from sync import stopping
-from sync.roundup_target import KIND
-from sync.state import State
-from sync.trello_api import TrelloApi
+from sync.roundup.targets import KIND
+from sync.state.store import State
+from sync.trello.api import TrelloApi
 from tests.conftest import DEMO_BOARDS
 from tests.fakes.faults import Fault, FaultInjector
 from tests.fakes.medium import FakeMedium

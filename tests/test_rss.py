@@ -8,8 +8,8 @@ import pytest
 import requests
 import responses
 
+from sync.content.rss import FeedReadError, medium_post_id, parse_feed, read_feed
 from sync.http import PoliteSession
-from sync.rss import FeedReadError, medium_post_id, parse_feed, read_feed
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"

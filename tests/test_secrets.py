@@ -33,8 +33,8 @@ from icalendar import Calendar
 import cli
 from jobs.scheduler import JobScheduler
 from sync import stopping
+from sync.content.medium import MediumClient, medium_session
 from sync.errors import RemoteError
-from sync.medium import MediumClient, medium_session
 from tests.conftest import DEMO_BOARDS
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium
@@ -264,7 +264,7 @@ def test_a_log_record_with_a_traceback_is_redacted_too(world, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError(f"request to https://x.invalid/?token={TRELLO_TOKEN} failed")
 
-    monkeypatch.setattr("sync.sources.TrelloReader.read", explode)
+    monkeypatch.setattr("sync.trello.sources.TrelloReader.read", explode)
     result = world.otg("boards")
     log = (world.root / "otg.log").read_text(encoding="utf-8")
     assert "RuntimeError" in log and "Traceback" in log  # -vv logs the detail...

@@ -17,7 +17,7 @@ from icalendar import Calendar
 
 import jobs.sync
 from config import load_config
-from sync.state import State
+from sync.state.store import State
 from tests.conftest import ROOT
 from tests.fakes.boards import synthetic_board
 from tests.radicale_server import PASSWORD, USER, server_events

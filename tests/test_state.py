@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 
 from sync.errors import StateError
-from sync.state import State
-from sync.state_records import SyncedItem
-from sync.state_schema import SCHEMA_VERSION
+from sync.state.migrations import SCHEMA_VERSION
+from sync.state.records import SyncedItem
+from sync.state.store import State
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ import cli
 import jobs.sync
 from config import load_config
 from sync.errors import RemoteError
-from sync.sources import TrelloReader
-from sync.state import State
-from sync.trello_api import ACTION_TYPES, TrelloApi, trello_session
+from sync.state.store import State
+from sync.trello.api import ACTION_TYPES, TrelloApi, trello_session
+from sync.trello.sources import TrelloReader
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeClock, FakeTrello
 

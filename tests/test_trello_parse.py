@@ -10,8 +10,8 @@ import jobs.sync
 from config import load_config
 from sync.errors import SourceError, UnknownList
 from sync.model import Role
-from sync.state import State
-from sync.trello_parse import parse_board
+from sync.state.store import State
+from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeClock, FakeTrello
 

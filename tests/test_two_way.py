@@ -24,16 +24,16 @@ import requests
 from click.testing import CliRunner, Result
 
 import cli
-import jobs.events
+import jobs.events.outbound
 import jobs.sync
 from config import load_config
 from sync import stopping
-from sync.caldav import CalDavClient
-from sync.caldav_target import CalDavTarget
+from sync.calendar.caldav import CalDavClient
+from sync.calendar.caldav_target import CalDavTarget
 from sync.report import Report
-from sync.state import State
-from sync.state_records import SyncedItem
-from sync.trello_api import TrelloApi
+from sync.state.records import SyncedItem
+from sync.state.store import State
+from sync.trello.api import TrelloApi
 from tests.fakes.trello import FakeClock, FakeTrello
 from tests.fakes.trello_state import WALL_CLOCK_BASE
 from tests.radicale_server import PASSWORD, USER, put_event
@@ -286,7 +286,7 @@ def two_way(
     monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
     monkeypatch.chdir(tmp_path)
     env = TwoWay(tmp_path, calendar_url, fake, clock)
-    original = jobs.events.caldav_client
+    original = jobs.events.outbound.caldav_client
 
     def serve_laxly(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         if response.request.method == "REPORT":
@@ -299,7 +299,7 @@ def two_way(
         env.clients.append(client)
         return client
 
-    monkeypatch.setattr(jobs.events, "caldav_client", recording)
+    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
     monkeypatch.setattr(jobs.sync, "now_utc", lambda: env.now)  # the CLI's runs too
     with fake.running() as rsps:
         rsps.add_passthru("http://127.0.0.1")

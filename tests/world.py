@@ -33,14 +33,14 @@ from icalendar import Calendar
 import jobs.ledger
 import jobs.sync
 from config import Config, load_config
-from sync.caldav_target import TARGET as CALDAV
-from sync.calendar_inbound import IMPORTED
-from sync.calendar_plan import TARGET as EVENTS
-from sync.content_plan import INTENT_KIND
-from sync.content_plan import TARGET as CONTENT
-from sync.event_cards import MARKER, marker_of
+from sync.calendar.caldav_target import TARGET as CALDAV
+from sync.calendar.event_cards import MARKER, marker_of
+from sync.calendar.inbound import IMPORTED
+from sync.calendar.plan import TARGET as EVENTS
+from sync.content.plan import INTENT_KIND
+from sync.content.plan import TARGET as CONTENT
 from sync.report import Report
-from sync.state import State
+from sync.state.store import State
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium

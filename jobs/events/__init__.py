@@ -1,0 +1,1 @@
+"""The events steps of the sync: cards → calendar (outbound) and calendar → cards (inbound)."""

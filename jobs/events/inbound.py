@@ -1,0 +1,102 @@
+"""Calendar → events board: edits made on the calendar reach their cards
+(``jobs/events/calendar_edits.py``), events people added on the calendar become cards (once), and
+an imported event deleted there cancels its card (``jobs/events/calendar_imports.py``). Each
+change to the board is written through ``jobs/events/board_writes.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from config import Config
+from jobs.events.board_writes import BoardWrites
+from jobs.events.calendar_edits import adopt_etag, edit_card
+from jobs.events.calendar_imports import cancel_deleted, import_events
+from sync.calendar.caldav import CalDavClient, Resource
+from sync.calendar.caldav_target import TARGET as CALDAV
+from sync.calendar.inbound import FOREIGN, IMPORTED, classify, to_fetch
+from sync.calendar.plan import EventChange
+from sync.model import Board
+from sync.report import Outcome, Report, plural
+from sync.state.records import SyncedItem
+from sync.state.store import State
+from sync.trello.api import TrelloApi
+
+
+@dataclass
+class Inbound:
+    cfg: Config
+    state: State
+    client: CalDavClient
+    report: Report
+    trello: Callable[[], TrelloApi]
+    dry_run: bool
+    now: datetime
+    #: card id → the fields edited on the calendar where the board won: to be put back
+    put_back: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bodies: dict[str, Resource] = field(default_factory=dict)  # the events fetched this run
+
+    def run(
+        self, server: dict[str, Resource], boards: list[Board], changes: list[EventChange]
+    ) -> frozenset[str]:
+        """Bring calendar-side news to the board. Returns the cards whose events the outbound
+        sync must leave alone this run."""
+        writes = BoardWrites(self.cfg, self.state, self.report, self.trello, self.dry_run, self.now)
+        ours = self.state.items(CALDAV)
+        imported = self.state.items(IMPORTED)
+        hrefs = to_fetch(server, ours, self.state.items(FOREIGN))
+        bodies = self.bodies = self.client.fetch(hrefs) if hrefs else {}
+        found = classify(
+            server,
+            ours,
+            bodies,
+            imported_uids=[i.remote_id for i in imported.values()],
+            tz=self.cfg.tz,
+            now=self.now,
+            default_minutes=self.cfg.calendar.default_duration_minutes,
+        )
+        cards = {card.id: (board, card) for board in boards for card in board.cards}
+        writes.read_ids = {board.id for board in boards}
+        by_card = {change.card_id: change for change in changes}
+        hold = {
+            k
+            for k, item in imported.items()
+            if item.status == "deleted" or item.data.get("recurring")
+        }
+        for card_id, etag in found.etags.items():
+            adopt_etag(writes, ours[card_id], etag)
+        for edit in found.edits:
+            if edit_card(writes, edit, cards.get(edit.card_id), by_card.get(edit.card_id)):
+                hold.add(edit.card_id)
+            else:
+                self.put_back[edit.card_id] = edit.fields
+        for card_id in found.deleted:
+            if card_id in imported and imported[card_id].status != "deleted":
+                cancel_deleted(writes, card_id, imported[card_id], cards.get(card_id))
+                hold.add(card_id)
+        for problem in found.unreadable:
+            self.report.warnings.append(
+                f"calendar: the event at {problem.href} cannot be read "
+                f"({problem.reason}); left alone"
+            )
+        for event, why in found.passed_over:  # fetched only when new or changed: said once
+            self.report.outcomes.append(
+                Outcome(
+                    "skip", "trello", event.uid, event.summary, f"not imported: {why}", "skipped"
+                )
+            )
+        import_events(writes, found.new, boards)
+        hold |= writes.imported_now  # the planner has not seen these cards yet: next run
+        if writes.not_made:
+            self.report.failures.append(
+                f"calendar → board: stopped before {plural(writes.not_made, 'change')}; "
+                "the next sync makes them"
+            )
+        if not self.dry_run:
+            for href, (etag, why) in found.ignored.items():
+                self.state.put_item(
+                    SyncedItem(FOREIGN, href, remote_id=href, etag=etag, status=why)
+                )
+        return frozenset(hold)

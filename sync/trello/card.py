@@ -1,0 +1,152 @@
+"""One Trello card's JSON → a ``Card``, with what it needs from the rest of its board (lists,
+labels, members, checklists, custom field definitions, history). A value that cannot be read
+becomes a problem on the card, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sync.dates import BadDate, id_timestamp, parse_utc
+from sync.model import Action, Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
+from sync.text import quoted
+from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
+
+#: States whose entry marks a card as completed (its ``completed_at``).
+COMPLETED_STATES = frozenset({"done", "published"})
+
+
+class CardContext:
+    """What a card needs from the rest of the board to be read."""
+
+    def __init__(
+        self,
+        *,
+        board_id: str,
+        lists: dict[str, TrelloList],
+        labels: dict[str, Label],
+        members: dict[str, Member],
+        checklists: dict[str, list[Checklist]],
+        fields: dict[str, dict[str, Any]],
+        history: dict[str, list[Action]],
+    ) -> None:
+        self.board_id = board_id
+        self.lists = lists
+        self.labels = labels
+        self.members = members
+        self.checklists = checklists
+        self.fields = fields
+        self.history = history
+
+    def card(self, raw: dict[str, Any]) -> Card | None:
+        if not usable_id(raw.get("id")):
+            return None
+        card_id = text(raw["id"])
+        problems: list[str] = []
+        trello_list = self.lists.get(text(raw.get("idList")))
+        labels = [self.labels[i] for i in ids(raw.get("idLabels")) if i in self.labels]
+        if not labels:  # old exports carry only the embedded label objects
+            labels = [label(lbl) for lbl in dicts(raw.get("labels")) if text(lbl.get("id"))]
+        state = trello_list.state if trello_list else None
+        card = Card(
+            id=card_id,
+            name=text(raw.get("name")),
+            board_id=self.board_id,
+            list_id=text(raw.get("idList")),
+            list_name=trello_list.name if trello_list else "",
+            state=state,
+            desc=text(raw.get("desc")),
+            closed=bool(raw.get("closed")),
+            list_closed=trello_list.closed if trello_list else False,
+            short_link=text(raw.get("shortLink")),
+            url=text(raw.get("url")) or text(raw.get("shortUrl")),
+            pos=number(raw.get("pos")),
+            labels=tuple(labels),
+            members=tuple(self.members[m] for m in ids(raw.get("idMembers")) if m in self.members),
+            due=date(raw, "due", problems),
+            start=date(raw, "start", problems),
+            due_complete=bool(raw.get("dueComplete")),
+            last_activity=date(raw, "dateLastActivity", problems),
+            created=id_timestamp(card_id),
+            location_name=text(raw.get("locationName")),
+            address=text(raw.get("address")),
+            coordinates=coordinates(raw.get("coordinates")),
+            attachments=tuple(
+                Attachment(text(a.get("id")), text(a.get("name")), text(a.get("url")))
+                for a in dicts(raw.get("attachments"))
+                if text(a.get("url"))
+            ),
+            checklists=tuple(self.checklists.get(card_id, ())),
+            custom_fields=self._custom_fields(raw, problems),
+        )
+        completed_at, completed_from = self._completion(card, raw, problems)
+        return replace(
+            card, completed_at=completed_at, completed_from=completed_from, problems=tuple(problems)
+        )
+
+    def _custom_fields(self, raw: dict[str, Any], problems: list[str]) -> dict[str, FieldValue]:
+        values: dict[str, FieldValue] = {}
+        for item in dicts(raw.get("customFieldItems")):
+            definition = self.fields.get(text(item.get("idCustomField")))
+            if definition is None:
+                continue
+            name = definition["name"]
+            try:
+                value = _field_value(definition, item)
+            except (BadDate, ValueError) as exc:
+                problems.append(f"custom field {quoted(name)}: {exc}")
+                continue
+            if value is not None:
+                values[name] = value
+        return values
+
+    def _completion(
+        self, card: Card, raw: dict[str, Any], problems: list[str]
+    ) -> tuple[datetime | None, str]:
+        """When the card was completed, and how we know.
+
+        From the newest action that moved it into its current done/published list (or created it
+        there), or that marked it dueComplete. When the history no longer reaches back that far:
+        Trello's own ``dateCompleted`` if the export has it, else ``dateLastActivity`` as an
+        estimate (``completed_from = "estimate"``).
+        """
+        if card.state not in COMPLETED_STATES and not card.due_complete:
+            return None, ""
+        for action in self.history.get(card.id, ()):  # newest first
+            if card.state in COMPLETED_STATES and action.list_after == card.list_id:
+                return action.date, "action"
+            if card.due_complete and action.due_complete is True:
+                return action.date, "action"
+        completed = date(raw, "dateCompleted", problems)
+        if completed is not None:
+            return completed, "dateCompleted"
+        return card.last_activity, "estimate"
+
+
+def _field_value(definition: dict[str, Any], item: dict[str, Any]) -> FieldValue | None:
+    """A custom field's value; raises ValueError (or BadDate) naming a value it cannot read."""
+    if "idValue" in item:
+        return definition["options"].get(text(item["idValue"]))
+    value = item.get("value")
+    if not isinstance(value, dict):
+        return None
+    kind = definition["type"]
+    if kind == "number" and "number" in value:
+        given = value["number"]
+        try:
+            parsed = float(given) if isinstance(given, str | int | float) else math.nan
+        except (ValueError, OverflowError):
+            parsed = math.nan
+        if not math.isfinite(parsed) or isinstance(given, bool):
+            raise ValueError(f"{quoted(given)} is not a number")
+        return parsed
+    if kind == "date" and "date" in value:
+        return parse_utc(value["date"])
+    if kind == "checkbox" and "checked" in value:
+        return str(value["checked"]).lower() == "true"
+    if "text" in value:
+        return text(value["text"])
+    return None

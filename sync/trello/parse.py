@@ -1,0 +1,250 @@
+"""Trello board JSON → the model. Pure: no I/O.
+
+The same JSON shape arrives from the API's nested board load and from an export file, in every
+format from 2014 to today. Unknown keys are ignored and missing optional keys tolerated. A value
+that cannot be read (a nonsense date, a custom field that is not a number) becomes a problem on
+that card, never an exception that stops the board.
+
+Here: the board as a whole (its checks, lists, labels, checklists, custom field definitions and
+history); each card is read by ``sync/trello/card.py``, each value by ``sync/trello/values.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sync.dates import BadDate, parse_utc
+from sync.errors import SourceError, UnknownList
+from sync.model import (
+    Action,
+    Board,
+    Card,
+    CheckItem,
+    Checklist,
+    CustomField,
+    DeletedCard,
+    Label,
+    Member,
+    Role,
+    TrelloList,
+)
+from sync.text import quoted
+from sync.trello.card import CardContext
+from sync.trello.lists import fold, state_for
+from sync.trello.values import dicts, label, number, ref, text
+
+#: Actions after which a card is in ``data.list``.
+ARRIVALS = frozenset(
+    {"createCard", "copyCard", "moveCardToBoard", "convertToCardFromCheckItem", "emailCard"}
+)
+
+
+def parse_board(
+    data: Any,
+    *,
+    role: Role,
+    source: str,
+    list_overrides: dict[str, str] | None = None,
+    actions: list[dict[str, Any]] | None = None,
+    read_only: bool = False,
+) -> Board:
+    """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``."""
+    fix = "export the board again from Trello: Menu › Print, export and share"
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
+    # Every board Trello gives has a cards list and a lists list (an empty board empty ones).
+    # Without them the board cannot be read: reading it as empty would cancel or drop every
+    # card it had, and reading its cards in no list would cancel every event.
+    for part in ("cards", "lists"):
+        raw = data.get(part)
+        if not isinstance(raw, list):
+            found = f'no "{part}" list' if raw is None else f'"{part}" is {quoted(raw)}, not a list'
+            raise SourceError(
+                f"{source}: not a readable Trello board ({found}); its cards are left as they were",
+                fix,
+            )
+    if data["cards"] and not data["lists"]:
+        raise SourceError(
+            f"{source}: not a readable Trello board ({len(data['cards'])} cards but no lists); "
+            "its cards are left as they were",
+            fix,
+        )
+    board_id = text(data["id"])
+    name = text(data.get("name")) or board_id
+    overrides = list_overrides or {}
+    lists = tuple(
+        TrelloList(
+            id=text(item["id"]),
+            name=text(item.get("name")),
+            closed=bool(item.get("closed")),
+            pos=number(item.get("pos")),
+            state=state_for(role, text(item.get("name")), overrides),
+        )
+        for item in dicts(data.get("lists"))
+        if isinstance(item.get("id"), str)
+    )
+    folded_names = {fold(lst.name) for lst in lists}
+    for mapped in overrides:
+        if fold(mapped) not in folded_names:
+            raise UnknownList(mapped, name, sorted({lst.name for lst in lists}))
+
+    labels = _labels(data)
+    members = {
+        text(m["id"]): Member(text(m["id"]), text(m.get("fullName")), text(m.get("username")))
+        for m in dicts(data.get("members"))
+        if isinstance(m.get("id"), str)
+    }
+    history = [
+        a
+        for a in (
+            parse_action(raw)
+            for raw in dicts(actions if actions is not None else data.get("actions"))
+        )
+        if a is not None
+    ]
+    fields = _field_definitions(data)
+    context = CardContext(
+        board_id=board_id,
+        lists={lst.id: lst for lst in lists},
+        labels={label.id: label for label in labels},
+        members=members,
+        checklists=_checklists(data),
+        fields=fields,
+        history=_history_by_card(history),
+    )
+    cards, problems = _cards(context, data.get("cards"))
+    return Board(
+        id=board_id,
+        name=name,
+        role=role,
+        source=source,
+        url=text(data.get("url")),
+        lists=lists,
+        labels=labels,
+        members=tuple(members.values()),
+        cards=cards,
+        deleted=_deleted(history, {card.id for card in cards}),
+        custom_fields=tuple(
+            CustomField(key, field["name"], field["type"]) for key, field in fields.items() if key
+        ),
+        actions_read=len(history),
+        read_only=read_only,
+        problems=problems,
+    )
+
+
+def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str, ...]]:
+    """The cards, and a problem for each entry that is not a card with an id (left out).
+    ``raw`` is a list: ``parse_board`` refuses a board without one."""
+    cards: list[Card] = []
+    problems: list[str] = []
+    for index, item in enumerate(raw):
+        card = context.card(item) if isinstance(item, dict) else None
+        if card is not None:
+            cards.append(card)
+            continue
+        name = text(item.get("name")) if isinstance(item, dict) else ""
+        what = f"card {quoted(name)}" if name else f"cards[{index}]"
+        problems.append(f"{what} has no usable id, so it cannot be synced; left out")
+    return tuple(cards), tuple(problems)
+
+
+def parse_action(raw: dict[str, Any]) -> Action | None:
+    """One history entry; ``None`` when it is unreadable (history is a help, never a must)."""
+    try:
+        date = parse_utc(raw.get("date"))
+    except BadDate:
+        return None
+    if not isinstance(raw.get("id"), str) or date is None:
+        return None
+    action_id = text(raw["id"])
+    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
+    card = data.get("card") if isinstance(data.get("card"), dict) else {}
+    old = data.get("old") if isinstance(data.get("old"), dict) else {}
+    kind = text(raw.get("type"))
+    list_before = ref(data.get("listBefore"))
+    list_after = ref(data.get("listAfter"))
+    if list_after is None and "idList" in old:
+        list_after = text(card.get("idList")) or None
+        list_before = text(old.get("idList")) or None
+    if list_after is None and kind in ARRIVALS:
+        list_after = ref(data.get("list"))
+    return Action(
+        id=action_id,
+        type=kind,
+        date=date,
+        card_id=text(card.get("id")) or None,
+        card_name=text(card.get("name")),
+        list_before=list_before,
+        list_after=list_after,
+        closed=bool(card.get("closed")) if "closed" in old else None,
+        due_complete=bool(card.get("dueComplete")) if "dueComplete" in old else None,
+        member_id=text(raw.get("idMemberCreator")) or None,
+    )
+
+
+def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
+    found: dict[str, Label] = {}
+    sources = dicts(data.get("labels")) or [
+        lbl for card in dicts(data.get("cards")) for lbl in dicts(card.get("labels"))
+    ]
+    for item in sources:
+        if isinstance(item.get("id"), str):
+            found.setdefault(text(item["id"]), label(item))
+    return tuple(found.values())
+
+
+def _checklists(data: dict[str, Any]) -> dict[str, list[Checklist]]:
+    by_card: dict[str, list[Checklist]] = defaultdict(list)
+    for item in sorted(dicts(data.get("checklists")), key=lambda c: number(c.get("pos"))):
+        items = tuple(
+            CheckItem(text(ci.get("id")), text(ci.get("name")), ci.get("state") == "complete")
+            for ci in sorted(dicts(item.get("checkItems")), key=lambda c: number(c.get("pos")))
+        )
+        by_card[text(item.get("idCard"))].append(
+            Checklist(text(item.get("id")), text(item.get("name")), items)
+        )
+    return by_card
+
+
+def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    definitions = {}
+    for item in dicts(data.get("customFields")):
+        options = {
+            text(o.get("id")): text(o["value"].get("text") if _is_dict(o.get("value")) else "")
+            for o in dicts(item.get("options"))
+        }
+        definitions[text(item.get("id"))] = {
+            "name": text(item.get("name")),
+            "type": text(item.get("type")),
+            "options": options,
+        }
+    return definitions
+
+
+def _is_dict(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _history_by_card(history: list[Action]) -> dict[str, list[Action]]:
+    by_card: dict[str, list[Action]] = defaultdict(list)
+    for action in sorted(history, key=lambda a: (a.date, a.id), reverse=True):
+        if action.card_id:
+            by_card[action.card_id].append(action)
+    return by_card
+
+
+def _deleted(history: list[Action], present: set[str]) -> tuple[DeletedCard, ...]:
+    names: dict[str, str] = {}
+    for action in history:
+        if action.card_id and action.card_name:
+            names.setdefault(action.card_id, action.card_name)
+    deleted: dict[str, DeletedCard] = {}
+    for action in history:
+        if action.type == "deleteCard" and action.card_id and action.card_id not in present:
+            deleted.setdefault(
+                action.card_id,
+                DeletedCard(action.card_id, names.get(action.card_id, ""), action.date),
+            )
+    return tuple(deleted.values())
