@@ -18,7 +18,7 @@ from sync.report import Report
 from sync.state.store import State
 from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
-from tests.radicale_server import PASSWORD, USER, RadicaleServer
+from tests.servers.radicale import PASSWORD, USER, RadicaleServer
 
 NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)
 

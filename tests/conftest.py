@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from config import EXAMPLE
-from tests.radicale_server import RadicaleServer
+from tests.servers.radicale import RadicaleServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_BOARDS = ROOT.parent / "shared" / "boards"

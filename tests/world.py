@@ -1,5 +1,5 @@
-"""One realistic end-to-end setup for the fault and crash tests (tests/test_faults.py,
-tests/test_crash.py): every external service the nightly sync talks to, at once.
+"""One realistic end-to-end setup for the fault and crash tests (tests/reliability/test_faults.py,
+tests/reliability/test_crash.py): every external service the nightly sync talks to, at once.
 
 - three API boards on the Trello fake: microactions (synthetic), events (four cards, dated from
   ``now``) and content (the demo content board: three cards ready for Medium, one empty);
@@ -41,13 +41,13 @@ from sync.content.plan import INTENT_KIND
 from sync.content.plan import TARGET as CONTENT
 from sync.report import Report
 from sync.state.store import State
+from tests.calendar.test_caldav import read_calendar
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeClock, FakeTrello
 from tests.fakes.trello_state import WALL_CLOCK_BASE
-from tests.radicale_server import PASSWORD, USER, put_event
-from tests.test_caldav import read_calendar
+from tests.servers.radicale import PASSWORD, USER, put_event
 
 DOMAIN = "faults.oneteamgov.uk"
 FEED_URL = "https://medium.com/feed/@oneteamgov"

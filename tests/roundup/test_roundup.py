@@ -31,12 +31,12 @@ from sync.roundup.render import TemplateError, render
 from sync.state.store import State
 from sync.text import one_line
 from sync.trello.sources import read_export
+from tests.calendar.test_mapping import CFG, LONDON, board, card
 from tests.conftest import DEMO_BOARDS, ROOT
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeTrello
+from tests.reliability.test_properties import FUZZ
 from tests.strategies import names
-from tests.test_events import CFG, LONDON, board, card
-from tests.test_properties import FUZZ
 
 GOLDEN = ROOT / "tests" / "golden" / "roundup-demo-2026-11-25.md"
 PERIOD = Period(date(2026, 11, 12), date(2026, 11, 25))

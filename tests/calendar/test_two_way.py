@@ -34,10 +34,10 @@ from sync.report import Report
 from sync.state.records import SyncedItem
 from sync.state.store import State
 from sync.trello.api import TrelloApi
+from tests.calendar.test_caldav import OnServer, read_calendar
 from tests.fakes.trello import FakeClock, FakeTrello
 from tests.fakes.trello_state import WALL_CLOCK_BASE
-from tests.radicale_server import PASSWORD, USER, put_event
-from tests.test_caldav import OnServer, read_calendar
+from tests.servers.radicale import PASSWORD, USER, put_event
 
 DOMAIN = "test.oneteamgov.uk"
 BOARD_ID = "6a7000000000000000000e01"

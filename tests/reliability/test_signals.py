@@ -20,7 +20,7 @@ from config import load_config
 from sync.state.store import State
 from tests.conftest import ROOT
 from tests.fakes.boards import synthetic_board
-from tests.radicale_server import PASSWORD, USER, server_events
+from tests.servers.radicale import PASSWORD, USER, server_events
 
 
 def uids(calendar_url: str) -> Counter[str]:
@@ -118,7 +118,7 @@ def start(tmp_path, mood: str, *args: str) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "tests.signal_child",
+            "tests.reliability.signal_child",
             "--config",
             str(trello_config(tmp_path)),
             *args,

@@ -24,8 +24,8 @@ from sync.content.medium_target import MediumTarget, payload_for
 from sync.content.plan import INTENT_KIND, TARGET
 from sync.errors import NotSent, Stopped
 from sync.state.store import State
+from tests.content.test_draft import card
 from tests.fakes.medium import DEFAULT_TOKEN, PUBLICATION, USER, FakeMedium
-from tests.test_content import card
 
 NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)
 CFG = MediumConfig(canonical_url="https://oneteamgov.uk/blog/{slug}", license="cc-40-by")

@@ -32,7 +32,7 @@ from sync.http import PoliteSession
 from sync.report import Report
 from sync.state.records import SyncedItem
 from sync.state.store import State
-from tests.radicale_server import (
+from tests.servers.radicale import (
     PASSWORD,
     USER,
     RadicaleServer,

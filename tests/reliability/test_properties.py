@@ -12,7 +12,7 @@
   config it accepts can be used.
 
 Each property runs ``OTG_FUZZ_EXAMPLES`` examples (default 30, so this file takes well under a
-minute); ``OTG_FUZZ_EXAMPLES=2000 pytest tests/test_properties.py`` fuzzes for longer.
+minute); ``OTG_FUZZ_EXAMPLES=2000 pytest tests/reliability/test_properties.py`` fuzzes for longer.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Test-only entry point for the Ctrl-C tests in tests/test_signals.py: `otg` exactly as
+"""Test-only entry point for the Ctrl-C tests in tests/reliability/test_signals.py: `otg` exactly as
 ``python -m cli`` runs it, with Trello faked in the process (no network) in one of two moods,
 chosen by ``OTG_FAKE_TRELLO``:
 
@@ -7,7 +7,7 @@ chosen by ``OTG_FAKE_TRELLO``:
 - ``hang``: the first request gets no answer for a minute (a server that hangs), after printing
   ``fake trello: hanging`` on stderr so that the test knows the request is in flight.
 
-Run as ``python -m tests.signal_child --config FILE sync`` from the project's root.
+Run as ``python -m tests.reliability.signal_child --config FILE sync`` from the project's root.
 """
 
 from __future__ import annotations

@@ -44,7 +44,8 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 CAL = "/organiser/events/"
 OURS_UID = "trello-6b0000000000000000000001@test.oneteamgov.uk"
-EXAMPLES = int(os.environ.get("OTG_FUZZ_EXAMPLES", "30"))  # the style of tests/test_properties.py
+# the style of tests/reliability/test_properties.py
+EXAMPLES = int(os.environ.get("OTG_FUZZ_EXAMPLES", "30"))
 
 
 def vcal(uid: str, *lines: str, summary: str = "Breakfast") -> str:

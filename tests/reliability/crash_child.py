@@ -1,12 +1,13 @@
-"""Test-only entry point for tests/test_crash.py: `otg` exactly as ``python -m cli`` runs it, except
-that every HTTP request it makes is relayed to the test process, which may SIGKILL it there.
+"""Test-only entry point for tests/reliability/test_crash.py: `otg` exactly as ``python -m cli``
+runs it, except that every HTTP request it makes is relayed to the test process, which may
+SIGKILL it there.
 
 ``OTG_CRASH_RELAY`` is the port of the test's relay on 127.0.0.1: each request (method, URL,
 headers, body) goes there, is answered by the test's fakes (Trello, Medium, the feeds) or passed
 on to the real Radicale, and the answer comes back, unless the test chose this request to kill
 the process at (before the request reaches the service, or after). ``OTG_CRASH_NOW`` (ISO 8601) is
-the sync's clock, so that it agrees with the fakes'. Run as ``python -m tests.crash_child --config
-FILE sync`` from the project's root.
+the sync's clock, so that it agrees with the fakes'. Run as
+``python -m tests.reliability.crash_child --config FILE sync`` from the project's root.
 """
 
 from __future__ import annotations

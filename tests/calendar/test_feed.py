@@ -15,7 +15,7 @@ from sync.calendar import ical
 from sync.calendar.feed import FeedError, write_if_changed
 from sync.calendar.plan import calendar_records, plan_events
 from sync.state.store import State
-from tests.test_events import CFG, LONDON, NOW, board, card
+from tests.calendar.test_mapping import CFG, LONDON, NOW, board, card
 
 NASTY = "Breakfast, lunch; and\nBEGIN:VEVENT\r\nUID:evil\\ 🎄 café"
 

@@ -1,8 +1,8 @@
 """Crash consistency: a real `otg sync` in a subprocess, SIGKILLed at a chosen request, then rerun.
 
-The subprocess (``tests/crash_child.py``: the CLI with its HTTP relayed to this process) syncs the
-world of tests/world.py: three API boards on the Trello fake, the calendar on a real Radicale,
-Medium with a token, two feeds. Every request it makes comes through a relay here, which answers
+The subprocess (``tests/reliability/crash_child.py``: the CLI with its HTTP relayed to this
+process) syncs the world of tests/world.py: three API boards on the Trello fake, the calendar on
+a real Radicale, Medium with a token, two feeds. Every request it makes comes through a relay here, which answers
 from the fakes (or passes it on to Radicale) and, at the chosen request, kills the process with
 SIGKILL: *before* the request reaches the service, or *after* the service did it but before the
 answer gets back. Then, for every kill point:
@@ -165,7 +165,8 @@ def run_child(world: World, relay: Relay, point: Point | None) -> subprocess.Com
         "OTG_CRASH_NOW": world.now.isoformat(),
     }
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.crash_child", "--config", str(world.config_path), "sync"],
+        [sys.executable, "-m", "tests.reliability.crash_child"]
+        + ["--config", str(world.config_path), "sync"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

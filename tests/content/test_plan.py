@@ -15,7 +15,7 @@ from sync.content.published import Tracked, match_published, same_url
 from sync.content.rss import FeedItem
 from sync.model import Attachment, Board, Role, TrelloList
 from sync.state.records import Intent, SyncedItem
-from tests.test_content import card
+from tests.content.test_draft import card
 
 CFG = MediumConfig()
 NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""Tests of config/: loading and validating the TOML config."""

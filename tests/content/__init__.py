@@ -1,0 +1,1 @@
+"""Tests of sync/content and the content step of the sync: drafts, Medium, RSS."""

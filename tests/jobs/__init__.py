@@ -1,0 +1,1 @@
+"""Tests of jobs/: the scheduler, timetable, ledger, dry runs."""

@@ -1,0 +1,1 @@
+"""Tests of sync/roundup and the roundup job."""

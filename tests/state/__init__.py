@@ -1,0 +1,1 @@
+"""Tests of sync/state: the SQLite store."""

@@ -1,0 +1,1 @@
+"""Tests of sync/trello: the API adapter, exports, reading boards."""
