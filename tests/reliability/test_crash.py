@@ -1,11 +1,11 @@
 """Crash consistency: a real `otg sync` in a subprocess, SIGKILLed at a chosen request, then rerun.
 
 The subprocess (``tests/reliability/crash_child.py``: the CLI with its HTTP relayed to this
-process) syncs the world of tests/world.py: three API boards on the Trello fake, the calendar on
-a real Radicale, Medium with a token, two feeds. Every request it makes comes through a relay here, which answers
-from the fakes (or passes it on to Radicale) and, at the chosen request, kills the process with
-SIGKILL: *before* the request reaches the service, or *after* the service did it but before the
-answer gets back. Then, for every kill point:
+process) syncs the world of tests/world.py: three API boards on the Trello fake, the calendar on a
+real Radicale, Medium with a token, two feeds. Every request it makes comes through a relay here,
+which answers from the fakes (or passes it on to Radicale) and, at the chosen request, kills the
+process with SIGKILL: *before* the request reaches the service, or *after* the service did it but
+before the answer gets back. Then, for every kill point:
 
 - right after the kill, the state is consistent (``World.assert_consistent``): nothing doubled,
   every record true, every draft on Medium recorded or pending;
@@ -164,9 +164,9 @@ def run_child(world: World, relay: Relay, point: Point | None) -> subprocess.Com
         "OTG_CRASH_RELAY": str(relay.port),
         "OTG_CRASH_NOW": world.now.isoformat(),
     }
+    command = ["-m", "tests.reliability.crash_child", "--config", str(world.config_path), "sync"]
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability.crash_child"]
-        + ["--config", str(world.config_path), "sync"],
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
