@@ -16,7 +16,7 @@ from typing import Any
 
 from config.schema import Field, check_section, file_path, http_url, timeout_field
 
-#: Medium's licence values (reference/medium.md); the API's default is all-rights-reserved.
+#: Medium's licence values (Medium's API documentation); the API's default is all-rights-reserved.
 LICENSES = (
     "all-rights-reserved",
     "cc-40-by",

@@ -1,18 +1,17 @@
-"""Edits made on the calendar reach their cards: who wins a conflict, where edited times go (the
-card's start and due, or the date custom fields the event reads them from), edits an all-day card
-cannot take, and recording that card and calendar agree afterwards."""
+"""Edits made on the calendar reach their cards: the conflict reported, the edit written to the
+card (or why it waits, from ``sync/calendar/card_edits.py``), and card and calendar recorded as
+agreeing afterwards."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 
 from jobs.events.board_writes import BoardWrites
 from sync.calendar.caldav_target import TARGET as CALDAV
 from sync.calendar.caldav_target import TIMES, agreed
+from sync.calendar.card_edits import cannot_take, card_after, time_targets, utc
 from sync.calendar.event_cards import STATE_FOR_STATUS, list_for, trello_dates
 from sync.calendar.inbound import Edit, calendar_wins, card_changed
-from sync.calendar.mapping import all_day_by, time_fields
 from sync.calendar.plan import TARGET as EVENTS
 from sync.calendar.plan import EventChange, plan_card
 from sync.model import Board, Card, CustomField
@@ -73,7 +72,7 @@ def edit_card(
         )
     if not wins:
         return False
-    targets = _time_targets(writes, edit, board, card)
+    targets = time_targets(writes.cfg.calendar, edit, board, card)
     if isinstance(targets, str):
         # the card cannot take the new times where its event reads them: recording
         # agreement would lose the edit, and putting the board's version back would too
@@ -82,7 +81,7 @@ def edit_card(
             f"but {targets}; the edit waits for the next sync"
         )
         return True
-    shape = _cannot_take(writes, edit, card)
+    shape = cannot_take(writes.cfg.calendar, edit, card)
     if shape:
         # applying it would record agreement with an event the card does not make: the
         # feed would keep the card's shape and the calendar the edit, each sure of its own
@@ -105,62 +104,6 @@ def edit_card(
         lambda: _apply_edit(writes, edit, board, card, targets),
     )
     return True
-
-
-def _time_targets(
-    writes: BoardWrites, edit: Edit, board: Board, card: Card
-) -> dict[str, CustomField] | str:
-    """Where edited times go on the card: ``start``/``due`` → the date custom field the
-    event reads that time from (``calendar.start_field``/``end_field``); a time not named
-    here goes to the card's own start or due. A reason instead when a field cannot be
-    written, so the edit is neither applied halfway nor recorded as agreed."""
-    if not set(TIMES) & set(edit.fields):
-        return {}
-    start_field, end_field = time_fields(card, writes.cfg.calendar)
-    if start_field and start_field == end_field:
-        return (
-            f'calendar.start_field and calendar.end_field are both "{start_field}", which '
-            "holds one time, not a start and an end: set calendar.end_field to another date "
-            'field (or "" for the card\'s due)'
-        )
-    targets: dict[str, CustomField] = {}
-    for key, name, setting in (
-        ("start", start_field, "calendar.start_field"),
-        ("due", end_field, "calendar.end_field"),
-    ):
-        if not name:
-            continue
-        found = [f for f in board.custom_fields if f.name == name and f.type == "date"]
-        if len(found) != 1:
-            has = f"{len(found)} date fields" if found else "no date field"
-            return (
-                f"its {'start' if key == 'start' else 'end'} comes from the custom field "
-                f'"{name}" ({setting}) and board "{board.name}" has {has} of that name: '
-                f"keep one date field of that name on the board, or change {setting}"
-            )
-        targets[key] = found[0]
-    return targets
-
-
-def _cannot_take(writes: BoardWrites, edit: Edit, card: Card) -> str | None:
-    """Why the card cannot take the edit's times, if so: its all-day label or checkbox
-    makes its event all-day whatever its times, and the calendar made the event timed."""
-    if edit.event.all_day or not set(TIMES) & set(edit.fields):
-        return None
-    cal = writes.cfg.calendar
-    forced = all_day_by(card, cal)
-    if forced == "checkbox":
-        by = f'checkbox "{cal.all_day_field}" (calendar.all_day_field)'
-        fix = "untick the checkbox on"
-    elif forced == "label":
-        by = f'label "{cal.all_day_label}" (calendar.all_day_label)'
-        fix = "remove the label from"
-    else:
-        return None
-    return (
-        f"the card is all-day by its {by} and cannot take the calendar's times: {fix} the "
-        "card and set the same times on it, or make the event all-day again on the calendar"
-    )
 
 
 def _apply_edit(
@@ -192,8 +135,8 @@ def _apply_edit(
         api.set_custom_field(card.id, custom_field.id, {"date": value})
     if fields or not custom:
         api.update_card(card.id, **fields)
-    dates = {f.name: _utc(value) for f, value in custom.items()}
-    _agree(writes, edit, _card_after(card, board, fields, dates))
+    dates = {f.name: utc(value) for f, value in custom.items()}
+    _agree(writes, edit, card_after(card, board, fields, dates))
 
 
 def _agree(writes: BoardWrites, edit: Edit, card: Card) -> None:
@@ -231,28 +174,3 @@ def _agree(writes: BoardWrites, edit: Edit, card: Card) -> None:
     state.put_item(
         replace(item, etag=edit.etag, data=data)  # item is the CALDAV record of card.id
     )
-
-
-def _card_after(
-    card: Card, board: Board, fields: dict[str, object], dates: dict[str, datetime]
-) -> Card:
-    """The card as Trello has it after ``update_card(**fields)`` and setting the date custom
-    fields ``dates`` (by name)."""
-    changes: dict[str, object] = {}
-    if "name" in fields:
-        changes["name"] = fields["name"]
-    for name in ("start", "due"):
-        if name in fields:
-            changes[name] = _utc(str(fields[name]))
-    if dates:
-        changes["custom_fields"] = {**card.custom_fields, **dates}
-    if "locationName" in fields:
-        changes["location_name"] = fields["locationName"]
-    moved = next((lst for lst in board.lists if lst.id == fields.get("idList")), None)
-    if moved is not None:
-        changes.update(list_id=moved.id, list_name=moved.name, state=moved.state)
-    return replace(card, **changes)
-
-
-def _utc(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -1,4 +1,4 @@
-"""The Medium API client: `GET /me` and draft creation, nothing else (reference/medium.md).
+"""The Medium API client: `GET /me` and draft creation, nothing else (Medium's API has no more).
 
 Medium can create posts but never list, read, update or delete them, and has no idempotency key:
 a POST whose answer is lost may have created a draft that nothing can detect afterwards. So this

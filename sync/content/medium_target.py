@@ -1,6 +1,6 @@
 """The Medium API target: each card's draft created at most once, through the intents table.
 
-The protocol (ARCHITECTURE.md, "non-retryable creates"):
+The protocol (docs/architecture.md, "How a run goes"):
 
 1. an intent row is written *before* the POST, holding everything needed to record the draft;
 2. the POST is sent once, never retried;
