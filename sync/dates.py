@@ -6,9 +6,12 @@ local day is found by converting to that zone, never by cutting the UTC string.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sync.errors import UsageError
 from sync.text import quoted
 
 #: Dates outside this range are treated as nonsense on a card (Trello accepts year 0001).
@@ -80,5 +83,32 @@ def day_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetim
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+#: The environment variable that fixes the program's clock (tests, demos, rehearsals): an ISO 8601
+#: instant such as ``2026-11-25T08:00:00Z``. Unset, the clock is the system's.
+NOW_VARIABLE = "OTG_NOW"
+
+
+class BadClock(UsageError):
+    """``OTG_NOW`` is set to something that is not an instant."""
+
+
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    """The program's one clock: the system's, or the instant ``OTG_NOW`` names."""
+    fixed = os.environ.get(NOW_VARIABLE)
+    if not fixed:
+        return datetime.now(UTC)
+    return _fixed_now(fixed)
+
+
+@lru_cache(maxsize=4)
+def _fixed_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or not EARLIEST <= moment.replace(tzinfo=moment.tzinfo or UTC) < LATEST:
+        raise BadClock(
+            f"{NOW_VARIABLE}={quoted(text)} is not an instant",
+            f"set it like {NOW_VARIABLE}=2026-11-25T08:00:00Z, or unset it to use the system clock",
+        )
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)

@@ -6,7 +6,20 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from sync.dates import BadDate, day_bounds, format_utc, id_timestamp, local_day, parse_utc, zone
+from sync.dates import (
+    BadClock,
+    BadDate,
+    day_bounds,
+    format_utc,
+    id_timestamp,
+    local_day,
+    now_utc,
+    parse_utc,
+    zone,
+)
+from tests.conftest import ROOT
+
+DEMO = ROOT / "config" / "example" / "otg.toml"
 
 LONDON = zone("Europe/London")
 
@@ -45,3 +58,32 @@ def test_card_creation_time_comes_from_the_id():
 def test_unknown_zone():
     with pytest.raises(ValueError, match="Mars/Olympus"):
         zone("Mars/Olympus")
+
+
+def test_otg_now_fixes_the_whole_programs_clock(monkeypatch):
+    monkeypatch.setenv("OTG_NOW", "2026-11-25T08:00:00Z")
+    assert now_utc() == datetime(2026, 11, 25, 8, tzinfo=UTC)
+    monkeypatch.setenv("OTG_NOW", "2026-03-29T01:30:00+01:00")  # an offset is kept as an instant
+    assert now_utc() == datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    monkeypatch.setenv("OTG_NOW", "2026-11-25 08:00")  # no offset: UTC
+    assert now_utc() == datetime(2026, 11, 25, 8, tzinfo=UTC)
+    monkeypatch.delenv("OTG_NOW")
+    assert abs((now_utc() - datetime.now(UTC)).total_seconds()) < 5
+
+
+@pytest.mark.parametrize("value", ["soon", "2026-13-01", "0001-01-01T00:00:00Z"])
+def test_a_bad_otg_now_is_one_line_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv("OTG_NOW", value)
+    with pytest.raises(BadClock, match=r"OTG_NOW=.* is not an instant"):
+        now_utc()
+
+
+def test_otg_now_reaches_the_command_line(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import cli
+
+    monkeypatch.setenv("OTG_NOW", "later")
+    result = CliRunner().invoke(cli.main, ["--config", str(DEMO), "status"])
+    assert result.exit_code == 2
+    assert "OTG_NOW" in result.output and "Traceback" not in result.output
