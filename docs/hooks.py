@@ -145,7 +145,7 @@ def config_reference() -> str:
     parts = []
     for prefix, fields in field_sections():
         table = prefix.rstrip(".")
-        heading = f"[{table}]" if table else "Top level"
+        heading = f"`[{table}]`" if table else "Top level"
         rows = ["| key | type | default | meaning |", "|---|---|---|---|"]
         for f in fields:
             default = "required" if f.required else f"`{_toml(f.default)}`"

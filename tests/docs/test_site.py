@@ -99,7 +99,7 @@ def test_a_new_field_list_is_picked_up_with_no_step_to_remember(monkeypatch):
     extra = [schema.Field("level", str, "info", choices=("info", "debug"), help="how much")]
     monkeypatch.setattr(config.roundup, "LOG_FIELDS", extra, raising=False)
     text = hooks.config_reference()
-    assert "### [log]" in text
+    assert "### `[log]`" in text
     assert '| `log.level` | string | `"info"` | how much; one of `info`, `debug` |' in text
 
 
