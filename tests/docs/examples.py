@@ -3,7 +3,8 @@
 A page is one session: a fresh folder holding a copy of the demo config (``config/example/``),
 the clock fixed by ``OTG_NOW`` (``NOW`` unless the page says otherwise), and no secrets. In a
 fenced block, a line ``$ otg ...`` is a command, and the lines after it (up to the next ``$`` line
-or the block's end) are what it prints, stdout and stderr together as a terminal shows them.
+or the block's end) are what it prints, stdout and stderr together in the order they were
+written, as a terminal shows them.
 ``$ export NAME=VALUE`` sets a variable for the commands after it; any other ``$`` line is a
 shell command (``$ rm ...``, ``$ head ...``), run by bash in the session's folder, its output
 compared the same way.

@@ -55,7 +55,7 @@ def test_every_example_prints_what_the_page_says(page, tmp_path):
     folder = tmp_path / "otg-sync"
     shutil.copytree(EXAMPLE.parent, folder / "config" / "example")
     env = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("OTG_")}
-    env.update(OTG_NOW=NOW, HOME=str(tmp_path), COLUMNS="100", NO_COLOR="1")
+    env.update(OTG_NOW=NOW, HOME=str(tmp_path), COLUMNS="100", NO_COLOR="1", PYTHONUNBUFFERED="1")
     env["PATH"] = f"{OTG.parent}{os.pathsep}{env.get('PATH', '')}"
     problems = []
     for step in steps((ROOT / page).read_text(encoding="utf-8")):
