@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -18,10 +19,13 @@ from config import EXAMPLE
 from tests.conftest import ROOT
 from tests.docs.examples import NOW, Step, mask, matches, steps
 
+ALL_PAGES = sorted(
+    path.relative_to(ROOT).as_posix() for path in [ROOT / "README.md", *ROOT.glob("docs/**/*.md")]
+)
 PAGES = sorted(
-    path.relative_to(ROOT).as_posix()
-    for path in [ROOT / "README.md", *(ROOT / "docs").rglob("*.md")]
-    if any(step.kind == "otg" for step in steps(path.read_text(encoding="utf-8")))
+    page
+    for page in ALL_PAGES
+    if any(step.kind == "otg" for step in steps((ROOT / page).read_text(encoding="utf-8")))
 )
 OTG = Path(sys.executable).with_name("otg")
 BASH = shutil.which("bash") or "/bin/bash"
@@ -48,6 +52,14 @@ def test_a_page_is_read_as_a_reader_reads_it():
     assert mask("ok  state: /srv/x/otg-state.db at 2026-11-21T15:01:00+00:00, pid 42") == (
         "ok  state: <path> at <time>, pid <pid>"
     )
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_no_example_is_left_unrun(page):
+    """A `$ otg` line outside a fenced block (an indented code block, say) would not be run."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    shown = len(re.findall(r"^\s*\$ otg\b", text, re.MULTILINE))
+    assert shown == sum(step.kind == "otg" for step in steps(text))
 
 
 @pytest.mark.parametrize("page", PAGES)
