@@ -113,3 +113,13 @@ def test_the_readmes_links_into_the_docs_lead_to_pages():
     assert len(links) > 10
     for link in links:
         assert (ROOT / link).exists(), f"README links to {link}, which is not there"
+
+
+def test_every_table_the_config_accepts_is_documented():
+    from config.loader import SECTIONS
+
+    prefixes = {prefix for prefix, _ in hooks.field_sections()}
+    for section in SECTIONS:
+        assert any(p.startswith(f"{section}.") for p in prefixes), (
+            f"[{section}] has no *_FIELDS list in config/ for the reference to show"
+        )
