@@ -99,7 +99,8 @@ def check(ctx: click.Context, online: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
     for item in result.checks:
-        click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
+        word = "warn" if item.warn else "ok " if item.ok else "FAIL"
+        click.echo(one_line(f"{word} {item.subject}: {item.message}"))
     sys.exit(0 if result.ok else 1)
 
 
@@ -144,6 +145,12 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     metavar="CARD",
     help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
 )
+@click.option(
+    "--allow-mass-cancel",
+    is_flag=True,
+    help="Let through what the mass-change guard stopped (many events cancelled at once, or a "
+    "renamed list), and accept the renamed lists.",
+)
 @wait_option
 @with_config
 @click.pass_context
@@ -155,6 +162,7 @@ def sync(
     recreate_calendar: bool,
     new_version: tuple[str, ...],
     wait: float,
+    allow_mass_cancel: bool,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     new_version = tuple(ref.strip() for ref in new_version)
@@ -173,6 +181,7 @@ def sync(
             only=[Role(o) for o in only],
             recreate_calendar=recreate_calendar,
             new_version=new_version,
+            allow_mass_cancel=allow_mass_cancel,
         )
     click.echo(json_text(report.to_dict()) if as_json else render_text(report))
     sys.exit(stopping.exit_code(report.exit_code))

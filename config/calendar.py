@@ -78,6 +78,23 @@ CALENDAR_FIELDS = [
         maximum=3650,
         help="how long a cancelled event stays on the calendar before it is dropped",
     ),
+    Field(
+        "mass_cancel_count",
+        int,
+        3,
+        check=non_negative,
+        maximum=100000,
+        help="a sync that would cancel more than this many of a board's events (and more than "
+        "mass_cancel_percent of them) stops for that board until --allow-mass-cancel",
+    ),
+    Field(
+        "mass_cancel_percent",
+        int,
+        20,
+        check=non_negative,
+        maximum=100,
+        help="the share of a board's events (in %) that a sync may cancel without stopping",
+    ),
     Field("all_day_label", str, "All day", help="a card label that makes an event all-day"),
     Field("all_day_field", str, "All day", help="a checkbox custom field that does the same"),
     Field("start_field", str, "", help="a date custom field to use instead of the card's start"),
@@ -136,6 +153,8 @@ class CalendarConfig:
     publish: tuple[str, ...] = ("planning", "confirmed", "done")
     default_duration_minutes: int = 120
     keep_cancelled_days: int = 30
+    mass_cancel_count: int = 3
+    mass_cancel_percent: int = 20
     all_day_label: str = "All day"
     all_day_field: str = "All day"
     start_field: str = ""

@@ -15,6 +15,7 @@ from sync.calendar import ical
 from sync.calendar.caldav import CalDavClient
 from sync.calendar.caldav_target import CalDavTarget, failure_line
 from sync.calendar.feed import write_if_changed
+from sync.calendar.guard import Tripped, board_of, explain_renames, guard
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.http import PoliteSession
@@ -23,6 +24,7 @@ from sync.report import Outcome, Report, plural
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.renames import Rename, rename_fix
 
 
 def sync_events(
@@ -35,13 +37,25 @@ def sync_events(
     now: datetime,
     recreate_calendar: bool = False,
     trello: Callable[[], TrelloApi] | None = None,
-) -> None:
+    renames: dict[str, list[Rename]] | None = None,
+    allow_mass_cancel: bool = False,
+) -> set[str]:
     """The events flow. ``boards`` are the events boards read this run (none: none could be
-    read). ``trello`` gives the Trello API for writing back to API boards."""
+    read). ``trello`` gives the Trello API for writing back to API boards. ``renames``: each
+    board's lists renamed since the last sync (see ``sync/trello/renames.py``). Returns the ids of
+    the boards the mass-change guard stopped (nothing of theirs was written)."""
     stored = state.items(TARGET)
+    renames = renames or {}
     changes = plan_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
     )
+    changes = explain_renames(changes, boards, renames)
+    tripped = {} if allow_mass_cancel else guard(changes, stored, boards, renames, cfg.calendar)
+    if tripped:
+        cards = {card.id: board.id for board in boards for card in board.cards}
+        changes = [c for c in changes if board_of(c, cards) not in tripped]
+        for trip in tripped.values():
+            report.failures.append(_stopped_line(cfg, trip, boards))
     for change in changes:
         if stop_requested() and not dry_run:
             report.failures.append(
@@ -100,6 +114,25 @@ def sync_events(
         )
     elif cfg.calendar.feed:
         _write_feed(cfg, state, records, report, dry_run)
+    return set(tripped)
+
+
+def _stopped_line(cfg: Config, trip: Tripped, boards: list[Board]) -> str:
+    """Why a board's events were left as they were, and what to do."""
+    board = next(b for b in boards if b.id == trip.board_id)
+    board_cfg = next((c for c in cfg.boards if board.source.endswith(c.source)), None)
+    name = board_cfg.name if board_cfg else board.name
+    if trip.renames and board_cfg:
+        fix = rename_fix(board_cfg, list(trip.renames))
+    else:
+        fix = (
+            "look at the board (a list renamed, cards archived by mistake?); if the cancellations "
+            "are meant, run `otg sync --allow-mass-cancel` once"
+        )
+    return (
+        f'board "{name}": stopped before writing: {trip.why}; its events on the calendar are '
+        f"left as they were — {fix}"
+    )
 
 
 def _file_digest(path: Path) -> str:

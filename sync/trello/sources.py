@@ -14,7 +14,14 @@ from pathlib import Path
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
-from sync.errors import AuthError, OtgError, SourceError, StateError, UnknownList
+from sync.errors import (
+    AuthError,
+    ListCollision,
+    OtgError,
+    SourceError,
+    StateError,
+    UnknownList,
+)
 from sync.http import redact
 from sync.model import Board
 from sync.state.store import State
@@ -64,7 +71,15 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
         )
     except SourceError as exc:
-        raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+        raise _on_board(board, exc.message, exc.fix, exc) from None
+
+
+def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> SourceError:
+    """``exc`` said of the board by its config name, keeping its exit code (a config error's
+    is 2)."""
+    named = SourceError(f'board "{board.name}": {message}', fix)
+    named.exit_code = exc.exit_code
+    return named
 
 
 class TrelloReader:
@@ -127,8 +142,8 @@ class TrelloReader:
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no
             # cards list, say) is Trello's to mend, and a rerun asks again.
-            fix = exc.fix if isinstance(exc, UnknownList) else API_FIX
-            raise SourceError(f'board "{board.name}": {exc.message}', fix) from None
+            fix = exc.fix if isinstance(exc, UnknownList | ListCollision) else API_FIX
+            raise _on_board(board, exc.message, fix, exc) from None
 
     @property
     def requests_sent(self) -> int:

@@ -1,0 +1,55 @@
+"""What a board's lists tell an organiser before a sync does anything: two lists whose names fold
+together (only one mapping can reach both), and a board where most cards sit in lists that map
+to nothing (a sync would quietly do nothing with them). Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from config import BoardConfig
+from sync.model import STATES, Board
+from sync.text import quoted
+from sync.trello.lists import fold
+
+
+def folding_together(board: Board) -> list[str]:
+    """One line per set of open lists whose names differ but fold to the same name."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for lst in board.lists:
+        if not lst.closed:
+            groups[fold(lst.name)].append(lst.name)
+    return [
+        f"lists {' and '.join(quoted(n) for n in names)} are the same name once case, emoji and "
+        "punctuation are set aside: a mapping by one of them reaches both unless each has an "
+        "entry with its exact name"
+        for names in groups.values()
+        if len(set(names)) > 1
+    ]
+
+
+def mostly_unmapped(board_cfg: BoardConfig, board: Board) -> str:
+    """A line when most of the cards a person sees sit in lists that map to no state ("" when
+    not): the sync leaves them alone, so the feed or the roundup would be quietly empty."""
+    visible = [card for card in board.cards if card.visible]
+    unmapped = [card for card in visible if card.state is None]
+    if not visible or len(unmapped) * 2 <= len(visible):
+        return ""
+    names = [lst.name for lst in board.lists if not lst.closed and lst.state is None]
+    return (
+        f"{len(unmapped)} of its {len(visible)} cards sit in lists that map to nothing "
+        f"({', '.join(quoted(n) for n in names)}), so the sync leaves them alone — map them "
+        f"under [boards.{board_cfg.name}.lists] (e.g. {quoted(names[0] if names else 'Done')} "
+        f'= "{_example_state(board)}")'
+    )
+
+
+def board_advice(board_cfg: BoardConfig, board: Board) -> list[str]:
+    """Every warning above for one board."""
+    advice = folding_together(board)
+    unmapped = mostly_unmapped(board_cfg, board)
+    return advice + ([unmapped] if unmapped else [])
+
+
+def _example_state(board: Board) -> str:
+    return STATES[board.role][-1]
