@@ -32,7 +32,7 @@ from sync.model import (
 from sync.text import quoted
 from sync.trello.card import CardContext
 from sync.trello.lists import fold, state_for
-from sync.trello.values import dicts, label, number, ref, text
+from sync.trello.values import dicts, label, label_names, number, ref, text
 
 #: Actions after which a card is in ``data.list``.
 ARRIVALS = frozenset(
@@ -185,13 +185,21 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
+    """The board's labels: its ``labels`` list, or the ones its cards carry (some 2015 exports
+    have no list). 2013–2014 labels have no id: they are known by colour, named by the board's
+    ``labelNames`` (see ``values.label``)."""
     found: dict[str, Label] = {}
+    names = label_names(data.get("labelNames"))
     sources = dicts(data.get("labels")) or [
         lbl for card in dicts(data.get("cards")) for lbl in dicts(card.get("labels"))
     ]
     for item in sources:
-        if isinstance(item.get("id"), str):
-            found.setdefault(text(item["id"]), label(item))
+        made = label(item, names)
+        if made is not None:
+            found.setdefault(made.id, made)
+    if not any(not lbl.id.startswith("color:") for lbl in found.values()):
+        for color, name in names.items():  # named colours no card wears yet
+            found.setdefault(f"color:{color}", Label(f"color:{color}", name, color))
     return tuple(found.values())
 
 

@@ -35,7 +35,12 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(minutes=15)
 
 
-def read_export(path: Path, board: BoardConfig) -> Board:
+def read_export(
+    path: Path, board: BoardConfig, state: State | None = None, *, dry_run: bool = True
+) -> Board:
+    """An export file's board. With ``state``, the export's history is merged into the history
+    kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
+    only the newest 1,000 actions, and a newer export must not forget what an older one held."""
     fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -66,9 +71,18 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             f"{exc.colno}: {exc.msg}); the export may be truncated",
             fix,
         ) from None
+    history = None
+    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+        fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
+        history = merged_history(state, data["id"], fresh, dry_run)
     try:
         return parse_board(
-            data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
+            data,
+            role=board.role,
+            source=str(path),
+            list_overrides=board.lists,
+            actions=history,
+            read_only=True,
         )
     except SourceError as exc:
         raise _on_board(board, exc.message, exc.fix, exc) from None
@@ -80,6 +94,23 @@ def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> S
     named = SourceError(f'board "{board.name}": {message}', fix)
     named.exit_code = exc.exit_code
     return named
+
+
+def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool) -> list[dict]:
+    """The board's history kept in the state with ``fresh`` actions added, newest first: saved
+    there, or (a dry run writes nothing) merged in memory. Entries without a text id and date
+    are left out: they could not be kept, and history is a help, never a must."""
+    fresh = [
+        a
+        for a in fresh
+        if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
+    ]
+    if not dry_run:
+        state.save_actions(board_id, fresh)
+        return state.load_actions(board_id)
+    merged = {a["id"]: a for a in state.load_actions(board_id)}
+    merged.update({a["id"]: a for a in fresh})
+    return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 
 
 class TrelloReader:
@@ -117,17 +148,10 @@ class TrelloReader:
             else self.now - timedelta(days=self.cfg.trello.history_days)
         )
         fresh = self.api.actions(board_id, format_utc(since))
-        if self.dry_run:
-            merged = {a["id"]: a for a in self.state.load_actions(board_id)}
-            merged.update({a["id"]: a for a in fresh if isinstance(a, dict) and "id" in a})
-            history = sorted(
-                merged.values(), key=lambda a: (a.get("date", ""), a["id"]), reverse=True
-            )
-        else:
-            self.state.save_actions(board_id, fresh)
+        history = merged_history(self.state, board_id, fresh, self.dry_run)
+        if not self.dry_run:
             # Never past the run's start: what happens during the run is read next time.
             self.state.set_bookmark(bookmark_name, format_utc(self.now))
-            history = self.state.load_actions(board_id)
         log.info(
             'board "%s": %d new history entries since %s', board.name, len(fresh), format_utc(since)
         )
@@ -182,7 +206,9 @@ def read_boards(
             break
         try:
             model = (
-                reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)
+                reader.read(board)
+                if board.is_api
+                else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
             )
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)
