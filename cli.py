@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 import config as config_pkg
+import jobs.init
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
@@ -72,18 +73,37 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
+@click.option(
+    "--from",
+    "from_board",
+    metavar="EXPORT_OR_TRELLO_ID",
+    help="Propose the board table and its list mapping from this board's own lists: a JSON "
+    "export's path, or a Trello board id or short link (read with TRELLO_API_KEY/TRELLO_TOKEN).",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    help="The --from board's role (default: guessed from its list names).",
+)
+def init(path: str, force: bool, from_board: str | None, role: str | None) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
     target = Path(path)
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", "pass --force to overwrite it")
+    text, note = jobs.init.starter_text(), ""
+    if from_board:
+        text, note = jobs.init.proposed_config(from_board, target, role)
+    elif role:
+        raise UsageError("--role goes with --from", "add --from EXPORT_OR_TRELLO_ID")
     try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
             f"cannot write {target}: {exc.strerror or exc}",
             "create its folder, or pick another path",
         ) from None
+    if note:
+        click.echo(one_line(f"Proposed {note}."))
     click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
 
 

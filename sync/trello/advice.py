@@ -1,16 +1,18 @@
 """What a board's lists tell an organiser before a sync does anything: two lists whose names fold
-together (only one mapping can reach both), and a board where most cards sit in lists that map
-to nothing (a sync would quietly do nothing with them). Pure: no I/O.
+together (only one mapping can reach both), a board where most cards sit in lists that map to
+nothing (a sync would quietly do nothing with them), and the mapping `otg init --from` proposes
+from the board's own list names. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from config import BoardConfig
-from sync.model import STATES, Board
+from sync.model import IGNORE, STATES, Board, Role
 from sync.text import quoted
-from sync.trello.lists import fold
+from sync.trello.lists import DEFAULT_LISTS, default_state, fold
 
 
 def folding_together(board: Board) -> list[str]:
@@ -53,3 +55,46 @@ def board_advice(board_cfg: BoardConfig, board: Board) -> list[str]:
 
 def _example_state(board: Board) -> str:
     return STATES[board.role][-1]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A list's proposed entry: its state, and whether it is a guess (then written commented)."""
+
+    name: str
+    state: str
+    sure: bool
+    note: str = ""
+
+
+def guess_role(board: Board) -> Role:
+    """The role whose default list names cover most of the board's open lists (events first on
+    a tie: its names are the most particular)."""
+    names = [lst.name for lst in board.lists if not lst.closed]
+    order = (Role.EVENTS, Role.MICROACTIONS, Role.CONTENT)
+    return max(order, key=lambda role: sum(default_state(role, n) is not None for n in names))
+
+
+def propose_lists(board: Board, role: Role) -> list[Proposal]:
+    """An entry for every open list: its default state when its name is a known one (sure),
+    else a state guessed from a known word in it ("Held in 2026" → done) or none (unsure)."""
+    proposals = []
+    for lst in sorted((x for x in board.lists if not x.closed), key=lambda x: x.pos):
+        known = default_state(role, lst.name)
+        if known is not None:
+            proposals.append(Proposal(lst.name, known, True))
+            continue
+        words = f" {fold(lst.name)} "
+        guesses = [
+            state
+            for state, names in DEFAULT_LISTS[role].items()
+            if any(f" {name} " in words for name in names)
+        ]
+        if guesses:
+            proposals.append(
+                Proposal(lst.name, guesses[0], False, "guessed from its name: check it")
+            )
+        else:
+            options = ", ".join((*STATES[role], IGNORE))
+            proposals.append(Proposal(lst.name, IGNORE, False, f"no guess: one of {options}"))
+    return proposals
