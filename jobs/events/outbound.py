@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,11 @@ from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
 from sync.trello.renames import Rename, rename_fix
+
+log = logging.getLogger(__name__)
+#: More cards than this with no date on one board are one line with their count.
+UNDATED_ONE_LINE = 3
+NO_DATE = "has no date"
 
 
 def sync_events(
@@ -50,18 +56,22 @@ def sync_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
     )
     changes = explain_renames(changes, boards, renames)
+    cards = {card.id: board.id for board in boards for card in board.cards}
     tripped = {} if allow_mass_cancel else guard(changes, stored, boards, renames, cfg.calendar)
     if tripped:
-        cards = {card.id: board.id for board in boards for card in board.cards}
         changes = [c for c in changes if board_of(c, cards) not in tripped]
         for trip in tripped.values():
             report.failures.append(_stopped_line(cfg, trip, boards))
+    undated: dict[str, list[EventChange]] = {}  # board id → its cards with no date
     for change in changes:
         if stop_requested() and not dry_run:
             report.failures.append(
                 "calendar: stopped before every change was recorded; the next sync records the rest"
             )
-            return
+            return set(tripped)
+        if change.kind == "skip" and change.detail.startswith(NO_DATE):
+            undated.setdefault(board_of(change, cards), []).append(change)
+            continue
         if change.kind == "skip":
             report.outcomes.append(
                 Outcome(
@@ -87,6 +97,7 @@ def sync_events(
                 list(change.fields),
             )
         )
+    report.outcomes += _undated(undated, boards)
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
@@ -115,6 +126,33 @@ def sync_events(
     elif cfg.calendar.feed:
         _write_feed(cfg, state, records, report, dry_run)
     return set(tripped)
+
+
+def _undated(undated: dict[str, list[EventChange]], boards: list[Board]) -> list[Outcome]:
+    """A skip per card with no date; a board with more than ``UNDATED_ONE_LINE`` of them has one
+    line with the count instead (each card is logged, seen with -v)."""
+    outcomes = []
+    names = {board.id: board.name for board in boards}
+    for board_id, skipped in undated.items():
+        if len(skipped) <= UNDATED_ONE_LINE:
+            outcomes += [
+                Outcome("skip", "calendar", c.card_id, c.title, c.detail, status="skipped")
+                for c in skipped
+            ]
+            continue
+        for change in skipped:
+            log.info("skipped calendar: %s (%s)", change.title, change.detail)
+        outcomes.append(
+            Outcome(
+                "skip",
+                "calendar",
+                board_id,
+                f"{len(skipped)} cards on {names.get(board_id, 'a board')}",
+                "have no date: set their start or due date (each is listed with -v)",
+                status="skipped",
+            )
+        )
+    return outcomes
 
 
 def _stopped_line(cfg: Config, trip: Tripped, boards: list[Board]) -> str:

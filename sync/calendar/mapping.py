@@ -172,9 +172,15 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
     if end is None:
         end = start + timedelta(minutes=cfg.default_duration_minutes)
     if end < start:
+        # seconds only when the minutes agree: "ends (03:31:05) before it starts (03:31:40)"
+        shown = (
+            "%Y-%m-%d %H:%M:%S"
+            if f"{end:%Y%m%d%H%M}" == f"{start:%Y%m%d%H%M}"
+            else "%Y-%m-%d %H:%M"
+        )
         return (
-            f"ends ({end.astimezone(tz):%Y-%m-%d %H:%M}) before it starts "
-            f"({start.astimezone(tz):%Y-%m-%d %H:%M}): fix the start or due date"
+            f"ends ({end.astimezone(tz):{shown}}) before it starts "
+            f"({start.astimezone(tz):{shown}}): fix the start or due date"
         )
     if end == start:
         end = start + timedelta(minutes=cfg.default_duration_minutes)

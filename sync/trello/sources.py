@@ -66,6 +66,13 @@ def read_export(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        comment = _comment_line(text)
+        if comment:
+            raise SourceError(
+                f'board "{board.name}": {path} has comments (line {comment} starts with "//" '
+                "or /*), which JSON does not allow",
+                "remove the comment lines, or export the board again",
+            ) from None
         raise SourceError(
             f'board "{board.name}": {path} is not valid JSON (line {exc.lineno}, column '
             f"{exc.colno}: {exc.msg}); the export may be truncated",
@@ -86,6 +93,14 @@ def read_export(
         )
     except SourceError as exc:
         raise _on_board(board, exc.message, exc.fix, exc) from None
+
+
+def _comment_line(text: str) -> int:
+    """The number of the first line that is a JavaScript-style comment (0: none)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("//", "/*")):
+            return number
+    return 0
 
 
 def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> SourceError:
