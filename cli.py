@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 import config as config_pkg
+import jobs.events.listing
 import jobs.init
 import jobs.inspect
 import jobs.ledger
@@ -138,6 +139,25 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     else:
         if read:  # none read: only the errors, and no blank line before them
             click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        for error in errors:
+            click.echo(one_line(f"error: {error}"), err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@json_option
+@with_config
+@click.pass_context
+def events(ctx: click.Context, as_json: bool) -> None:
+    """List the events boards' upcoming events and what each lacks (date, place, sign-up link,
+    organiser, open checklist items due before the event)."""
+    cfg = load(ctx)
+    with look_at_state(cfg) as state:
+        found, errors = jobs.events.listing.events(cfg, state, now_utc())
+    if as_json:
+        click.echo(json_text(jobs.events.listing.as_data(found, errors, cfg.tz)))
+    else:
+        click.echo(jobs.events.listing.render(found, cfg.tz))
         for error in errors:
             click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)

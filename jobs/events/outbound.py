@@ -11,6 +11,7 @@ from pathlib import Path
 from config import Config
 from config.calendar import CalDavConfig
 from jobs.events.board_writes import imported_events
+from jobs.events.card_notes import leave_notes
 from jobs.events.inbound import Inbound
 from sync.calendar import ical
 from sync.calendar.caldav import CalDavClient
@@ -125,6 +126,17 @@ def sync_events(
         )
     elif cfg.calendar.feed:
         _write_feed(cfg, state, records, report, dry_run)
+    if not stop_requested() or dry_run:
+        leave_notes(
+            cfg,
+            state,
+            boards,
+            report,
+            dry_run=dry_run,
+            now=now,
+            trello=trello or _no_trello,
+            held=set(tripped),
+        )
     return set(tripped)
 
 

@@ -12,6 +12,7 @@ history); each card is read by ``sync/trello/card.py``, each value by ``sync/tre
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from sync.dates import BadDate, parse_utc
@@ -207,13 +208,26 @@ def _checklists(data: dict[str, Any]) -> dict[str, list[Checklist]]:
     by_card: dict[str, list[Checklist]] = defaultdict(list)
     for item in sorted(dicts(data.get("checklists")), key=lambda c: number(c.get("pos"))):
         items = tuple(
-            CheckItem(text(ci.get("id")), text(ci.get("name")), ci.get("state") == "complete")
+            CheckItem(
+                text(ci.get("id")),
+                text(ci.get("name")),
+                ci.get("state") == "complete",
+                _item_due(ci.get("due")),
+            )
             for ci in sorted(dicts(item.get("checkItems")), key=lambda c: number(c.get("pos")))
         )
         by_card[text(item.get("idCard"))].append(
             Checklist(text(item.get("id")), text(item.get("name")), items)
         )
     return by_card
+
+
+def _item_due(value: Any) -> datetime | None:
+    """A checklist item's due date; one that cannot be read is none (it only adds advice)."""
+    try:
+        return parse_utc(value)
+    except BadDate:
+        return None
 
 
 def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
