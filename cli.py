@@ -88,24 +88,8 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
 )
 def init(path: str, force: bool, from_board: str | None, role: str | None) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
-    text, note = jobs.init.starter_text(), ""
-    if from_board:
-        text, note = jobs.init.proposed_config(from_board, target, role)
-    elif role:
-        raise UsageError("--role goes with --from", "add --from EXPORT_OR_TRELLO_ID")
-    try:
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {target}: {exc.strerror or exc}",
-            "create its folder, or pick another path",
-        ) from None
-    if note:
-        click.echo(one_line(f"Proposed {note}."))
-    click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
+    for line in jobs.init.write(Path(path), force=force, source=from_board, role=role):
+        click.echo(one_line(line))
 
 
 @main.command()

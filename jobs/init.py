@@ -22,6 +22,26 @@ from sync.trello.parse import parse_board
 from sync.trello.sources import read_export
 
 
+def write(target: Path, *, force: bool, source: str | None, role: str | None) -> list[str]:
+    """Write the config to ``target``; the lines to tell the user."""
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
+    text, note = starter_text(), ""
+    if source:
+        text, note = proposed_config(source, target, role)
+    elif role:
+        raise UsageError("--role goes with --from", "add --from EXPORT_OR_TRELLO_ID")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {target}: {exc.strerror or exc}",
+            "create its folder, or pick another path",
+        ) from None
+    done = f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`."
+    return [f"Proposed {note}.", done] if note else [done]
+
+
 def starter_text() -> str:
     return config_pkg.STARTER.read_text(encoding="utf-8")
 

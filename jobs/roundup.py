@@ -93,6 +93,7 @@ def run(
     run_id = state.start_run("roundup") if writes else None
 
     def failed(board: Any, exc: Exception) -> None:
+        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
         )
