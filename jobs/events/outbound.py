@@ -112,7 +112,8 @@ def sync_events(
             dry_run=dry_run,
             now=now,
             recreate=recreate_calendar,
-            boards=boards,
+            # a board the guard stopped is as if unread: calendar edits to it wait, too
+            boards=[b for b in boards if b.id not in tripped],
             changes=changes,
             trello=trello or _no_trello,
         )

@@ -193,3 +193,25 @@ def test_a_renamed_microactions_done_list_is_a_warning_in_sync_and_roundup(tmp_p
     assert result.report.warnings == warnings
     assert sync(path, allow_mass_cancel=True).warnings == []
     assert sync(path).warnings == []
+
+
+def test_a_stopped_board_leaves_its_caldav_events_as_they_were(
+    tmp_path, write_config, calendar_url, monkeypatch
+):
+    from tests.calendar.test_caldav import read_calendar
+    from tests.servers.radicale import PASSWORD, USER
+
+    monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
+    caldav = f'[calendar.caldav]\nurl = "{calendar_url}"\nusername = "{USER}"'
+    path = setup(tmp_path, write_config)
+    path.write_text(path.read_text() + caldav + "\n")
+    assert sync(path).exit_code == 0
+    before = {uid: str(e.event["STATUS"]) for uid, e in read_calendar(calendar_url).items()}
+    assert len(before) == 9
+    write(
+        tmp_path / "events.json", rename_list(events({"Done": 6, "Confirmed": 2}), "Done", "Gone")
+    )
+    report = sync(path)
+    assert report.exit_code == 1 and "stopped before writing" in report.failures[0]
+    after = {uid: str(e.event["STATUS"]) for uid, e in read_calendar(calendar_url).items()}
+    assert after == before
