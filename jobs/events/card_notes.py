@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from urllib.parse import quote, urljoin
 
 from config import Config
@@ -50,50 +51,73 @@ def leave_notes(
         if i.status == "done" and i.kind in (COMMENT_KIND, ATTACH_KIND)
     }
     if cfg.calendar.comment_problems:
-        for item in upcoming(writable, cfg.calendar, cfg.tz, now):
-            if item.card.state != "confirmed":
-                continue
-            for lack in item.lacks:
-                purpose = f"lack:{lack.kind}"
-                if f"{item.card.id}:{purpose}" in told:
-                    continue
-                text = (
-                    f"otg-sync: this confirmed event has {lack.text}. (Said once; `otg events` "
-                    "lists what each upcoming event lacks.)"
-                )
-                _write(
-                    report,
-                    item.card,
-                    "comment",
-                    lack.text,
-                    dry_run,
-                    lambda t=text, p=purpose, c=item.card: comment_once(
-                        trello(), state, c.id, p, t
-                    ),
-                )
+        _comments(cfg, state, writable, report, dry_run, now, trello, told)
     if cfg.calendar.event_link:
-        events, caldav = state.items(TARGET), state.items(CALDAV)
-        for board in writable:
-            for card in board.cards:
-                record = events.get(card.id)
-                if not card.visible or record is None or record.status != LIVE:
-                    continue
-                href = caldav[card.id].remote_id if card.id in caldav else None
-                url = event_url(cfg, record.remote_id or "", href)
-                if not url or f"{card.id}:calendar-link" in told:
-                    continue
-                if any(a.url == url for a in card.attachments):  # a lost answer's, say
-                    if not dry_run:
-                        _settle_found(state, f"{card.id}:calendar-link")
-                    continue
-                _write(
-                    report,
-                    card,
-                    "attach",
-                    "calendar link",
-                    dry_run,
-                    lambda c=card, u=url: attach_once(trello(), state, c, u),
-                )
+        _links(cfg, state, writable, report, dry_run, trello, told)
+
+
+def _comments(
+    cfg: Config,
+    state: State,
+    boards: list[Board],
+    report: Report,
+    dry_run: bool,
+    now: datetime,
+    trello: Callable[[], TrelloApi],
+    told: set[str],
+) -> None:
+    """A comment on each Confirmed card for each thing it lacks, once."""
+    for item in upcoming(boards, cfg.calendar, cfg.tz, now):
+        if item.card.state != "confirmed":
+            continue
+        for lack in item.lacks:
+            purpose = f"lack:{lack.kind}"
+            if f"{item.card.id}:{purpose}" in told:
+                continue
+            text = (
+                f"otg-sync: this confirmed event has {lack.text}. (Said once; `otg events` "
+                "lists what each upcoming event lacks.)"
+            )
+            send = partial(_comment, trello, state, item.card.id, purpose, text)
+            _write(report, item.card, "comment", lack.text, dry_run, send)
+
+
+def _links(
+    cfg: Config,
+    state: State,
+    boards: list[Board],
+    report: Report,
+    dry_run: bool,
+    trello: Callable[[], TrelloApi],
+    told: set[str],
+) -> None:
+    """The calendar event's link on each card whose event is on the calendar, once."""
+    events, caldav = state.items(TARGET), state.items(CALDAV)
+    for board in boards:
+        for card in board.cards:
+            record = events.get(card.id)
+            if not card.visible or record is None or record.status != LIVE:
+                continue
+            href = caldav[card.id].remote_id if card.id in caldav else None
+            url = event_url(cfg, record.remote_id or "", href)
+            if not url or f"{card.id}:calendar-link" in told:
+                continue
+            if any(a.url == url for a in card.attachments):  # a lost answer's, say
+                if not dry_run:
+                    _settle_found(state, f"{card.id}:calendar-link")
+                continue
+            send = partial(_attach, trello, state, card, url)
+            _write(report, card, "attach", "calendar link", dry_run, send)
+
+
+def _comment(
+    trello: Callable[[], TrelloApi], state: State, card_id: str, purpose: str, text: str
+) -> None:
+    comment_once(trello(), state, card_id, purpose, text)
+
+
+def _attach(trello: Callable[[], TrelloApi], state: State, card: Card, url: str) -> None:
+    attach_once(trello(), state, card, url)
 
 
 def event_url(cfg: Config, uid: str, href: str | None) -> str:
