@@ -6,6 +6,7 @@ from the board's own list names. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -38,11 +39,16 @@ def mostly_unmapped(board_cfg: BoardConfig, board: Board) -> str:
     if not visible or len(unmapped) * 2 <= len(visible):
         return ""
     names = [lst.name for lst in board.lists if not lst.closed and lst.state is None]
+    guesses = [p for p in propose_lists(board, board.role) if not p.sure and p.state != IGNORE]
+    example = (
+        f"{quoted(guesses[0].name)} = {quoted(guesses[0].state)}"
+        if guesses
+        else f"{quoted(names[0] if names else 'Done')} = one of {', '.join(STATES[board.role])}"
+    )
     return (
         f"{len(unmapped)} of its {len(visible)} cards sit in lists that map to nothing "
         f"({', '.join(quoted(n) for n in names)}), so the sync leaves them alone — map them "
-        f"under [boards.{board_cfg.name}.lists] (e.g. {quoted(names[0] if names else 'Done')} "
-        f'= "{_example_state(board)}")'
+        f"under [boards.{board_cfg.name}.lists] (e.g. {example}), or see `otg init --from`"
     )
 
 
@@ -53,8 +59,8 @@ def board_advice(board_cfg: BoardConfig, board: Board) -> list[str]:
     return advice + ([unmapped] if unmapped else [])
 
 
-def _example_state(board: Board) -> str:
-    return STATES[board.role][-1]
+#: What separates the words of a list name ("Backlog/Future Work", "To-Do").
+WORDS = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def propose_lists(board: Board, role: Role) -> list[Proposal]:
         if known is not None:
             proposals.append(Proposal(lst.name, known, True))
             continue
-        words = f" {fold(lst.name)} "
+        words = f" {' '.join(fold(part) for part in WORDS.split(lst.name))} "
         guesses = [
             state
             for state, names in DEFAULT_LISTS[role].items()

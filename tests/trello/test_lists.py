@@ -109,7 +109,8 @@ def test_a_board_where_nothing_maps_is_a_warning_in_check_and_boards(
     said = (
         'board events: 6 of its 7 cards sit in lists that map to nothing ("Backlog 2019", '
         '"Someday", "Shipped"), so the sync leaves them alone — map them under '
-        '[boards.events.lists] (e.g. "Backlog 2019" = "done")'
+        '[boards.events.lists] (e.g. "Backlog 2019" = one of proposed, planning, confirmed, '
+        "cancelled, done), or see `otg init --from`"
     )
     check = runner.invoke(main, ["check", "--config", str(path)])
     assert check.exit_code == 0
@@ -130,3 +131,17 @@ def test_a_board_mostly_mapped_has_no_warning(tmp_path, write_config, runner):
     """)
     result = runner.invoke(main, ["check", "--config", str(path)])
     assert "warn" not in result.output
+
+
+def test_a_guess_reads_the_words_of_a_list_name():
+    from sync.trello.advice import propose_lists
+    from sync.trello.parse import parse_board
+
+    lists = ["Backlog/Future Work", "To-Do", "Shipped 🚀", "Misc"]
+    board = parse_board(export(lists, []), role=Role.MICROACTIONS, source="x")
+    assert [(p.name, p.state, p.sure) for p in propose_lists(board, Role.MICROACTIONS)] == [
+        ("Backlog/Future Work", "idea", False),
+        ("To-Do", "idea", True),
+        ("Shipped 🚀", "ignore", False),
+        ("Misc", "ignore", False),
+    ]
