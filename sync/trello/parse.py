@@ -198,8 +198,9 @@ def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
         made = label(item, names)
         if made is not None:
             found.setdefault(made.id, made)
-    if not any(not lbl.id.startswith("color:") for lbl in found.values()):
-        for color, name in names.items():  # named colours no card wears yet
+    if found and all(lbl.id.startswith("color:") for lbl in found.values()):
+        # a board of that era: its other named colours are labels too, worn by no card yet
+        for color, name in names.items():
             found.setdefault(f"color:{color}", Label(f"color:{color}", name, color))
     return tuple(found.values())
 
