@@ -17,6 +17,7 @@ import config as config_pkg
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
+import jobs.site
 import jobs.status
 import jobs.sync
 from cli_support import (
@@ -310,6 +311,20 @@ def roundup(
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         click.echo(render_text(result.report), err=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
+
+
+@main.command()
+@dry_run_option
+@json_option
+@with_config
+@click.pass_context
+def site(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+    """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    cfg = load(ctx)
+    with open_state(cfg, dry_run=True) as state:  # it reads the state, and saves nothing there
+        report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
+    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------
