@@ -35,6 +35,7 @@ from cli_support import (
     with_config,
 )
 from jobs.content import CARD_FIX
+from jobs.github_actions import SITE_TABLE, write_workflow
 from jobs.lock import lock_for
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
@@ -73,18 +74,33 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
+    ".github/workflows/ beside PATH; an existing PATH is kept.",
+)
+def init(path: str, force: bool, github_actions: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
     target = Path(path)
+    if github_actions and target.exists() and not force:
+        workflow = write_workflow(target, force=False)
+        click.echo(f"Wrote {workflow}; kept {target} (it needs a [site] table to publish a site).")
+        return
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", "pass --force to overwrite it")
+    starter = config_pkg.STARTER.read_text(encoding="utf-8") + (
+        SITE_TABLE if github_actions else ""
+    )
     try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+        target.write_text(starter, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
             f"cannot write {target}: {exc.strerror or exc}",
             "create its folder, or pick another path",
         ) from None
+    if github_actions:
+        click.echo(f"Wrote {write_workflow(target, force=force)}.")
     click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
 
 
