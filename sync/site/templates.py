@@ -52,22 +52,25 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
         ) from None
     except jinja2.TemplateSyntaxError as exc:
         raise SiteTemplateError(
-            f"{exc.filename or name}, line {exc.lineno}: {exc.message}",
+            f"{exc.filename or name}, line {exc.lineno}: {exc.message}",  # the file, in full
             "fix the template (Jinja2 syntax)",
         ) from None
     except UnicodeDecodeError:
         raise SiteTemplateError(f"{name} is not UTF-8 text", "save it as UTF-8") from None
     except (SecurityError, jinja2.UndefinedError, TypeError, ValueError, LookupError) as exc:
         raise SiteTemplateError(
-            f"{name}, line {_line(exc)}: {exc}",
+            f"{_where(exc, name)}: {exc}",
             "use only the names docs/organisers/events-page.md lists for site templates",
         ) from None
 
 
-def _line(exc: BaseException) -> str:
-    tb, line = exc.__traceback__, "?"
+def _where(exc: BaseException, name: str) -> str:
+    """``event.html.j2, line 3``: the template, included or not, and the line an error was on
+    (Jinja2 puts template frames in the traceback)."""
+    tb, where = exc.__traceback__, f"{name}, line ?"
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = str(tb.tb_lineno)
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{Path(filename).name}, line {tb.tb_lineno}"
         tb = tb.tb_next
-    return line
+    return where
