@@ -9,15 +9,16 @@ earlier build wrote and this one does not are removed; nothing else in the folde
 
 from __future__ import annotations
 
+import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from config import BoardConfig, Config
-from sync.calendar.feed import write_if_changed
 from sync.calendar.plan import TARGET as EVENTS
 from sync.calendar.plan import calendar_records
 from sync.content.plan import TARGET as CONTENT
-from sync.errors import OtgError
+from sync.errors import OtgError, file_fix
 from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.targets import TARGET as ROUNDUPS
@@ -150,17 +151,55 @@ def write_site(
         before = manifest.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         before = []
-    written = [
-        path
-        for path, content in files.items()
-        if write_if_changed(folder / path, content, dry_run=dry_run)
-    ]
+    written = [path for path, content in files.items() if _write(folder / path, content, dry_run)]
     removed = [p for p in before if p not in files and (folder / p).is_file() and _safe(folder, p)]
     if not dry_run:
         for path in removed:
             (folder / path).unlink(missing_ok=True)
-        write_if_changed(manifest, "".join(f"{p}\n" for p in files).encode())
+        _write(manifest, "".join(f"{p}\n" for p in files).encode(), dry_run)
     return written, removed
+
+
+class SiteError(OtgError):
+    """A file of the site cannot be written."""
+
+
+def _write(path: Path, content: bytes, dry_run: bool) -> bool:
+    """Write ``content`` unless the file holds exactly that; whether it did (or would).
+
+    Atomic (a temporary file, then one rename), readable by all (it is for publishing), and not
+    flushed to disk file by file as the feed is: the site is rebuilt from the state at every
+    run, and thousands of flushes would make a big site's build slow."""
+    try:
+        if path.read_bytes() == content:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    if dry_run:
+        return True
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(content)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
+    return True
+
+
+def _unwritable(path: Path, exc: OSError) -> SiteError:
+    return SiteError(
+        f"cannot write {path}: {exc.strerror or type(exc).__name__}",
+        file_fix(exc, "output_dir / site.dir in the config"),
+    )
 
 
 def _safe(folder: Path, path: str) -> bool:

@@ -8,6 +8,7 @@ and everything is in a fixed order, so a rebuild with nothing changed writes not
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -157,14 +158,13 @@ def build(data: SiteInput, now: datetime) -> dict[str, bytes]:
     months = _months(coming_views, [_local(e.start, tz) for e in coming])
     past_views = [_view(e, tz, site) for e in past]
     page(EVENTS_PAGE, "events.html.j2", months=months, past=past_views)
-    for event in data.events:
-        files[f"events/{event.ics_name}"] = ical.single(event.record)
     files[FEED] = ical.calendar(
         [e.record for e in data.events],
         name=data.calendar.name,
         refresh_minutes=data.calendar.refresh_minutes,
         timezone=data.timezone,
     )
+    files.update(event_files(data.events, files[FEED]))
     roundups = sorted(data.roundups, key=lambda p: p.page, reverse=True)
     if site.publish_roundups:
         for post in roundups:
@@ -186,6 +186,38 @@ def build(data: SiteInput, now: datetime) -> dict[str, bytes]:
     )
     files["site.css"] = env.loader.get_source(env, "site.css")[0].encode("utf-8")  # type: ignore[union-attr]
     return dict(sorted(files.items()))
+
+
+def event_files(events: list[SiteEvent], feed: bytes) -> dict[str, bytes]:
+    """Each event's own .ics: the feed's VEVENT for it in a VCALENDAR of its own, the same bytes
+    as ``ical.single`` makes, cut from the feed rather than rendered a second time (rendering is
+    most of a big site's build). Where they could differ (a UID that cannot be matched), every
+    event is rendered on its own instead."""
+
+    def rendered() -> dict[str, bytes]:
+        return {f"events/{e.ics_name}": ical.single(e.record) for e in events}
+
+    if not events:
+        return {}
+    blocks = {_uid(block): block for block in _VEVENT.findall(feed)}
+    first = ical.single(events[0].record)
+    prefix = first.split(b"BEGIN:VEVENT\r\n", 1)[0]
+    files = {}
+    for event in events:
+        block = blocks.get(event.uid.encode("utf-8"))
+        if block is None:
+            return rendered()
+        files[f"events/{event.ics_name}"] = prefix + block + b"END:VCALENDAR\r\n"
+    return files if files[f"events/{events[0].ics_name}"] == first else rendered()
+
+
+_VEVENT = re.compile(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", re.S)
+
+
+def _uid(block: bytes) -> bytes:
+    unfolded = re.sub(rb"\r\n[ \t]", b"", block)
+    found = re.search(rb"\r\nUID:([^\r]*)\r\n", unfolded)
+    return found.group(1) if found else b""
 
 
 def _post(post: SitePost) -> dict[str, Any]:

@@ -56,3 +56,12 @@ def test_the_nightly_sync_builds_the_site_when_site_is_configured(tmp_path):
         assert not any(o.target == "site" for o in later.outcomes)  # nothing changed
         dry = jobs.sync.run(cfg, state, now=NOW, dry_run=True)
         assert not any(o.target == "site" for o in dry.outcomes)
+
+
+def test_an_unwritable_site_folder_is_one_line(runner, tmp_path):
+    cfg = demo_config(tmp_path / "demo", "")
+    cfg.output_dir.mkdir(parents=True)
+    (cfg.output_dir / "site").write_text("a file where the folder should be")
+    result = runner.invoke(main, ["--config", str(cfg.path), "site"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "site: cannot write" in result.output and "site.dir" in result.output

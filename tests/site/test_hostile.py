@@ -111,3 +111,18 @@ def test_hostile_text_keeps_file_names_and_feeds_safe():
     ), sorted(files)
     assert b"<script>" not in files["roundups.atom"]  # escaped as XML
     assert b"&lt;script&gt;" in files["roundups.atom"]
+
+
+def test_each_events_ics_is_the_one_ical_single_renders():
+    from sync.calendar import ical
+    from sync.site.pages import event_files
+
+    calendar = CalendarConfig(domain="example.org")
+    cards = [_card(n, "confirmed", "Confirmed") for n in (1, 2, 4)]
+    board = Board(id="b" * 24, name="x", role=Role.EVENTS, source="x.json", cards=tuple(cards))
+    records = calendar_records({}, plan_events([board], {}, cfg=calendar, tz=UTC, now=NOW))
+    events = public_events(records, {}, calendar)
+    feed = ical.calendar(records.values(), name="x", refresh_minutes=60, timezone="UTC")
+    assert event_files(events, feed) == {
+        f"events/{e.ics_name}": ical.single(e.record) for e in events
+    }
