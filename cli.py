@@ -332,12 +332,14 @@ def roundup(
 @main.command()
 @dry_run_option
 @json_option
+@wait_option
 @with_config
 @click.pass_context
-def site(ctx: click.Context, dry_run: bool, as_json: bool) -> None:
+def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
     """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
     cfg = load(ctx)
-    with open_state(cfg, dry_run=True) as state:  # it reads the state, and saves nothing there
+    # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
+    with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
         report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
     click.echo(json_text(report.to_dict()) if as_json else render_text(report))
     sys.exit(stopping.exit_code(report.exit_code))
