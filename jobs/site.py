@@ -35,6 +35,19 @@ def site_folder(cfg: Config) -> Path:
     return cfg.output_dir / cfg.site.dir
 
 
+def site_check(cfg: Config) -> tuple[bool, str, str]:
+    """`otg check`'s line for the [site] table: where it goes, what it shows, its templates."""
+    site = cfg.site
+    if site.templates:
+        folder = (cfg.base_dir / site.templates).resolve()
+        if not folder.is_dir():
+            return False, "site", f"site.templates: no folder at {folder}"
+    shows = "events, roundups" if site.publish_roundups else "events"
+    shows += ", drafts" if site.publish_drafts else " (drafts kept off it)"
+    where = site.base_url or "no site.base_url yet: no canonical or webcal:// links"
+    return True, "site", f"{site_folder(cfg)}: {shows}; {where}"
+
+
 def needed_boards(cfg: Config) -> list[BoardConfig]:
     """The boards the site reads: events (organisers, sign-up), and content when drafts show."""
     roles = {Role.EVENTS} | ({Role.CONTENT} if cfg.site.publish_drafts else set())

@@ -65,3 +65,15 @@ def test_an_unwritable_site_folder_is_one_line(runner, tmp_path):
     result = runner.invoke(main, ["--config", str(cfg.path), "site"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "site: cannot write" in result.output and "site.dir" in result.output
+
+
+def test_otg_check_says_what_the_site_shows(runner, tmp_path):
+    cfg = demo_config(tmp_path / "a", "")
+    result = runner.invoke(main, ["--config", str(cfg.path), "check"])
+    assert result.exit_code == 0
+    assert f"ok  site: {cfg.output_dir / 'site'}: events, roundups (drafts kept off it)" in (
+        result.output
+    )
+    cfg = demo_config(tmp_path / "b", 'templates = "nowhere"\n')
+    result = runner.invoke(main, ["--config", str(cfg.path), "check"])
+    assert result.exit_code == 1 and "FAIL site: site.templates: no folder at" in result.output
