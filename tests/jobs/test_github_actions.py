@@ -112,3 +112,75 @@ def test_the_starter_with_a_site_table_loads(runner, tmp_path, monkeypatch, flag
     cfg = load_config(tmp_path / "otg.toml", environ={})
     assert cfg.site.configured and not cfg.site.publish_drafts
     assert cfg.state_db.name == "otg-state.db" and cfg.output_dir.name == "out"
+
+
+def _step(name: str) -> dict:
+    flow = yaml.safe_load(DEPLOYED.read_text(encoding="utf-8"))
+    return next(s for s in flow["jobs"]["nightly"]["steps"] if s["name"].startswith(name))
+
+
+def _bash(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    # GitHub runs `run:` scripts with bash -e {0}
+    return subprocess.run(
+        [shutil.which("bash") or "/bin/bash", "-e", "-c", script],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        [shutil.which("git") or "git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_the_state_database_goes_to_its_branch_and_comes_back(tmp_path):
+    import os
+
+    origin = tmp_path / "origin.git"
+    _git("init", "--quiet", "--bare", str(origin), cwd=tmp_path)
+    seed = tmp_path / "seed"
+    _git("init", "--quiet", "-b", "main", str(seed), cwd=tmp_path)
+    (seed / "otg.toml").write_text("# config\n")
+    _git("add", ".", cwd=seed)
+    _git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "config", cwd=seed)
+    _git("push", "-q", str(origin), "main", cwd=seed)
+    fetch, keep = _step("Fetch the state"), _step("Keep the state")
+    env = {
+        **os.environ,
+        **yaml.safe_load(DEPLOYED.read_text())["env"],
+        **keep["env"],
+        "GITHUB_RUN_ID": "1",
+    }
+
+    def checkout(name: str) -> Path:
+        _git("clone", "-q", "--depth=1", origin.as_uri(), name, cwd=tmp_path)
+        return tmp_path / name
+
+    first = checkout("run1")
+    result = _bash(fetch["run"], first, env)
+    assert result.returncode == 0 and "first run starts a new state database" in result.stdout
+    assert not (first / "otg-state.db").exists()
+    (first / "otg-state.db").write_bytes(b"SQLite\x00one")
+    assert _bash(keep["run"], first, env).returncode == 0
+    assert _git("show", "otg-state:otg-state.db", cwd=origin) == "SQLite\x00one"
+
+    second = checkout("run2")
+    assert _bash(fetch["run"], second, env).returncode == 0
+    assert (second / "otg-state.db").read_bytes() == b"SQLite\x00one"
+    unchanged = _bash(keep["run"], second, env)
+    assert unchanged.returncode == 0 and "unchanged" in unchanged.stdout
+    (second / "otg-state.db").write_bytes(b"SQLite\x00two")
+    assert _bash(keep["run"], second, {**env, "GITHUB_RUN_ID": "2"}).returncode == 0
+    log = _git("log", "--format=%s", "otg-state", cwd=origin).splitlines()
+    assert log == ["state after run 2", "state after run 1"]
+
+    lost = checkout("run3")
+    _git("remote", "set-url", "origin", str(tmp_path / "nowhere.git"), cwd=lost)
+    result = _bash(fetch["run"], lost, env)
+    assert result.returncode == 1 and "::error::cannot read the otg-state branch" in result.stdout
+    assert not (lost / "otg-state.db").exists()
