@@ -126,3 +126,32 @@ def test_each_events_ics_is_the_one_ical_single_renders():
     assert event_files(events, feed) == {
         f"events/{e.ics_name}": ical.single(e.record) for e in events
     }
+
+
+def test_only_public_things_reach_the_site():
+    calendar = CalendarConfig(domain="example.org")
+    shown = _card(1, "confirmed", "Confirmed")
+    shown = Card(
+        **{
+            **{f: getattr(shown, f) for f in shown.__dataclass_fields__},
+            "custom_fields": {"Private notes": "call Sam on 07700 900123", "Venue": "The Hall"},
+        }
+    )
+    inbox = Card(
+        **{
+            **{f: getattr(shown, f) for f in shown.__dataclass_fields__},
+            "id": "f" * 24,
+            "name": "An idea in the inbox",
+            "state": "proposed",
+            "list_name": "Inbox",
+        }
+    )
+    board = Board(id="b" * 24, name="x", role=Role.EVENTS, source="x", cards=(shown, inbox))
+    records = calendar_records({}, plan_events([board], {}, cfg=calendar, tz=UTC, now=NOW))
+    events = public_events(records, {shown.id: shown, inbox.id: inbox}, calendar)
+    files = build(SiteInput(SiteConfig(), calendar, "Europe/London", events), NOW)
+    everything = b"".join(files.values())
+    assert b"The Hall" in everything  # the custom field the config names (calendar.location_field)
+    assert b"07700" not in everything and b"Private notes" not in everything
+    assert b"An idea in the inbox" not in everything
+    assert b"drafts/" not in everything  # drafts are off unless site.publish_drafts
