@@ -251,6 +251,12 @@ def ledger_resolve(
 @click.option("--finalise", is_flag=True, help="Label the featured cards so they are not repeated.")
 @click.option("--new-version", is_flag=True, help="Make another draft for a period drafted before.")
 @click.option("--include-featured", is_flag=True, help="Also feature cards featured before.")
+@click.option(
+    "--include-estimated",
+    is_flag=True,
+    help="Also list cards done before their board's history begins, whose time is only an "
+    "estimate (marked as such).",
+)
 @dry_run_option
 @json_option
 @wait_option
@@ -266,6 +272,7 @@ def roundup(
     finalise: bool,
     new_version: bool,
     include_featured: bool,
+    include_estimated: bool,
     dry_run: bool,
     as_json: bool,
     wait: float,
@@ -297,6 +304,7 @@ def roundup(
             finalise=finalise,
             new_version=new_version,
             include_featured=include_featured,
+            include_estimated=include_estimated,
         )
     if as_json:
         click.echo(json_text({"context": result.roundup.context(), **result.report.to_dict()}))

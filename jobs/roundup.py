@@ -28,6 +28,7 @@ from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.done import DoneRules
 from sync.trello.sources import read_boards
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
@@ -83,6 +84,7 @@ def run(
     finalise: bool = False,
     new_version: bool = False,
     include_featured: bool = False,
+    include_estimated: bool = False,
     now: datetime | None = None,
     api: TrelloApi | None = None,
 ) -> RoundupResult:
@@ -110,8 +112,14 @@ def run(
         featured_prefix=cfg.roundup.featured_prefix,
         include_featured=include_featured,
         coming_days=cfg.roundup.coming_days,
+        own_label=_label_name(cfg, period),
+        include_estimated=include_estimated,
+        rules={board.id: DoneRules.of(board_cfg) for board_cfg, board in read},
+        people_field=cfg.roundup.people_field,
     )
     roundup = gather(boards, period, options, published=_published(state))
+    if roundup.left_out_line():
+        report.warnings.append(roundup.left_out_line())
     rendered = render_post(roundup.context(), template or _configured(cfg))
     markdown = rendered.markdown
     if stop_requested() and not dry_run:

@@ -56,7 +56,7 @@ def test_an_empty_period_is_a_short_friendly_post():
         "# One Team Government: two weeks on (1–14 January 2025)\n\nIt's been a quiet fortnight"
     )
     assert "## Microactions" not in text and "## Get involved" in text
-    assert len(text.splitlines()) < 15
+    assert len(text.splitlines()) < 20  # with the editor's two slots
 
 
 def test_a_period_across_the_clocks_going_back_counts_local_days():
