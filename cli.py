@@ -238,7 +238,7 @@ def ledger_resolve(
 
 @main.command()
 @click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
-@click.option("--to", "last", metavar="DATE", help="Last day (default: today; 14 days in all).")
+@click.option("--to", "last", metavar="DATE", help="Last day (with --from alone: 14 days in all).")
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
 @click.option(
     "--target",
@@ -277,7 +277,8 @@ def roundup(
     as_json: bool,
     wait: float,
 ) -> None:
-    """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    """Draft the fortnightly "two weeks on" post: by default the next one, from the end of the
+    last drafted roundup (or 14 days ago) to now; --from/--to for other days."""
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -289,15 +290,21 @@ def roundup(
             "--json prints the gathered data and --output writes the post: leave one out",
         )
     cfg = load(ctx)
-    period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    now = now_utc()
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
     with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
+        period = (
+            jobs.roundup.period_from(first, last, now.astimezone(cfg.tz).date())
+            if first or last
+            else jobs.roundup.next_period(cfg, state, now)
+        )
         result = jobs.roundup.run(
             cfg,
             state,
             period,
+            now=now,
             target=target,
             template=Path(template) if template else None,
             dry_run=dry_run,

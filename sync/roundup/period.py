@@ -4,7 +4,7 @@ A period starts and ends at instants (its end is exclusive). The post shows it a
 ("12–25 November 2026"). An editor's `--from`/`--to` period runs from the local midnight starting
 its first day to the one ending its last. The scheduled roundup's runs from the end of the last
 drafted period to the moment it is drafted, so that nothing done between two roundups falls
-outside both (``next_period``).
+outside both (``following``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,9 @@ class Period:
 
     @property
     def days(self) -> int:
+        """How many days it covers: its local days, or its instants' span, to the nearest day."""
+        if self.start is not None and self.end is not None:
+            return max(1, round((self.end - self.start) / timedelta(days=1)))
         return (self.last - self.first).days + 1
 
     @property
@@ -70,16 +73,17 @@ def fortnight_ending(day: date) -> Period:
     return Period(day - timedelta(days=13), day)
 
 
-def next_period(last: Period | None, now: datetime, tz: ZoneInfo) -> Period:
+def following(last: Period | None, now: datetime, tz: ZoneInfo) -> Period:
     """The scheduled roundup's period: from the end of the last drafted one (``last``) to
-    ``now``. The first ever starts at the local midnight 13 days before today (a fortnight); when
-    the last drafted one reaches past ``now`` (an editor drafted to the end of today), it is
-    that one again (already drafted, it is not drafted twice)."""
+    ``now``. The first ever is the fortnight before ``now``.
+    When the last drafted one's last day is today, or it reaches past ``now``, it is that one
+    again: a roundup drafted today is found drafted (and redrafted only as a new version), not
+    followed by a period of a few minutes."""
+    today = now.astimezone(tz).date()
     if last is None:
-        first = now.astimezone(tz).date() - timedelta(days=13)
-        return Period.between(day_bounds(first, first, tz)[0], now, tz)
+        return Period.between(now - timedelta(days=14), now, tz)
     end = last.bounds(tz)[1]
-    return last if end >= now else Period.between(end, now, tz)
+    return last if end >= now or last.last >= today else Period.between(end, now, tz)
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
