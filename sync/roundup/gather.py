@@ -150,12 +150,18 @@ def _microaction(
 
 
 def _people(card: Card, options: Options) -> list[str]:
-    """Who did it: the card's members, then the names its people field gives (people who are not
-    members of the board are named there), each once."""
+    """Who did it: the card's members, then the names its people field and a "Who:" line of its
+    description give (people who are not members of the board are named there), each once."""
     names = [name for m in card.members if (name := _title(m.full_name, ""))]
     given = card.custom_fields.get(options.people_field) if options.people_field else None
-    if isinstance(given, str):
-        for part in given.replace(";", ",").replace(" and ", ",").split(","):
+    texts = [given] if isinstance(given, str) else []
+    texts += [  # the card's own text: a line "Who: Ada Lovelace, Bo" or "By: ..."
+        line.split(":", 1)[1]
+        for line in card.desc.splitlines()
+        if line.strip().lower().startswith(("who:", "by:"))
+    ]
+    for text in texts:
+        for part in text.replace(";", ",").replace(" and ", ",").split(","):
             name = _title(part, "")
             if name and name not in names:
                 names.append(name)

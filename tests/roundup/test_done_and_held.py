@@ -124,13 +124,16 @@ def test_re_printing_a_finalised_period_shows_what_it_featured():
     assert listed(gather([microactions(featured, other)], PERIOD, OPTIONS)) == []
 
 
-def test_people_who_are_not_board_members_are_kept_from_the_cards_field():
+def test_people_who_are_not_board_members_are_kept_from_a_field_or_the_cards_text():
     done = card(
         "m1", state="done", completed_at=IN_PERIOD, custom_fields={"Who": "Ada Lovelace and Bo"}
     )
     roundup = gather([microactions(done)], PERIOD, replace(OPTIONS, people_field="Who"))
     [item] = roundup.microactions["Other microactions"]
     assert item.who == ["Ada Lovelace", "Bo"]
+    told = card("m2", state="done", completed_at=IN_PERIOD, desc="Lean coffee.\nWho: Cy; Di")
+    [item] = gather([microactions(told)], PERIOD, OPTIONS).microactions["Other microactions"]
+    assert item.who == ["Cy", "Di"]
 
 
 def test_the_command_says_what_it_left_out_and_lists_it_marked_when_asked(
