@@ -88,3 +88,28 @@ def test_seeing_the_roundup_published_finalises_it(write_config, runner, monkeyp
     [label] = [lbl for lbl in board["labels"] if lbl["name"] == "Roundup 2026-11-25"]
     assert sum(label["id"] in c.get("idLabels", []) for c in board["cards"]) == 11, seen.output
     assert "label" not in [line.split()[0] for line in again.output.splitlines() if line]
+
+
+def test_finalising_labels_the_events_held_not_the_ones_coming_up(
+    write_config, runner, monkeypatch
+):
+    """An event previewed as coming up is not consumed: the next period reports it held."""
+    export = json.loads((DEMO_BOARDS / "events.json").read_text(encoding="utf-8"))
+    fake = FakeTrello()
+    fake.add_board(export)
+    monkeypatch.setenv("TRELLO_API_KEY", fake.key)
+    monkeypatch.setenv("TRELLO_TOKEN", fake.token)
+    config = write_config(
+        f'state_db = "s.db"\n[boards.e]\nrole = "events"\nsource = "trello:{export["id"]}"\n'
+    )
+    args = ["--config", str(config), "roundup"]
+    with fake.running():
+        first = runner.invoke(cli.main, [*args, "--to", "2026-11-25", "--finalise"])
+        nxt = runner.invoke(cli.main, [*args, "--from", "2026-11-26", "--to", "2026-12-09"])
+    assert first.exit_code == 0 and nxt.exit_code == 0, first.output + nxt.output
+    board = fake.export(export["id"])
+    [label] = [lbl for lbl in board["labels"] if lbl["name"] == "Roundup 2026-11-25"]
+    labelled = sorted(c["name"] for c in board["cards"] if label["id"] in c.get("idLabels", []))
+    assert labelled == ["OneTeamGov Breakfast — Leeds", "OneTeamGov Breakfast — Manchester"]
+    held = nxt.output.split("Held in the last 14 days:\n\n", 1)[1].split("\n\n", 1)[0]
+    assert "- **OneTeamGov Breakfast — Leeds**, Wed 2 December, 08:00–09:00" in held
