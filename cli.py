@@ -238,7 +238,13 @@ def ledger_resolve(
 
 @main.command()
 @click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
-@click.option("--to", "last", metavar="DATE", help="Last day (with --from alone: 14 days in all).")
+@click.option(
+    "--to",
+    "last",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD, local time); either alone means 14 days in all. Without both: "
+    "from the end of the last drafted roundup to now.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
 @click.option(
     "--target",
