@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import jobs.roundup_labels as labels
 from config import Config
 from jobs.roundup_labels import STOPPED_LABELLING, finalise_published, label_name
+from jobs.roundup_labels import finalise as label_featured
 from sync.content.draft import MAX_TITLE
 from sync.content.plan import PUBLISHED
 from sync.content.plan import TARGET as CONTENT
@@ -147,7 +147,7 @@ def run(
             if finalise and stop_requested() and not dry_run:
                 report.failures.append(STOPPED_LABELLING.format(label=label_name(cfg, period)))
             elif finalise:
-                labels.finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
+                label_featured(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
         except OtgError as exc:
             report.failures.append(str(exc))
             report.transient = report.transient or isinstance(exc, RemoteError)
