@@ -19,6 +19,7 @@ from sync.content.plan import PUBLISHED
 from sync.content.plan import TARGET as CONTENT
 from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, RemoteError, UsageError
+from sync.model import Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
 from sync.roundup.period import following
@@ -29,6 +30,7 @@ from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
 from sync.trello.done import DoneRules
+from sync.trello.renames import remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 
@@ -96,6 +98,7 @@ def run(
 
     def failed(board: Any, exc: Exception) -> None:
         report.transient = report.transient or isinstance(exc, RemoteError)  # a retry may cure
+        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
         )
@@ -106,6 +109,10 @@ def run(
     )
     boards = [board for _, board in read]
     report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
+    for board_cfg, board in read:
+        if board.role is Role.MICROACTIONS:
+            renames = renamed_lists(board, board_cfg, remembered(state, board.id))
+            report.warnings += rename_warnings(board_cfg, board, renames)
     options = Options(
         tz=cfg.tz,
         calendar=cfg.calendar,

@@ -86,7 +86,7 @@ def gather(
     }
     roundup.team.sort(key=lambda i: (i.done, i.title))
     for events in (roundup.events_held, roundup.events_now, roundup.events_coming):
-        events.sort(key=lambda e: (e.date, e.title))
+        events.sort(key=lambda e: (e.date, e.starts, e.title))  # a day's by time
     roundup.posts.sort(key=lambda p: (p.published, p.title))
     return roundup
 
@@ -181,7 +181,12 @@ def _event(card: Card, start: datetime, end: datetime, options: Options, roundup
         begins.astimezone(options.tz).date().isoformat(),
         _title(spec.location, ""),
         web_url(signup_link(card, options.calendar)),
-        card.state in ("proposed", "planning"),
+        tbc=card.state in ("proposed", "planning"),
+        starts=(
+            begins.astimezone(options.tz).strftime("%Y-%m-%dT%H:%M")
+            if isinstance(spec.start, datetime)
+            else spec.start.isoformat()
+        ),
     )
     if start < ends <= end:  # over by the period's end: held
         roundup.events_held.append(item)

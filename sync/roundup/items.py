@@ -37,6 +37,7 @@ class EventItem:
     date: str  # ISO local date of the start
     place: str = ""
     signup: str = ""
+    starts: str = ""  # ISO local date and time of the start (the date alone when all-day)
     tbc: bool = False  # still in planning: to be confirmed
 
 
