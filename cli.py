@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 import config as config_pkg
+import config.bundled
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
@@ -71,20 +72,20 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Write the bundled example instead: a config reading the demo boards (Trello exports "
+    "written beside it), so that every command can be tried offline.",
+)
+def init(path: str, force: bool, example: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
-    try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {target}: {exc.strerror or exc}",
-            "create its folder, or pick another path",
-        ) from None
-    click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
+    written = config_pkg.bundled.write_config(Path(path), example=example, force=force)
+    if example:
+        click.echo(f"Wrote {path} and the demo boards beside it. Try `otg --config {path} sync`.")
+    else:
+        click.echo(f"Wrote {written[0]}. Edit the [boards.*] tables, then run `otg check`.")
 
 
 @main.command()
@@ -393,5 +394,5 @@ def status(ctx: click.Context, as_json: bool) -> None:
     click.echo(jobs.status.render_status(data, cfg.tz))
 
 
-if __name__ == "__main__":
-    main()
+if __name__ == "__main__":  # `python -m cli`, where the `otg` script is not on PATH
+    main(prog_name="otg")
