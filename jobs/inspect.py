@@ -17,6 +17,7 @@ from sync.errors import OtgError
 from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import plural, summarise
+from sync.roundup.sample import try_template
 from sync.state.migrations import SCHEMA_VERSION
 from sync.state.opening import read_only_uri, read_problem
 from sync.state.store import State
@@ -93,7 +94,20 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
+    _check_roundup_template(cfg, result)
     return result
+
+
+def _check_roundup_template(cfg: Config, result: CheckResult) -> None:
+    """The roundup's template renders: a sample with one of everything, and an empty fortnight."""
+    template = (cfg.base_dir / cfg.roundup.template) if cfg.roundup.template else None
+    try:
+        try_template(template)
+    except OtgError as exc:
+        result.add(False, "roundup template", str(exc))
+        return
+    name = template or "the bundled template"
+    result.add(True, "roundup template", f"{name} renders (tried on a sample and an empty period)")
 
 
 def _state_place(path: Path) -> tuple[bool, str, str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from jobs.history import RunRecord
 from sync.content.draft import MAX_TITLE
 from sync.content.plan import PUBLISHED
 from sync.content.plan import TARGET as CONTENT
@@ -89,65 +90,62 @@ def run(
     now = now or now_utc()
     report = Report(job="roundup", dry_run=dry_run)
     writes = not dry_run and (target != "stdout" or finalise)  # printing alone is not a run
-    run_id = state.start_run("roundup") if writes else None
+    record = RunRecord(state, "roundup", report)  # its end is recorded whatever happens
+    if writes:
+        record.start()
+    with record:  # a template error or a bug ends the run as crashed, with its one line
 
-    def failed(board: Any, exc: Exception) -> None:
-        report.failures.append(
-            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
-        )
+        def failed(board: Any, exc: Exception) -> None:
+            report.failures.append(
+                str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
+            )
 
-    # printing saves nothing either, an API board's history included: it reads as a dry run does
-    read, reader = read_boards(
-        cfg, state, list(cfg.boards), dry_run=not writes, now=now, api=api, on_error=failed
-    )
-    boards = [board for _, board in read]
-    report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
-    options = Options(
-        tz=cfg.tz,
-        calendar=cfg.calendar,
-        team_label=cfg.roundup.team_label,
-        team_list=cfg.roundup.team_list,
-        featured_prefix=cfg.roundup.featured_prefix,
-        include_featured=include_featured,
-        coming_days=cfg.roundup.coming_days,
-    )
-    roundup = gather(boards, period, options, published=_published(state))
-    rendered = render_post(roundup.context(), template or _configured(cfg))
-    markdown = rendered.markdown
-    if stop_requested() and not dry_run:
-        # a stop while the boards were read leaves the rest unread, with no failure of their own
-        report.failures.append(
-            f"the roundup for {period.label} was not drafted: stopped by a signal; the next run "
-            "drafts it"
+        # printing saves nothing either, an API board's history included: it reads as a dry run does
+        read, reader = read_boards(
+            cfg, state, list(cfg.boards), dry_run=not writes, now=now, api=api, on_error=failed
         )
-        markdown = ""
-    elif report.failures:  # a board unread: the post would miss its news, and block the right one
-        report.failures.append(
-            f"the roundup for {period.label} was not drafted: "
-            f"{plural(len(report.failures), 'board')} could not be read; "
-            "rerun when every board can be read"
+        boards = [board for _, board in read]
+        report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
+        options = Options(
+            tz=cfg.tz,
+            calendar=cfg.calendar,
+            team_label=cfg.roundup.team_label,
+            team_list=cfg.roundup.team_list,
+            featured_prefix=cfg.roundup.featured_prefix,
+            include_featured=include_featured,
+            coming_days=cfg.roundup.coming_days,
         )
-        markdown = ""
-    else:
-        try:
-            if target != "stdout":
-                _place(
-                    cfg, state, period, roundup, rendered, target, new_version, dry_run, now, report
-                )
-            if finalise and stop_requested() and not dry_run:
-                report.failures.append(STOPPED_LABELLING.format(label=_label_name(cfg, period)))
-            elif finalise:
-                _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
-        except OtgError as exc:
-            report.failures.append(str(exc))
-    if run_id is not None:
-        report.run_id = run_id
-        state.finish_run(
-            run_id,
-            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-            report.summary(),
-            "; ".join(report.failures[:5]) or None,
-        )
+        roundup = gather(boards, period, options, published=_published(state))
+        rendered = render_post(roundup.context(), template or _configured(cfg))
+        markdown = rendered.markdown
+        if stop_requested() and not dry_run:
+            # a stop while the boards were read leaves the rest unread, with no failure of its own
+            report.failures.append(
+                f"the roundup for {period.label} was not drafted: stopped by a signal; the next "
+                "run drafts it"
+            )
+            markdown = ""
+        elif report.failures:  # a board unread: the post would miss news, and block the right one
+            report.failures.append(
+                f"the roundup for {period.label} was not drafted: "
+                f"{plural(len(report.failures), 'board')} could not be read; "
+                "rerun when every board can be read"
+            )
+            markdown = ""
+        else:
+            try:
+                if target != "stdout":
+                    _place(
+                        cfg, state, period, roundup, rendered, target, new_version, dry_run, now,
+                        report,
+                    )  # fmt: skip
+                if finalise and stop_requested() and not dry_run:
+                    report.failures.append(STOPPED_LABELLING.format(label=_label_name(cfg, period)))
+                elif finalise:
+                    _finalise(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
+            except OtgError as exc:
+                report.failures.append(str(exc))
+    record.finish()
     return RoundupResult(report, markdown, roundup)
 
 

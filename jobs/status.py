@@ -153,6 +153,8 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
             f"{_local(run['started_at'], tz)} (run {run['id']}): {counts}{nxt}"
         )
         lines += [f"{'':<{name_width}}failed: {one_line(f)}" for f in run["failures"][:5]]
+        if run["error"] and not run["failures"]:  # crashed, killed: why, in its one line
+            lines.append(f"{'':<{name_width}}why: {one_line(run['error'])}")
     lines.append(_scheduler_line(data.get("scheduler") or {"running": False}, tz))
     pending = data["pending_intents"]
     if pending:
