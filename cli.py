@@ -23,13 +23,19 @@ import jobs.sync
 from cli_support import (
     OtgGroup,
     dry_run_option,
+    global_options,
     json_option,
     json_text,
     load,
     look_at_state,
     open_state,
+    quiet,
     run_lock,
+    say,
     setup_logging,
+    show_envvars,
+    show_report,
+    tell_failures,
     verbosity,
     wait_option,
     with_config,
@@ -42,32 +48,30 @@ from sync import __version__, stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
-from sync.report import render_text
 from sync.stopping import graceful_signals
 from sync.text import one_line
 
 
-@click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=OtgGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, "--version", prog_name="otg")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
-)
-@click.option("-v", "--verbose", count=True, help="More detail: -v for actions, -vv for debug.")
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False),
-    envvar="OTG_LOG_FILE",
-    help="Also log to this file, with timestamps, rotated at 5 MB ($OTG_LOG_FILE).",
-)
+@global_options
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: str | None) -> None:
+def main(
+    ctx: click.Context, config_path: str | None, verbose: int, quiet: bool, log_file: str | None
+) -> None:
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
-    in step."""
-    ctx.ensure_object(dict)["config_path"] = config_path
-    setup_logging(verbose, log_file)
+    in step.
+
+    Every option can also be set in the environment: OTG_ and its name (OTG_CONFIG,
+    OTG_VERBOSE=1, OTG_QUIET=1), or for a command's own options OTG_, the command and the
+    option (OTG_SYNC_DRY_RUN=1, OTG_ROUNDUP_FROM=2026-11-12); --help shows each one's name."""
+    ctx.ensure_object(dict).update(
+        config_path=config_path, verbose=verbose, quiet=quiet, log_file=log_file
+    )
+    setup_logging(verbose, log_file, quiet)
 
 
 @main.command()
@@ -94,13 +98,18 @@ def init(path: str, force: bool, example: bool) -> None:
     is_flag=True,
     help="Also contact Trello, CalDAV, Medium and the feeds: credentials and access.",
 )
+@json_option
 @with_config
 @click.pass_context
-def check(ctx: click.Context, online: bool) -> None:
+def check(ctx: click.Context, online: bool, as_json: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
-    for item in result.checks:
-        click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
+    if as_json:
+        click.echo(json_text(jobs.inspect.check_data(result)))
+    for item in result.checks if not as_json else ():
+        line = one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
+        if not item.ok or not quiet(ctx):  # -q: the FAIL lines alone, on stderr
+            click.echo(line, err=quiet(ctx))
     sys.exit(0 if result.ok else 1)
 
 
@@ -175,7 +184,7 @@ def sync(
             recreate_calendar=recreate_calendar,
             new_version=new_version,
         )
-    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    show_report(ctx, report, as_json)
     sys.exit(stopping.exit_code(report.exit_code))
 
 
@@ -222,11 +231,18 @@ def ledger_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--url", help="The draft was created: this is its URL (it is recorded and linked).")
 @click.option("--retry", is_flag=True, help="No draft was created: allow one more attempt.")
 @click.option("--abandon", is_flag=True, help="Do not draft this card automatically any more.")
+@json_option
 @wait_option
 @with_config
 @click.pass_context
 def ledger_resolve(
-    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool, wait: float
+    ctx: click.Context,
+    intent_id: int,
+    url: str | None,
+    retry: bool,
+    abandon: bool,
+    as_json: bool,
+    wait: float,
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
     cfg = load(ctx)
@@ -234,7 +250,9 @@ def ledger_resolve(
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
     # the same lock as a sync: an intent is never settled under a run that is reading it
     with run_lock(cfg, "otg ledger resolve", wait), open_state(cfg) as state:
-        click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
+        said = jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon)
+        settled = jobs.ledger.as_data(next(i for i in state.intents() if i.id == intent_id))
+    click.echo(json_text({"message": said, "intent": settled})) if as_json else say(ctx, said)
 
 
 @main.command()
@@ -305,11 +323,11 @@ def roundup(
         pass  # a board could not be read: nothing to show or write (the report says why)
     elif output and not dry_run:
         jobs.roundup.write_output(Path(output), result.markdown)
-        click.echo(f"Wrote the roundup for {period.label} to {output}.")
+        say(ctx, f"Wrote the roundup for {period.label} to {output}.")
     elif target == "stdout" or dry_run:
         click.echo(result.markdown, nl=False)
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
-        click.echo(render_text(result.report), err=target == "stdout")
+        show_report(ctx, result.report, as_json, to_stderr=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
 
 
@@ -338,7 +356,7 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
     cfg = load(ctx)
-    if verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
+    if verbosity(ctx) == 0 and not quiet(ctx):  # unattended: one line per job and action
         logging.getLogger().handlers[0].setLevel(logging.INFO)
         logging.getLogger().setLevel(logging.INFO)
     with graceful_signals():
@@ -347,10 +365,11 @@ def jobs_run(ctx: click.Context) -> None:
 
 @jobs_group.command("run-once")
 @click.argument("name", metavar="JOB", type=click.Choice(sorted(RUNNERS)))
+@json_option
 @wait_option
 @with_config
 @click.pass_context
-def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
+def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> None:
     """Run one job now, as the scheduler would (lock, retries, run history).
 
     JOB is sync, publication or roundup (see `otg jobs list`)."""
@@ -358,11 +377,16 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
-    click.echo(f"{name}: {outcome}")
-    if outcome == "failed":  # why, as the run history has it (a crash was logged as it happened)
-        with look_at_state(cfg) as state:
-            for failure in jobs.status.last_failures(state, name):
-                click.echo(f"  failed: {one_line(failure)}", err=True)
+    with look_at_state(cfg) as state:  # why, as the run history has it
+        last = jobs.status.last_run(state, name)
+    if as_json:
+        click.echo(json_text({"job": name, "outcome": outcome, "run": last}))
+    else:
+        say(ctx, f"{name}: {outcome}")
+        if last and outcome not in ("ok", "busy"):
+            tell_failures(last["failures"] or [last["error"] or outcome], last["waiting"])
+        elif last:
+            tell_failures([], last["waiting"])
     sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
@@ -393,6 +417,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
         )
     click.echo(jobs.status.render_status(data, cfg.tz))
 
+
+show_envvars(main)  # last: every command is defined
 
 if __name__ == "__main__":  # `python -m cli`, where the `otg` script is not on PATH
     main(prog_name="otg")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,11 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_medium(cfg, result, online)
     _check_roundup_template(cfg, result)
     return result
+
+
+def check_data(result: CheckResult) -> dict[str, Any]:
+    """`otg check --json`: whether all is well, and each check."""
+    return {"ok": result.ok, "checks": [asdict(item) for item in result.checks]}
 
 
 def _check_roundup_template(cfg: Config, result: CheckResult) -> None:

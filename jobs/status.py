@@ -59,23 +59,10 @@ def status(
     nexts = {row["job"]: row["next"][:1] for row in schedule_rows(cfg, now, 1, available)}
     jobs = []
     for name in [job.name for job in cfg.jobs]:
-        last = state.runs(name, limit=1)
-        run = last[0] if last else None
-        dead = run is not None and run.status == "running" and not in_progress
         jobs.append(
             {
                 "job": name,
-                "last_run": None
-                if run is None
-                else {
-                    "id": run.id,
-                    "started_at": run.started_at,
-                    "finished_at": run.finished_at,
-                    "status": "killed" if dead else run.status,
-                    "counts": run.summary.get("counts", {}),
-                    "failures": run.summary.get("failures", []),
-                    "error": DIED if dead else run.error,
-                },
+                "last_run": last_run(state, name, in_progress),
                 "next_run": (nexts.get(name) or [None])[0],
             }
         )
@@ -88,6 +75,26 @@ def status(
         "scheduler": scheduler or {"running": False},
         "pending_intents": pending,
         "drafts_gone": drafts_gone(state),
+    }
+
+
+def last_run(state: State, job: str, in_progress: bool = False) -> dict[str, Any] | None:
+    """The job's latest run as `otg status` shows it, or None. ``in_progress``: a run holds the
+    run lock now; if none does, a run still marked ``running`` died without a word (killed)."""
+    runs = state.runs(job, limit=1)
+    if not runs:
+        return None
+    run = runs[0]
+    dead = run.status == "running" and not in_progress
+    return {
+        "id": run.id,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "status": "killed" if dead else run.status,
+        "counts": run.summary.get("counts", {}),
+        "failures": run.summary.get("failures", []),
+        "waiting": run.summary.get("waiting", []),
+        "error": DIED if dead else run.error,
     }
 
 

@@ -38,7 +38,7 @@ class Outcome:
     key: str
     title: str
     detail: str = ""
-    status: str = "done"  # planned, done, skipped, failed
+    status: str = "done"  # planned, done, skipped, failed, pending (waits for an operator)
     fields: list[str] = field(default_factory=list)  # for updates: what changed
 
 
@@ -62,6 +62,22 @@ class Report:
     def exit_code(self) -> int:
         return 0 if self.ok else 1
 
+    def failure_lines(self) -> list[str]:
+        """What failed, one line each: the run's failures, then each failed action that they
+        do not already tell (a CalDAV server going down is one failure of the run, which names
+        the request that failed)."""
+        told = " ".join(self.failures)
+        return self.failures + [
+            outcome_line(o)
+            for o in self.outcomes
+            if o.status == "failed" and not (o.detail and o.detail in told)
+        ]
+
+    def waiting_lines(self) -> list[str]:
+        """What waits for an operator (a Medium draft of unknown outcome), one line each: said
+        every run until it is settled, without making the run a failed one."""
+        return [outcome_line(o) for o in self.outcomes if o.status == "pending"]
+
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for outcome in self.outcomes:
@@ -76,7 +92,8 @@ class Report:
             "cards": sum(b.cards for b in self.boards),
             "counts": self.counts(),
             "warnings": len(self.warnings),
-            "failures": self.failures[:20],
+            "failures": self.failure_lines()[:20],
+            "waiting": self.waiting_lines()[:20],
             "requests": self.requests,
         }
 
@@ -112,7 +129,16 @@ def log_line(outcome: Outcome) -> str:
     return f"{words} {outcome.target}: {outcome.title}{detail}"
 
 
-def render_text(report: Report) -> str:
+def outcome_line(outcome: Outcome) -> str:
+    """An action that failed or waits, for stderr and the run history:
+    ``create medium: Title — why``."""
+    detail = f" — {outcome.detail}" if outcome.detail else ""
+    return one_line(f"{outcome.kind} {outcome.target}: {outcome.title}{detail}")
+
+
+def render_text(report: Report, failures: bool = True) -> str:
+    """The report as text. ``failures=False`` leaves out the ``failed:`` lines, which the CLI
+    prints on stderr instead."""
     lines: list[str] = []
     verb = "Would" if report.dry_run else ""
     for board in report.boards:
@@ -131,7 +157,7 @@ def render_text(report: Report) -> str:
         lines.append(f"{word:<16} {outcome.target:<12} {outcome.title}{detail}")
     for warning in report.warnings:
         lines.append(f"warning: {warning}")
-    for failure in report.failures:
+    for failure in report.failures if failures else ():
         lines.append(f"failed: {failure}")
     lines.append(_closing_line(report))
     return "\n".join(one_line(line) for line in lines)  # a card name cannot break a line
