@@ -35,7 +35,6 @@ from cli_support import (
     setup_logging,
     show_envvars,
     show_report,
-    tell_failures,
     verbosity,
     wait_option,
     with_config,
@@ -377,25 +376,31 @@ def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> 
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
-    with look_at_state(cfg) as state:  # why, as the run history has it
-        last = jobs.status.last_run(state, name)
+    # why it failed, and what waits for an operator, was logged on stderr as it happened
     if as_json:
+        with look_at_state(cfg) as state:
+            last = jobs.status.last_run(state, name)
         click.echo(json_text({"job": name, "outcome": outcome, "run": last}))
     else:
         say(ctx, f"{name}: {outcome}")
-        if last and outcome not in ("ok", "busy"):
-            tell_failures(last["failures"] or [last["error"] or outcome], last["waiting"])
-        elif last:
-            tell_failures([], last["waiting"])
     sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()
+@click.option(
+    "--check",
+    "health",
+    is_flag=True,
+    help="Exit 1 when a job's last run failed, crashed or was killed, or a request waits for an "
+    "operator, saying each on stderr (for monitors, cron and systemd).",
+)
 @json_option
 @with_config
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
-    """The last run of each job, what it did, what needs an operator, and the next runs."""
+def status(ctx: click.Context, health: bool, as_json: bool) -> None:
+    """The last run of each job, what it did, what needs an operator, and the next runs.
+
+    Exit 0; with --check, 1 when something needs an operator."""
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
@@ -409,13 +414,18 @@ def status(ctx: click.Context, as_json: bool) -> None:
         )
     if as_json:
         click.echo(json_text(data))
-        return
-    if not cfg.state_db.exists():
-        click.echo(
-            f"No runs yet: there is no state database at {cfg.state_db} "
-            "(the first sync creates it)."
-        )
-    click.echo(jobs.status.render_status(data, cfg.tz))
+    else:
+        if not cfg.state_db.exists():
+            say(
+                ctx,
+                f"No runs yet: there is no state database at {cfg.state_db} "
+                "(the first sync creates it).",
+            )
+        say(ctx, jobs.status.render_status(data, cfg.tz))
+    if health and not data["healthy"]:
+        for problem in data["problems"] if not as_json else ():
+            click.echo(f"unhealthy: {one_line(problem)}", err=True)
+        sys.exit(1)
 
 
 show_envvars(main)  # last: every command is defined

@@ -67,15 +67,69 @@ def status(
             }
         )
     pending = [
-        {"id": i.id, "kind": i.kind, "key": i.key, "since": i.created_at, "what": i.payload}
+        {
+            "id": i.id,
+            "kind": i.kind,
+            "key": i.key,
+            "since": i.created_at,
+            "title": str(i.payload.get("title") or i.payload.get("name") or i.key),
+            "board": str(i.payload.get("board") or ""),
+            "what": i.payload,
+        }
         for i in state.intents(status="pending")
     ]
-    return {
+    data = {
         "jobs": jobs,
         "scheduler": scheduler or {"running": False},
         "pending_intents": pending,
         "drafts_gone": drafts_gone(state),
     }
+    data["problems"] = problems(data)
+    data["healthy"] = not data["problems"]
+    return data
+
+
+#: A last run that says something is wrong (interrupted was asked for: it is not).
+UNHEALTHY = ("failed", "crashed", "killed")
+#: What each kind of intent is, for the operator.
+INTENT_KINDS = {
+    "medium-post": "a Medium draft",
+    "roundup-post": "the roundup's Medium draft",
+    "trello-comment": "a Trello comment",
+    "trello-card": "a Trello card",
+}
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    """What `otg status --check` fails on, one line each: a job whose last run failed, crashed
+    or was killed (with why), and each request that waits for an operator."""
+    found = []
+    for job in data["jobs"]:
+        run = job["last_run"]
+        if run and run["status"] in UNHEALTHY:
+            why = (run["failures"] or [run["error"] or ""])[0]
+            more = len(run["failures"]) - 1
+            found.append(
+                f"{job['job']}: last run {run['id']} {run['status']}"
+                + (f": {one_line(why)}" if why else "")
+                + (f" (and {more} more)" if more > 0 else "")
+            )
+    for intent in data["pending_intents"]:
+        found.append(f"waiting for an operator: {intent_line(intent)}")
+    return found
+
+
+def intent_line(intent: dict[str, Any]) -> str:
+    """A pending intent named for a person: its card's title and board, what it is, since when,
+    and how to settle it."""
+    board = f' on board "{one_line(intent["board"])}"' if intent.get("board") else ""
+    what = INTENT_KINDS.get(intent["kind"], intent["kind"])
+    since = intent["since"][:16].replace("T", " ")
+    return (
+        f'#{intent["id"]} "{one_line(intent["title"])}"{board}: {what} of unknown outcome '
+        f"since {since} UTC — check, then `otg ledger resolve {intent['id']} --url URL` "
+        "(or --retry, --abandon)"
+    )
 
 
 def last_run(state: State, job: str, in_progress: bool = False) -> dict[str, Any] | None:
@@ -169,7 +223,7 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
             f"{plural(len(pending), 'request')} of unknown outcome need an operator "
             "(see `otg ledger list`):"
         )
-        lines += [f"  #{p['id']} {p['kind']} {p['key']} since {p['since']}" for p in pending]
+        lines += [f"  {intent_line(p)}" for p in pending]
     else:
         lines.append("No requests of unknown outcome.")
     gone = data.get("drafts_gone") or []
