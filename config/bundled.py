@@ -19,7 +19,7 @@ def resource(*parts: str) -> Path:
     return Path(str(files("config").joinpath(*parts)))
 
 
-STARTER = resource("starter.toml")
+STARTER = resource("templates", "starter.toml")
 EXAMPLE = resource("example", "otg.toml")
 ROUNDUP_TEMPLATE = resource("templates", "roundup.md.j2")
 

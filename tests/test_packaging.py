@@ -72,7 +72,7 @@ def test_the_wheel_holds_the_package_data(installed: tuple[Path, dict[str, str],
     names = set(zipfile.ZipFile(installed[2]).namelist())
     for name in (
         "config/templates/roundup.md.j2",
-        "config/starter.toml",
+        "config/templates/starter.toml",
         "config/example/otg.toml",
         "config/example/medium-feed.xml",
         "config/example/boards/events.json",
