@@ -29,6 +29,7 @@ from cli_support import (
     load,
     look_at_state,
     open_state,
+    progress_line,
     quiet,
     run_lock,
     say,
@@ -174,7 +175,11 @@ def sync(
         raise UsageError("--new-version needs the content boards", "add --only content")
     if recreate_calendar:
         _refuse_recreate_without_caldav(cfg, only)
-    with run_lock(cfg, "otg sync", wait, dry_run), open_state(cfg, dry_run) as state:
+    with (
+        run_lock(cfg, "otg sync", wait, dry_run),
+        open_state(cfg, dry_run) as state,
+        progress_line(ctx, as_json),
+    ):
         report = jobs.sync.run(
             cfg,
             state,
@@ -304,7 +309,11 @@ def roundup(
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
+    with (
+        run_lock(cfg, "otg roundup", wait, not writes),
+        open_state(cfg, not writes) as state,
+        progress_line(ctx, as_json),
+    ):
         result = jobs.roundup.run(
             cfg,
             state,

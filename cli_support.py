@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from click.core import ParameterSource
 
 from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
-from sync import stopping
+from sync import progress, stopping
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
 from sync.report import Report, render_text
@@ -235,6 +236,18 @@ def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Seconds to wait for another run (the scheduler, say) to finish.",
     )(command)
+
+
+@contextmanager
+def progress_line(ctx: click.Context, as_json: bool = False) -> Iterator[None]:
+    """The progress line on stderr (sync/progress.py), for a person at a terminal only: never
+    with --json, -q or -v, nor when stderr is a file, a pipe or the journal (cron, systemd)."""
+    stream = sys.stderr
+    if as_json or quiet(ctx) or verbosity(ctx) or not stream.isatty():
+        yield
+        return
+    with progress.shown_on(stream, width=shutil.get_terminal_size().columns):
+        yield
 
 
 @contextmanager

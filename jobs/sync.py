@@ -19,7 +19,7 @@ from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
 from sync.model import Board, Role
-from sync.report import Report, log_line, summarise
+from sync.report import Report, summarise
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
@@ -109,8 +109,6 @@ def run(
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"
         )
-    for outcome in report.outcomes:
-        log.info("%s", log_line(outcome))
     record.finish()
     return report
 

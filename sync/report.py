@@ -6,9 +6,12 @@ summary, and its ``exit_code`` is the command's: 0 all well, 1 something failed.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sync import progress
 from sync.text import one_line
 
 if TYPE_CHECKING:
@@ -42,6 +45,33 @@ class Outcome:
     fields: list[str] = field(default_factory=list)  # for updates: what changed
 
 
+class Actions(list[Outcome]):
+    """A report's outcomes, each logged (one line, INFO) and counted on the progress line as it
+    is added, not when the run ends: a log file says what a killed run had done, line by line,
+    each with its own time."""
+
+    def __init__(self, outcomes: Iterable[Outcome] = (), job: str = "") -> None:
+        super().__init__(outcomes)
+        self.log = logging.getLogger(f"jobs.{job or 'run'}")
+
+    def append(self, outcome: Outcome) -> None:
+        super().append(outcome)
+        self._said(outcome)
+
+    def extend(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            self.append(outcome)
+
+    def __iadd__(self, outcomes: Iterable[Outcome]) -> Actions:  # type: ignore[override]
+        self.extend(outcomes)
+        return self
+
+    def _said(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Outcome):  # (asdict rebuilds the list with dicts: not actions)
+            self.log.info("%s", log_line(outcome))
+            progress.action(outcome)
+
+
 @dataclass
 class Report:
     job: str
@@ -53,6 +83,9 @@ class Report:
     requests: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
     transient: bool = False  # a failure that a retry may cure (the network, a server down)
+
+    def __post_init__(self) -> None:
+        self.outcomes = Actions(self.outcomes, self.job)
 
     @property
     def ok(self) -> bool:
