@@ -31,3 +31,20 @@ def test_init_example_writes_a_demo_that_keeps_its_files_beside_it(tmp_path, mon
     assert (
         CliRunner().invoke(cli.main, ["init", "--example", "other.toml", "--force"]).exit_code == 0
     )
+
+
+def test_check_fails_the_starters_placeholder_boards_and_names_the_fix(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli.main, ["init"])
+    check = CliRunner().invoke(cli.main, ["check"])
+    assert check.exit_code == 1
+    assert (
+        "FAIL board events: trello:EfGh5678 is the starter config's placeholder, not a board — "
+        "set boards.events.source to trello:<the 8 characters after /b/ in the board's URL>, or "
+        "to an export file"
+    ) in check.output
+    text = (tmp_path / "otg.toml").read_text(encoding="utf-8")
+    (tmp_path / "otg.toml").write_text(text.replace("trello:EfGh5678", "trello:Zq8Xk2Lm"))
+    again = CliRunner().invoke(cli.main, ["check"])
+    assert "ok  board events: events, trello:Zq8Xk2Lm (not contacted; use --online)" in again.output
+    assert again.output.count("placeholder") == 2  # the two still left as written
