@@ -108,8 +108,8 @@ def check(ctx: click.Context, online: bool, as_json: bool) -> None:
         click.echo(json_text(jobs.inspect.check_data(result)))
     for item in result.checks if not as_json else ():
         line = one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
-        if not item.ok or not quiet(ctx):  # -q: the FAIL lines alone, on stderr
-            click.echo(line, err=quiet(ctx))
+        if not item.ok or not quiet(ctx):  # a FAIL on stderr, like every failure; -q: those alone
+            click.echo(line, err=not item.ok)
     sys.exit(0 if result.ok else 1)
 
 
