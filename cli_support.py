@@ -145,6 +145,9 @@ def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False
         handler.setFormatter(formatter)
         handler.addFilter(RedactingFilter(_known_secrets))
     root = logging.getLogger()
+    for old in root.handlers:  # set up again (-v after the command): the old log file is closed
+        if isinstance(old, LogFile):
+            old.close()
     root.handlers[:] = handlers
     root.setLevel(min(h.level for h in handlers))
 
