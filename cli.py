@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,6 +21,17 @@ import jobs.ledger
 import jobs.roundup
 import jobs.status
 import jobs.sync
+from cli_output import (
+    a_run,
+    example_option,
+    health_option,
+    print_check,
+    print_resolved,
+    print_run_once,
+    print_status,
+    say,
+    show_report,
+)
 from cli_support import (
     OtgGroup,
     dry_run_option,
@@ -29,13 +41,10 @@ from cli_support import (
     load,
     look_at_state,
     open_state,
-    progress_line,
     quiet,
     run_lock,
-    say,
     setup_logging,
     show_envvars,
-    show_report,
     verbosity,
     wait_option,
     with_config,
@@ -52,37 +61,24 @@ from sync.stopping import graceful_signals
 from sync.text import one_line
 
 
-@click.group(
-    cls=OtgGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+@click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="otg")
 @global_options
 @click.pass_context
-def main(
-    ctx: click.Context, config_path: str | None, verbose: int, quiet: bool, log_file: str | None
-) -> None:
+def main(ctx: click.Context, **options: Any) -> None:
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
     in step.
 
-    Every option can also be set in the environment: OTG_ and its name (OTG_CONFIG,
-    OTG_VERBOSE=1, OTG_QUIET=1), or for a command's own options OTG_, the command and the
-    option (OTG_SYNC_DRY_RUN=1, OTG_ROUNDUP_FROM=2026-11-12); --help shows each one's name."""
-    ctx.ensure_object(dict).update(
-        config_path=config_path, verbose=verbose, quiet=quiet, log_file=log_file
-    )
-    setup_logging(verbose, log_file, quiet)
+    Every option can be set in the environment too: OTG_VERBOSE=1, OTG_SYNC_DRY_RUN=1 (OTG_,
+    the command, the option); each command's --help names them."""
+    ctx.ensure_object(dict).update(options)  # config_path, verbose, quiet, log_file
+    setup_logging(options["verbose"], options["log_file"], options["quiet"])
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
-@click.option(
-    "--example",
-    is_flag=True,
-    help="Write the bundled example instead: a config reading the demo boards (Trello exports "
-    "written beside it), so that every command can be tried offline.",
-)
+@example_option
 def init(path: str, force: bool, example: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
     written = config_pkg.bundled.write_config(Path(path), example=example, force=force)
@@ -104,12 +100,7 @@ def init(path: str, force: bool, example: bool) -> None:
 def check(ctx: click.Context, online: bool, as_json: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
-    if as_json:
-        click.echo(json_text(jobs.inspect.check_data(result)))
-    for item in result.checks if not as_json else ():
-        line = one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
-        if not item.ok or not quiet(ctx):  # a FAIL on stderr, like every failure; -q: those alone
-            click.echo(line, err=not item.ok)
+    print_check(ctx, result, as_json)
     sys.exit(0 if result.ok else 1)
 
 
@@ -175,11 +166,7 @@ def sync(
         raise UsageError("--new-version needs the content boards", "add --only content")
     if recreate_calendar:
         _refuse_recreate_without_caldav(cfg, only)
-    with (
-        run_lock(cfg, "otg sync", wait, dry_run),
-        open_state(cfg, dry_run) as state,
-        progress_line(ctx, as_json),
-    ):
+    with a_run(ctx, cfg, "otg sync", wait, dry_run, as_json) as state:
         report = jobs.sync.run(
             cfg,
             state,
@@ -255,8 +242,7 @@ def ledger_resolve(
     # the same lock as a sync: an intent is never settled under a run that is reading it
     with run_lock(cfg, "otg ledger resolve", wait), open_state(cfg) as state:
         said = jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon)
-        settled = jobs.ledger.as_data(next(i for i in state.intents() if i.id == intent_id))
-    click.echo(json_text({"message": said, "intent": settled})) if as_json else say(ctx, said)
+        print_resolved(ctx, state, intent_id, said, as_json)
 
 
 @main.command()
@@ -309,11 +295,7 @@ def roundup(
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with (
-        run_lock(cfg, "otg roundup", wait, not writes),
-        open_state(cfg, not writes) as state,
-        progress_line(ctx, as_json),
-    ):
+    with a_run(ctx, cfg, "otg roundup", wait, not writes, as_json) as state:
         result = jobs.roundup.run(
             cfg,
             state,
@@ -385,24 +367,12 @@ def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> 
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
-    # why it failed, and what waits for an operator, was logged on stderr as it happened
-    if as_json:
-        with look_at_state(cfg) as state:
-            last = jobs.status.last_run(state, name)
-        click.echo(json_text({"job": name, "outcome": outcome, "run": last}))
-    else:
-        say(ctx, f"{name}: {outcome}")
+    print_run_once(ctx, cfg, name, outcome, as_json)
     sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()
-@click.option(
-    "--check",
-    "health",
-    is_flag=True,
-    help="Exit 1 when a job's last run failed, crashed or was killed, or a request waits for an "
-    "operator, saying each on stderr (for monitors, cron and systemd).",
-)
+@health_option
 @json_option
 @with_config
 @click.pass_context
@@ -421,20 +391,7 @@ def status(ctx: click.Context, health: bool, as_json: bool) -> None:
             in_progress=busy,
             scheduler=jobs.status.scheduler_running(cfg.state_db),
         )
-    if as_json:
-        click.echo(json_text(data))
-    else:
-        if not cfg.state_db.exists():
-            say(
-                ctx,
-                f"No runs yet: there is no state database at {cfg.state_db} "
-                "(the first sync creates it).",
-            )
-        say(ctx, jobs.status.render_status(data, cfg.tz))
-    if health and not data["healthy"]:
-        for problem in data["problems"] if not as_json else ():
-            click.echo(f"unhealthy: {one_line(problem)}", err=True)
-        sys.exit(1)
+    print_status(ctx, cfg, data, health, as_json)
 
 
 show_envvars(main)  # last: every command is defined

@@ -8,9 +8,8 @@ import json
 import logging
 import os
 import re
-import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from logging.handlers import RotatingFileHandler
@@ -21,10 +20,9 @@ from click.core import ParameterSource
 
 from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
-from sync import progress, stopping
+from sync import stopping
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
-from sync.report import Report, render_text
 from sync.state.store import State
 from sync.stopping import graceful_signals
 from sync.text import one_line
@@ -100,12 +98,6 @@ def quiet(ctx: click.Context) -> bool:
     """-q, before or after the command name: errors only (for cron, which mails any output)."""
     root = ctx.find_root()
     return bool((root.obj or {}).get("quiet", (root.params or {}).get("quiet", False)))
-
-
-def say(ctx: click.Context, text: str) -> None:
-    """A command's normal output on stdout, which -q leaves out."""
-    if not quiet(ctx):
-        click.echo(text)
 
 
 class LogFile(RotatingFileHandler):
@@ -199,26 +191,6 @@ def json_text(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
-def show_report(ctx: click.Context, report: Report, as_json: bool, to_stderr: bool = False) -> None:
-    """A run's report: as JSON (which holds the failures), or as text on stdout (on stderr with
-    ``to_stderr``; none with -q) and each failure's one line on stderr, with what waits for an
-    operator, so that cron's mail and the journal say why."""
-    if as_json:
-        click.echo(json_text(report.to_dict()))
-        return
-    if not quiet(ctx):
-        click.echo(render_text(report, failures=False), err=to_stderr)
-    tell_failures(report.failure_lines(), report.waiting_lines())
-
-
-def tell_failures(failures: Sequence[str], waiting: Sequence[str] = ()) -> None:
-    """Each failure's one line on stderr, then each request that waits for an operator."""
-    for line in failures:
-        click.echo(redact(one_line(f"failed: {line}"), _SECRETS), err=True)
-    for line in waiting:
-        click.echo(redact(one_line(f"waiting for an operator: {line}"), _SECRETS), err=True)
-
-
 def json_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print machine-readable JSON instead of text."
@@ -239,18 +211,6 @@ def wait_option(command: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         help="Seconds to wait for another run (the scheduler, say) to finish.",
     )(command)
-
-
-@contextmanager
-def progress_line(ctx: click.Context, as_json: bool = False) -> Iterator[None]:
-    """The progress line on stderr (sync/progress.py), for a person at a terminal only: never
-    with --json, -q or -v, nor when stderr is a file, a pipe or the journal (cron, systemd)."""
-    stream = sys.stderr
-    if as_json or quiet(ctx) or verbosity(ctx) or not stream.isatty():
-        yield
-        return
-    with progress.shown_on(stream, width=shutil.get_terminal_size().columns):
-        yield
 
 
 @contextmanager

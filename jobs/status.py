@@ -178,15 +178,6 @@ def drafts_gone(state: State) -> list[dict[str, Any]]:
     return sorted(gone, key=lambda g: (g["since"], g["title"]))
 
 
-def last_failures(state: State, job: str, limit: int = 5) -> list[str]:
-    """What the job's latest run failed at: its first ``limit`` failure lines."""
-    runs = state.runs(job, limit=1)
-    if not runs:
-        return []
-    failures = runs[0].summary.get("failures") or ([runs[0].error] if runs[0].error else [])
-    return [str(f) for f in failures[:limit]]
-
-
 def _local(stamp: str, tz: ZoneInfo) -> str:
     return datetime.fromisoformat(stamp).astimezone(tz).strftime("%a %d %b %H:%M")
 
