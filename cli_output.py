@@ -45,9 +45,14 @@ def show_report(ctx: click.Context, report: Report, as_json: bool, to_stderr: bo
     if as_json:
         click.echo(json_text(report.to_dict()))
         return
-    if not quiet(ctx):
-        click.echo(render_text(report, failures=False), err=to_stderr)
-    tell_failures(report.failure_lines(), report.waiting_lines())
+    if quiet(ctx):
+        tell_failures(report.failure_lines(), report.waiting_lines())
+        return
+    *body, closing = render_text(report, failures=False).splitlines()
+    if body:
+        click.echo("\n".join(body), err=to_stderr)
+    tell_failures(report.failure_lines(), report.waiting_lines())  # where they always were
+    click.echo(closing, err=to_stderr)
 
 
 def tell_failures(failures: Sequence[str], waiting: Sequence[str] = ()) -> None:
