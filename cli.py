@@ -16,6 +16,8 @@ import click
 
 import config as config_pkg
 import config.bundled
+import jobs.events.listing
+import jobs.init
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
@@ -78,14 +80,27 @@ def main(ctx: click.Context, **options: Any) -> None:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
 @click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option(
+    "--from",
+    "from_board",
+    metavar="EXPORT_OR_TRELLO_ID",
+    help="Propose the board table and its list mapping from this board's own lists: a JSON "
+    "export's path, or a Trello board id or short link (read with TRELLO_API_KEY/TRELLO_TOKEN).",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    help="The --from board's role (default: guessed from its list names).",
+)
 @example_option
-def init(path: str, force: bool, example: bool) -> None:
+def init(path: str, force: bool, from_board: str | None, role: str | None, example: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    written = config_pkg.bundled.write_config(Path(path), example=example, force=force)
-    if example:
-        click.echo(f"Wrote {path} and the demo boards beside it. Try `otg --config {path} sync`.")
+    if example:  # the demo, with its boards beside it
+        lines = config_pkg.bundled.write_example(Path(path), force=force, alone=not from_board)
     else:
-        click.echo(f"Wrote {written[0]}. Edit the [boards.*] tables, then run `otg check`.")
+        lines = jobs.init.write(Path(path), force=force, source=from_board, role=role)
+    for line in lines:
+        click.echo(one_line(line))
 
 
 @main.command()
@@ -124,6 +139,25 @@ def boards(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
+@json_option
+@with_config
+@click.pass_context
+def events(ctx: click.Context, as_json: bool) -> None:
+    """List the events boards' upcoming events and what each lacks (date, place, sign-up link,
+    organiser, open checklist items due before the event)."""
+    cfg = load(ctx)
+    with look_at_state(cfg) as state:
+        found, errors = jobs.events.listing.events(cfg, state, now_utc())
+    if as_json:
+        click.echo(json_text(jobs.events.listing.as_data(found, errors, cfg.tz)))
+    else:
+        click.echo(jobs.events.listing.render(found, cfg.tz))
+        for error in errors:
+            click.echo(one_line(f"error: {error}"), err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
 @dry_run_option
 @json_option
 @click.option(
@@ -145,6 +179,12 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     metavar="CARD",
     help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
 )
+@click.option(
+    "--allow-mass-cancel",
+    is_flag=True,
+    help="Let through what the mass-change guard stopped (many events cancelled at once, or a "
+    "renamed list), and accept the renamed lists.",
+)
 @wait_option
 @with_config
 @click.pass_context
@@ -156,6 +196,7 @@ def sync(
     recreate_calendar: bool,
     new_version: tuple[str, ...],
     wait: float,
+    allow_mass_cancel: bool,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     new_version = tuple(ref.strip() for ref in new_version)
@@ -174,6 +215,7 @@ def sync(
             only=[Role(o) for o in only],
             recreate_calendar=recreate_calendar,
             new_version=new_version,
+            allow_mass_cancel=allow_mass_cancel,
         )
     show_report(ctx, report, as_json)
     sys.exit(stopping.exit_code(report.exit_code))

@@ -94,9 +94,9 @@ def print_check(ctx: click.Context, result: jobs.inspect.CheckResult, as_json: b
         click.echo(json_text(jobs.inspect.check_data(result)))
         return
     for item in result.checks:
-        line = one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}")
+        word = "warn" if item.warn else "ok " if item.ok else "FAIL"
         if not item.ok or not quiet(ctx):
-            click.echo(line, err=not item.ok)
+            click.echo(one_line(f"{word} {item.subject}: {item.message}"), err=not item.ok)
 
 
 def example_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -1,4 +1,4 @@
-"""The files shipped inside the package, and `otg init` writing them out.
+"""The files shipped inside the package, and `otg init --example` writing the demo out.
 
 The starter config, the bundled example with its demo boards and Medium feed, and the default
 roundup template are package data (pyproject.toml's ``package-data``), found with
@@ -38,19 +38,18 @@ _EXAMPLE_PLACES = {
 }
 
 
-def write_config(target: Path, *, example: bool, force: bool) -> list[Path]:
-    """Write the starter config (or, with ``example``, the example config and its demo boards
-    beside it) to ``target``; the paths written. Nothing is overwritten without ``force``."""
-    writes: dict[Path, bytes] = {}
-    if example:
-        text = EXAMPLE.read_text(encoding="utf-8")
-        for old, new in _EXAMPLE_PLACES.items():
-            text = text.replace(old, new)
-        writes[target] = text.encode("utf-8")
-        for name in EXAMPLE_FILES:
-            writes[target.parent / name] = resource("example", *name.split("/")).read_bytes()
-    else:
-        writes[target] = STARTER.read_bytes()
+def write_example(target: Path, *, force: bool, alone: bool = True) -> list[str]:
+    """`otg init --example`: the example config at ``target``, its demo boards and Medium feed
+    beside it, and its state and output beside it too; the lines to tell the user. Nothing is
+    overwritten without ``force``."""
+    if not alone:
+        raise UsageError("--example goes alone", "leave out --from: the example has its boards")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in _EXAMPLE_PLACES.items():
+        text = text.replace(old, new)
+    writes = {target: text.encode("utf-8")}
+    for name in EXAMPLE_FILES:
+        writes[target.parent / name] = resource("example", *name.split("/")).read_bytes()
     existing = [path for path in writes if path.exists()]
     if existing and not force:
         raise UsageError(f"{existing[0]} already exists", "pass --force to overwrite it")
@@ -64,4 +63,7 @@ def write_config(target: Path, *, example: bool, force: bool) -> list[Path]:
                 f"cannot write {path}: {exc.strerror or exc}",
                 "create its folder, or pick another path",
             ) from None
-    return list(writes)
+    return [
+        f"Wrote {target} and the demo boards beside it (Trello exports: everything works offline).",
+        f"Try `otg --config {target} check`, then `sync`, `roundup` and `status`.",
+    ]
