@@ -21,6 +21,7 @@ import jobs.init
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
+import jobs.site
 import jobs.status
 import jobs.sync
 from cli_output import (
@@ -92,13 +93,22 @@ def main(ctx: click.Context, **options: Any) -> None:
     type=click.Choice([r.value for r in Role]),
     help="The --from board's role (default: guessed from its list names).",
 )
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
+    ".github/workflows/ beside PATH; an existing PATH is kept.",
+)
 @example_option
-def init(path: str, force: bool, from_board: str | None, role: str | None, example: bool) -> None:
+def init(path: str, force: bool, from_board: str | None, role: str | None, **more: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    if example:  # the demo, with its boards beside it
+    if more["example"]:  # the demo, with its boards beside it
         lines = config_pkg.bundled.write_example(Path(path), force=force, alone=not from_board)
     else:
-        lines = jobs.init.write(Path(path), force=force, source=from_board, role=role)
+        lines = jobs.init.write(
+            Path(path), force=force, source=from_board, role=role,
+            github_actions=more["github_actions"],
+        )  # fmt: skip
     for line in lines:
         click.echo(one_line(line))
 
@@ -289,7 +299,13 @@ def ledger_resolve(
 
 @main.command()
 @click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
-@click.option("--to", "last", metavar="DATE", help="Last day (default: today; 14 days in all).")
+@click.option(
+    "--to",
+    "last",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD, local time); either alone means 14 days in all. Without both: "
+    "from the end of the last drafted roundup to now.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
 @click.option(
     "--target",
@@ -302,6 +318,12 @@ def ledger_resolve(
 @click.option("--finalise", is_flag=True, help="Label the featured cards so they are not repeated.")
 @click.option("--new-version", is_flag=True, help="Make another draft for a period drafted before.")
 @click.option("--include-featured", is_flag=True, help="Also feature cards featured before.")
+@click.option(
+    "--include-estimated",
+    is_flag=True,
+    help="Also list cards done before their board's history begins, whose time is only an "
+    "estimate (marked as such).",
+)
 @dry_run_option
 @json_option
 @wait_option
@@ -317,11 +339,13 @@ def roundup(
     finalise: bool,
     new_version: bool,
     include_featured: bool,
+    include_estimated: bool,
     dry_run: bool,
     as_json: bool,
     wait: float,
 ) -> None:
-    """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    """Draft the fortnightly "two weeks on" post: by default the next one, from the end of the
+    last drafted roundup (or 14 days ago) to now; --from/--to for other days."""
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -333,21 +357,28 @@ def roundup(
             "--json prints the gathered data and --output writes the post: leave one out",
         )
     cfg = load(ctx)
-    period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    now = now_utc()
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
     with a_run(ctx, cfg, "otg roundup", wait, not writes, as_json) as state:
+        period = (
+            jobs.roundup.period_from(first, last, now.astimezone(cfg.tz).date())
+            if first or last
+            else jobs.roundup.next_period(cfg, state, now)
+        )
         result = jobs.roundup.run(
             cfg,
             state,
             period,
+            now=now,
             target=target,
             template=Path(template) if template else None,
             dry_run=dry_run,
             finalise=finalise,
             new_version=new_version,
             include_featured=include_featured,
+            include_estimated=include_estimated,
         )
     if as_json:
         click.echo(json_text({"context": result.roundup.context(), **result.report.to_dict()}))
@@ -361,6 +392,22 @@ def roundup(
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         show_report(ctx, result.report, as_json, to_stderr=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
+
+
+@main.command()
+@dry_run_option
+@json_option
+@wait_option
+@with_config
+@click.pass_context
+def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
+    """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    cfg = load(ctx)
+    # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
+    with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
+        report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
+    show_report(ctx, report, as_json)
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------

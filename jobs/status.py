@@ -15,6 +15,7 @@ from jobs.timetable import next_runs
 from sync.content.plan import DRAFTED
 from sync.content.plan import TARGET as CONTENT
 from sync.report import plural
+from sync.roundup.targets import last_drafted
 from sync.state.store import DIED, State
 from sync.text import one_line
 
@@ -83,10 +84,27 @@ def status(
         "scheduler": scheduler or {"running": False},
         "pending_intents": pending,
         "drafts_gone": drafts_gone(state),
+        "roundup": last_roundup(state, cfg.tz),
     }
     data["problems"] = problems(data)
     data["healthy"] = not data["problems"]
     return data
+
+
+def last_roundup(state: State, tz: ZoneInfo) -> dict[str, Any] | None:
+    """The last roundup drafted: the instants it covered (the next one starts at its end)."""
+    latest = last_drafted(state, tz)
+    if latest is None:
+        return None
+    period, data = latest
+    start, end = period.bounds(tz)
+    return {
+        "period": period.label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "covers": period.covers(tz),
+        "where": data.get("where", ""),
+    }
 
 
 #: A last run that says something is wrong (interrupted was asked for: it is not).
@@ -208,6 +226,12 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
         if run["error"] and not run["failures"]:  # crashed, killed: why, in its one line
             lines.append(f"{'':<{name_width}}why: {one_line(run['error'])}")
     lines.append(_scheduler_line(data.get("scheduler") or {"running": False}, tz))
+    roundup = data.get("roundup")
+    if roundup:
+        lines.append(
+            f"last roundup drafted: {roundup['period']}, covering {roundup['covers']} "
+            "(the next one starts there)"
+        )
     pending = data["pending_intents"]
     if pending:
         lines.append(

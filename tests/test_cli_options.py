@@ -12,7 +12,7 @@ import cli
 from sync.content.plan import INTENT_KIND
 from sync.state.store import State
 from tests.conftest import DEMO_BOARDS
-from tests.roundup.test_roundup import demo_config
+from tests.roundup.demo import demo_config
 
 
 @pytest.fixture

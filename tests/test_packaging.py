@@ -21,10 +21,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_SHIPPED = shutil.ignore_patterns(
-    ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
-    ".hypothesis", "demo-out", "out", "site", "tests", "bench", "*.db*",
-)  # fmt: skip
+ANYWHERE = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.db", "*.db-*")
+AT_THE_TOP = {  # the repository's own folders and what its commands leave there
+    ".venv", ".git", "build", "dist", ".pytest_cache", ".ruff_cache", ".hypothesis", "demo-out",
+    "out", "site", "tests", "bench",
+}  # fmt: skip
+
+
+def not_shipped(folder: str, names: list[str]) -> set[str]:
+    ignored = set(ANYWHERE(folder, names))
+    return ignored | (AT_THE_TOP & set(names) if Path(folder) == ROOT else set())
 
 
 def _run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -44,7 +50,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
         pytest.skip(f"setuptools {setuptools.__version__} is older than pyproject.toml asks")
     base = tmp_path_factory.mktemp("wheel")
     source, dist, venv = base / "src", base / "dist", base / "venv"
-    shutil.copytree(ROOT, source, ignore=NOT_SHIPPED)
+    shutil.copytree(ROOT, source, ignore=not_shipped)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTG_", "PYTHON", "PIP_"))}
     env |= {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "HOME": str(base)}
     pip = [sys.executable, "-m", "pip"]

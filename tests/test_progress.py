@@ -16,7 +16,7 @@ import jobs.content
 from sync import progress
 from sync.report import Outcome, Report
 from tests.conftest import DEMO_BOARDS
-from tests.roundup.test_roundup import demo_config
+from tests.roundup.demo import demo_config
 
 
 class Clock:

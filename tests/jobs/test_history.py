@@ -10,7 +10,7 @@ import pytest
 import cli
 import jobs.roundup
 from tests.conftest import DEMO_BOARDS
-from tests.roundup.test_roundup import demo_config
+from tests.roundup.demo import demo_config
 
 BROKEN = """# {{ title }}
 {% if microactions.total %}
