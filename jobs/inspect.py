@@ -22,6 +22,7 @@ from sync.state.opening import read_only_uri, read_problem
 from sync.state.store import State
 from sync.text import one_line
 from sync.trello.api import TrelloApi
+from sync.trello.fast_read import releases_model
 from sync.trello.sources import connect, read_boards, read_export
 
 
@@ -219,6 +220,7 @@ def _check_online(
         result.add(True, f"board {board.name}", f'can read "{data.get("name")}"{closed}')
 
 
+@releases_model
 def boards(
     cfg: Config, state: State, api: TrelloApi | None = None
 ) -> tuple[list[tuple[BoardConfig, Board]], list[str]]:

@@ -28,6 +28,7 @@ from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.fast_read import releases_model
 from sync.trello.sources import read_boards
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
@@ -72,6 +73,7 @@ def _date(text: str | None, option: str) -> date | None:
     return day
 
 
+@releases_model
 def run(
     cfg: Config,
     state: State,

@@ -23,11 +23,13 @@ from sync.report import Report, log_line, summarise
 from sync.state.store import State
 from sync.stopping import STOPPED_NOW, stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.fast_read import releases_model
 from sync.trello.sources import read_boards
 
 log = logging.getLogger(__name__)
 
 
+@releases_model
 def run(
     cfg: Config,
     state: State,

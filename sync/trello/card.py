@@ -6,7 +6,6 @@ becomes a problem on the card, never an exception.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -51,11 +50,19 @@ class CardContext:
         if not labels:  # old exports carry only the embedded label objects
             labels = [label(lbl) for lbl in dicts(raw.get("labels")) if text(lbl.get("id"))]
         state = trello_list.state if trello_list else None
-        card = Card(
+        list_id = text(raw.get("idList"))
+        due_complete = bool(raw.get("dueComplete"))
+        due, start = date(raw, "due", problems), date(raw, "start", problems)
+        last_activity = date(raw, "dateLastActivity", problems)
+        custom_fields = self._custom_fields(raw, problems)
+        completed_at, completed_from = self._completion(
+            card_id, list_id, state, due_complete, last_activity, raw, problems
+        )
+        return Card(
             id=card_id,
             name=text(raw.get("name")),
             board_id=self.board_id,
-            list_id=text(raw.get("idList")),
+            list_id=list_id,
             list_name=trello_list.name if trello_list else "",
             state=state,
             desc=text(raw.get("desc")),
@@ -66,10 +73,10 @@ class CardContext:
             pos=number(raw.get("pos")),
             labels=tuple(labels),
             members=tuple(self.members[m] for m in ids(raw.get("idMembers")) if m in self.members),
-            due=date(raw, "due", problems),
-            start=date(raw, "start", problems),
-            due_complete=bool(raw.get("dueComplete")),
-            last_activity=date(raw, "dateLastActivity", problems),
+            due=due,
+            start=start,
+            due_complete=due_complete,
+            last_activity=last_activity,
             created=id_timestamp(card_id),
             location_name=text(raw.get("locationName")),
             address=text(raw.get("address")),
@@ -80,11 +87,10 @@ class CardContext:
                 if text(a.get("url"))
             ),
             checklists=tuple(self.checklists.get(card_id, ())),
-            custom_fields=self._custom_fields(raw, problems),
-        )
-        completed_at, completed_from = self._completion(card, raw, problems)
-        return replace(
-            card, completed_at=completed_at, completed_from=completed_from, problems=tuple(problems)
+            custom_fields=custom_fields,
+            completed_at=completed_at,
+            completed_from=completed_from,
+            problems=tuple(problems),
         )
 
     def _custom_fields(self, raw: dict[str, Any], problems: list[str]) -> dict[str, FieldValue]:
@@ -104,7 +110,14 @@ class CardContext:
         return values
 
     def _completion(
-        self, card: Card, raw: dict[str, Any], problems: list[str]
+        self,
+        card_id: str,
+        list_id: str,
+        state: str | None,
+        due_complete: bool,
+        last_activity: datetime | None,
+        raw: dict[str, Any],
+        problems: list[str],
     ) -> tuple[datetime | None, str]:
         """When the card was completed, and how we know.
 
@@ -113,17 +126,17 @@ class CardContext:
         Trello's own ``dateCompleted`` if the export has it, else ``dateLastActivity`` as an
         estimate (``completed_from = "estimate"``).
         """
-        if card.state not in COMPLETED_STATES and not card.due_complete:
+        if state not in COMPLETED_STATES and not due_complete:
             return None, ""
-        for action in self.history.get(card.id, ()):  # newest first
-            if card.state in COMPLETED_STATES and action.list_after == card.list_id:
+        for action in self.history.get(card_id, ()):  # newest first
+            if state in COMPLETED_STATES and action.list_after == list_id:
                 return action.date, "action"
-            if card.due_complete and action.due_complete is True:
+            if due_complete and action.due_complete is True:
                 return action.date, "action"
         completed = date(raw, "dateCompleted", problems)
         if completed is not None:
             return completed, "dateCompleted"
-        return card.last_activity, "estimate"
+        return last_activity, "estimate"
 
 
 def _field_value(definition: dict[str, Any], item: dict[str, Any]) -> FieldValue | None:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
@@ -20,6 +21,7 @@ from sync.model import Board
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import API_FIX, CREDENTIALS_FIX, TrelloApi, trello_session
+from sync.trello.fast_read import collector_paused, keep_model, loads
 from sync.trello.parse import parse_board
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,27 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(minutes=15)
 
 
+#: How to mend an export that cannot be read.
+EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
+
+
 def read_export(path: Path, board: BoardConfig) -> Board:
-    fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
+    with collector_paused():
+        # The file's bytes are only an argument: they are gone once parsed, and the JSON once
+        # the model is built (the model keeps only the strings it uses).
+        data = _json(_file_bytes(path, board), path, board)
+        try:
+            return parse_board(
+                data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
+            )
+        except SourceError as exc:
+            raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+
+
+def _file_bytes(path: Path, board: BoardConfig) -> bytes:
+    fix = EXPORT_FIX
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceError(
             f'board "{board.name}": no export file at {path}',
@@ -42,29 +61,27 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             f'board "{board.name}": {path} is a folder, not a board export file',
             f"set boards.{board.name}.source to the export's .json file",
         ) from None
-    except UnicodeDecodeError:
-        raise SourceError(
-            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
-        ) from None
     except OSError as exc:
         raise SourceError(
             f'board "{board.name}": cannot read {path}: {exc.strerror or type(exc).__name__}',
             "make it readable by the user otg-sync runs as, or " + fix,
         ) from None
+
+
+def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
+    fix = EXPORT_FIX
     try:
-        data = json.loads(text)
+        return loads(raw)
+    except UnicodeDecodeError:
+        raise SourceError(
+            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
+        ) from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             f'board "{board.name}": {path} is not valid JSON (line {exc.lineno}, column '
             f"{exc.colno}: {exc.msg}); the export may be truncated",
             fix,
         ) from None
-    try:
-        return parse_board(
-            data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
-        )
-    except SourceError as exc:
-        raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
 
 
 class TrelloReader:
@@ -166,9 +183,12 @@ def read_boards(
         if stop_requested():
             break
         try:
-            model = (
-                reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)
-            )
+            with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+                model = (
+                    reader.read(board)
+                    if board.is_api
+                    else read_export(cfg.board_path(board), board)
+                )
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)
         except OtgError as exc:
@@ -182,4 +202,5 @@ def read_boards(
             )
             continue
         read.append((board, model))
+    keep_model()  # see fast_read.py: the job that called this releases it
     return read, reader
