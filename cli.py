@@ -10,15 +10,10 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-import config as config_pkg
-import jobs.inspect
-import jobs.ledger
-import jobs.roundup
-import jobs.status
-import jobs.sync
 from cli_support import (
     OtgGroup,
     dry_run_option,
@@ -33,21 +28,21 @@ from cli_support import (
     wait_option,
     with_config,
 )
-from jobs.content import CARD_FIX
 from jobs.lock import lock_for
-from jobs.runners import RUNNERS
-from jobs.scheduler import JobScheduler
-from sync import __version__, stopping
+from jobs.runners import RUNNERS  # the job names only: each job is imported when it runs
+from sync import stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
-from sync.report import render_text
 from sync.stopping import graceful_signals
 from sync.text import one_line
 
+if TYPE_CHECKING:  # each command imports what it uses: `otg --help` stays quick
+    import config as config_pkg
+
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="otg")
+@click.version_option(None, "--version", package_name="otg-sync", prog_name="otg")
 @click.option(
     "--config",
     "config_path",
@@ -78,7 +73,9 @@ def init(path: str, force: bool) -> None:
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", "pass --force to overwrite it")
     try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
+        from config import STARTER
+
+        target.write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
     except OSError as exc:
         raise UsageError(
             f"cannot write {target}: {exc.strerror or exc}",
@@ -97,6 +94,8 @@ def init(path: str, force: bool) -> None:
 @click.pass_context
 def check(ctx: click.Context, online: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
+    import jobs.inspect  # each command imports what it uses: `otg --help` stays quick
+
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
     for item in result.checks:
         click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
@@ -109,6 +108,8 @@ def check(ctx: click.Context, online: bool) -> None:
 @click.pass_context
 def boards(ctx: click.Context, as_json: bool) -> None:
     """List each board, its lists mapped to states, and card counts."""
+    import jobs.inspect
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         read, errors = jobs.inspect.boards(cfg, state)
@@ -157,6 +158,10 @@ def sync(
     wait: float,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    import jobs.sync
+    from jobs.content import CARD_FIX
+    from sync.report import render_text
+
     new_version = tuple(ref.strip() for ref in new_version)
     if not all(new_version):
         raise UsageError("--new-version needs a card", CARD_FIX)
@@ -207,6 +212,8 @@ def ledger() -> None:
 @click.pass_context
 def ledger_list(ctx: click.Context, as_json: bool) -> None:
     """List every intent, pending and settled, oldest first."""
+    import jobs.ledger
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         found = jobs.ledger.intents(state)
@@ -228,6 +235,8 @@ def ledger_resolve(
     ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool, wait: float
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
+    import jobs.ledger
+
     cfg = load(ctx)
     if not cfg.state_db.exists():
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
@@ -271,6 +280,9 @@ def roundup(
     wait: float,
 ) -> None:
     """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    import jobs.roundup
+    from sync.report import render_text
+
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -326,6 +338,8 @@ def jobs_group() -> None:
 @click.pass_context
 def jobs_list(ctx: click.Context, as_json: bool) -> None:
     """Each job, when it runs, and its next three runs in local time."""
+    import jobs.status
+
     cfg = load(ctx)
     rows = jobs.status.schedule_rows(cfg, now_utc(), available=set(RUNNERS))
     click.echo(json_text(rows) if as_json else jobs.status.render_schedule(rows))
@@ -336,6 +350,8 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
     if verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
         logging.getLogger().handlers[0].setLevel(logging.INFO)
@@ -353,6 +369,9 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
     """Run one job now, as the scheduler would (lock, retries, run history).
 
     JOB is sync, publication or roundup (see `otg jobs list`)."""
+    import jobs.status
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
@@ -371,6 +390,8 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """The last run of each job, what it did, what needs an operator, and the next runs."""
+    import jobs.status
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
