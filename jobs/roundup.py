@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Config
 from sync.content.draft import MAX_TITLE
@@ -27,9 +27,11 @@ from sync.roundup.targets import TARGET as ROUNDUPS
 from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
 from sync.trello.fast_read import releases_model
 from sync.trello.sources import read_boards
+
+if TYPE_CHECKING:
+    from sync.trello.api import TrelloApi
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
 STOPPED_LABELLING = (

@@ -11,18 +11,20 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
 from sync.errors import AuthError, OtgError, SourceError, StateError, UnknownList
-from sync.http import redact
 from sync.model import Board
+from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import API_FIX, CREDENTIALS_FIX, TrelloApi, trello_session
 from sync.trello.fast_read import collector_paused, keep_model, loads
 from sync.trello.parse import parse_board
+
+if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,8 @@ class TrelloReader:
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no
             # cards list, say) is Trello's to mend, and a rerun asks again.
+            from sync.trello.api import API_FIX
+
             fix = exc.fix if isinstance(exc, UnknownList) else API_FIX
             raise SourceError(f'board "{board.name}": {exc.message}', fix) from None
 
@@ -153,6 +157,8 @@ class TrelloReader:
 
 
 def connect(cfg: Config) -> TrelloApi:
+    from sync.trello.api import CREDENTIALS_FIX, TrelloApi, trello_session
+
     key, token = cfg.secrets.get("TRELLO_API_KEY"), cfg.secrets.get("TRELLO_TOKEN")
     missing = [
         name for name, value in (("TRELLO_API_KEY", key), ("TRELLO_TOKEN", token)) if not value
