@@ -90,7 +90,8 @@ feeds = ["{FEED_URL}"]
 
 #: Every leaf command, with the arguments that make it do its work (and meet the credentials).
 RUNS: dict[str, list[list[str]]] = {
-    "init": [["{root}/starter.toml"]],
+    "init": [["{root}/starter.toml"], ["{root}/from.toml", "--from", EVENTS_BOARD]],
+    "events": [[], ["--json"]],
     "check": [[], ["--online"]],
     "boards": [[], ["--json"]],
     "sync": [[], ["--dry-run"], ["--json"], ["--only", "content", "--new-version", "qBqgCgJ9"]],
