@@ -139,10 +139,13 @@ def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool
         for a in fresh
         if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
     ]
-    if not dry_run:
-        state.save_actions(board_id, fresh)
-        return state.load_actions(board_id)
     merged = {a["id"]: a for a in state.load_actions(board_id)}
+    if not dry_run:
+        # only what is new or changed is written: an export repeats its 1,000 newest actions (a
+        # big one tens of thousands) every night, and rewriting them all cost more than the read
+        changed = [a for a in fresh if merged.get(a["id"]) != a]
+        if changed:
+            state.save_actions(board_id, changed)
     merged.update({a["id"]: a for a in fresh})
     return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 

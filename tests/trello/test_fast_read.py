@@ -114,3 +114,30 @@ def test_a_sync_sets_the_model_aside_while_it_runs_and_gives_it_back(
     assert report.ok and report.boards and report.outcomes
     assert frozen_while_planning[0] > 0  # the model (and all before it) was set aside
     assert gc.get_freeze_count() == 0  # nothing stays out of the collector's sight after the run
+
+
+def test_a_rerun_on_an_unchanged_export_rewrites_no_history(write_config, tmp_path, monkeypatch):
+    board = synthetic_board(40)
+    (tmp_path / "m.json").write_text(json.dumps(board), encoding="utf-8")
+    cfg = load_config(
+        write_config("""
+        state_db = "state.db"
+        [boards.m]
+        role = "microactions"
+        source = "m.json"
+    """)
+    )
+    saved = []
+    save = State.save_actions
+    monkeypatch.setattr(
+        State,
+        "save_actions",
+        lambda self, b, actions: saved.append(len(actions)) or save(self, b, actions),
+    )
+    with State(cfg.state_db) as state:
+        first = sync_run(cfg, state)
+        kept = state.load_actions(board["id"])
+        again = sync_run(cfg, state)
+        assert state.load_actions(board["id"]) == kept
+    assert saved == [len(board["actions"])]  # the first run keeps them all, the rerun nothing
+    assert first.ok and again.ok
