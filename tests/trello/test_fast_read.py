@@ -141,3 +141,17 @@ def test_a_rerun_on_an_unchanged_export_rewrites_no_history(write_config, tmp_pa
         assert state.load_actions(board["id"]) == kept
     assert saved == [len(board["actions"])]  # the first run keeps them all, the rerun nothing
     assert first.ok and again.ok
+
+
+def test_kept_history_reads_back_as_written(tmp_path):
+    actions = [
+        {"id": "a1", "date": "2026-01-02T00:00:00.000Z", "data": {"text": "caf\u00e9 \ud800"}},
+        {"id": "a2", "date": "2026-01-01T00:00:00.000Z", "data": {"pos": float("inf")}},
+        {"id": "a3", "date": "2026-01-03T00:00:00.000Z", "data": {"n": 12345678901234567890}},
+    ]
+    with State(tmp_path / "state.db") as state:
+        state.save_actions("b", actions)
+        back = state.load_actions("b")
+    assert [a["id"] for a in back] == ["a3", "a1", "a2"]  # newest first
+    assert back[1]["data"]["text"] == "caf\u00e9 \ud800"  # a lone surrogate, as Trello may send
+    assert back[2]["data"]["pos"] == float("inf") and back[0]["data"]["n"] == 12345678901234567890
