@@ -79,11 +79,22 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
     type=click.Choice([r.value for r in Role]),
     help="The --from board's role (default: guessed from its list names).",
 )
-def init(path: str, force: bool, from_board: str | None, role: str | None) -> None:
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
+    ".github/workflows/ beside PATH; an existing PATH is kept.",
+)
+def init(
+    path: str, force: bool, from_board: str | None, role: str | None, github_actions: bool
+) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
     import jobs.init
 
-    for line in jobs.init.write(Path(path), force=force, source=from_board, role=role):
+    lines = jobs.init.write(
+        Path(path), force=force, source=from_board, role=role, github_actions=github_actions
+    )
+    for line in lines:
         click.echo(one_line(line))
 
 
@@ -355,6 +366,25 @@ def roundup(
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         click.echo(render_text(result.report), err=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
+
+
+@main.command()
+@dry_run_option
+@json_option
+@wait_option
+@with_config
+@click.pass_context
+def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
+    """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    import jobs.site
+    from sync.report import render_text
+
+    cfg = load(ctx)
+    # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
+    with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
+        report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
+    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from bench import api, caldav, nightly, roundup, startup
+from bench import api, caldav, nightly, roundup, site, startup
 from bench.proc import machine
 
 
@@ -27,12 +27,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (default 5)")
     parser.add_argument(
         "--only",
-        choices=["startup", "nightly", "roundup", "api", "caldav"],
+        choices=["startup", "nightly", "roundup", "api", "caldav", "site"],
         action="append",
         help="run only this part (repeatable)",
     )
     args = parser.parse_args()
-    parts = set(args.only or ["startup", "nightly", "roundup", "api", "caldav"])
+    parts = set(args.only or ["startup", "nightly", "roundup", "api", "caldav", "site"])
     print(f"Machine: {machine()}")
     print(f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {'--full' if args.full else 'quick'}")
     missed: list[str] = []
@@ -51,6 +51,8 @@ def main() -> None:
             problems += api.run(sizes, naive_max=5000 if args.full else 1000)
         if "caldav" in parts:
             caldav.run([100, 1000] if args.full else [100])
+        if "site" in parts:  # in-process, as bench/site.py says
+            site.run(site.DEFAULT_SIZES if args.full else [1000])
     for line in missed:
         print(f"target not met: {line}")
     for line in problems:

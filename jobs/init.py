@@ -14,6 +14,7 @@ from pathlib import Path
 import config as config_pkg
 from config import BoardConfig
 from config.loader import TRELLO_ID, load_secrets
+from jobs.github_actions import SITE_TABLE, write_workflow
 from sync.errors import AuthError, SourceError, UsageError
 from sync.model import Board, Role
 from sync.trello.advice import guess_role, propose_lists
@@ -22,8 +23,14 @@ from sync.trello.parse import parse_board
 from sync.trello.sources import read_export
 
 
-def write(target: Path, *, force: bool, source: str | None, role: str | None) -> list[str]:
-    """Write the config to ``target``; the lines to tell the user."""
+def write(
+    target: Path, *, force: bool, source: str | None, role: str | None, github_actions: bool = False
+) -> list[str]:
+    """Write the config to ``target`` (and with ``github_actions`` the nightly workflow beside
+    it); the lines to tell the user."""
+    if github_actions and target.exists() and not force:
+        workflow = write_workflow(target, force=False)
+        return [f"Wrote {workflow}; kept {target} (it needs a [site] table to publish a site)."]
     if target.exists() and not force:
         raise UsageError(f"{target} already exists", "pass --force to overwrite it")
     text, note = starter_text(), ""
@@ -31,6 +38,8 @@ def write(target: Path, *, force: bool, source: str | None, role: str | None) ->
         text, note = proposed_config(source, target, role)
     elif role:
         raise UsageError("--role goes with --from", "add --from EXPORT_OR_TRELLO_ID")
+    if github_actions:
+        text += SITE_TABLE
     try:
         target.write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -38,8 +47,10 @@ def write(target: Path, *, force: bool, source: str | None, role: str | None) ->
             f"cannot write {target}: {exc.strerror or exc}",
             "create its folder, or pick another path",
         ) from None
-    done = f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`."
-    return [f"Proposed {note}.", done] if note else [done]
+    lines = [f"Wrote {write_workflow(target, force=force)}."] if github_actions else []
+    if note:
+        lines.append(f"Proposed {note}.")
+    return [*lines, f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`."]
 
 
 def starter_text() -> str:

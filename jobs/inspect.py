@@ -10,6 +10,7 @@ from typing import Any
 
 from config import BoardConfig, Config
 from jobs.events.outbound import caldav_client
+from jobs.site import site_check
 from sync.content.medium import MediumClient, medium_session
 from sync.content.rss import read_feed
 from sync.dates import now_utc
@@ -101,6 +102,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
+    if cfg.site.configured:
+        result.add(*site_check(cfg))
     return result
 
 

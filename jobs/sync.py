@@ -16,6 +16,7 @@ from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
 from jobs.roundup import finalise_published
+from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
 from sync.model import Board, Role
@@ -109,6 +110,8 @@ def run(
                 dry_run=dry_run,
                 trello=lambda: reader.api,
             )
+        if cfg.site.configured and not dry_run and not stopped(dry_run):
+            site_step(cfg, state, read, report, now=now)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
         if not dry_run and not stop_requested():
