@@ -31,8 +31,8 @@ docs: $(BIN)/otg
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	@echo "The documentation is in site-docs/ (open site-docs/index.html, or: $(BIN)/mkdocs serve)"
 
-bench: $(BIN)/otg
-	$(BIN)/python -m bench
+bench: $(BIN)/otg  # quick; `make bench BENCH=--full` for the big sizes
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) demo-out site-docs .pytest_cache .ruff_cache *.egg-info
