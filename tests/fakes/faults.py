@@ -21,6 +21,8 @@ through a run"), ``times`` times (:data:`FOREVER`: for the rest of the run). Wha
 ``wrong-shape``           the server did it, and answered with its status and ``body``: valid
                           JSON of the wrong shape (``[]`` where an object belongs, an object
                           without the ``id``, ``{"error": ...}``), sent as ``application/json``
+``wrong-shape-before``    the server did nothing, and answered 200 with ``body``: valid JSON of
+                          the wrong shape (a proxy or a broken deploy), as ``application/json``
 ``401``                   the server refused the credentials (each service's own words)
 ========================  =====================================================================
 
@@ -56,6 +58,7 @@ KINDS = (
     "not-json",
     "not-json-after",
     "wrong-shape",
+    "wrong-shape-before",
     "401",
 )
 FOREVER = 10**9  # ``times`` for a fault that lasts the rest of the run
@@ -159,6 +162,11 @@ def _apply(fault: Fault, service: str, request: requests.PreparedRequest, send) 
         return _response(request, fault.status, fault.body, headers)
     if kind == "not-json":  # a proxy's page: none of the service's headers
         return _response(request, 200, PROXY_PAGE, {"Content-Type": "text/html"})
+    if kind == "wrong-shape-before":  # the server never saw it
+        json.loads(fault.body)
+        headers = {**_service_headers(service, 200, fault.body), **fault.headers}
+        headers["Content-Type"] = "application/json; charset=utf-8"
+        return _response(request, 200, fault.body, headers)
     if kind == "401":
         body, content_type = REFUSED[service]
         headers = {**_service_headers(service, 401, body), "Content-Type": content_type}
