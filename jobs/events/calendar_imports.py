@@ -151,11 +151,19 @@ def _create_card(writes: BoardWrites, item: NewEvent, list_id: str) -> None:
         due=due,
         **({"locationName": event.location} if event.location else {}),
     )
-    state.settle_intent(intent, "done", {"card": card["id"]})
-    _record_import(writes, item, card["id"])
+    with state.transaction():  # the card made, and what it was made from: all or nothing
+        state.settle_intent(intent, "done", {"card": card["id"]})
+        _record_import(writes, item, card["id"])
 
 
 def _record_import(writes: BoardWrites, item: NewEvent, card_id: str) -> None:
+    """The import recorded as one unit of work (a full disk or a power cut between its rows
+    would leave the card's event unknown as ours, and its UID taken on the calendar)."""
+    with writes.state.transaction():
+        _record_rows(writes, item, card_id)
+
+
+def _record_rows(writes: BoardWrites, item: NewEvent, card_id: str) -> None:
     state, event = writes.state, item.event
     for intent in state.intents("trello-card", "pending"):
         if intent.key == event.uid:

@@ -20,6 +20,7 @@ from sync.calendar.caldav import (
     CalDavError,
     PreconditionFailed,
     Resource,
+    UidConflict,
     normalise_href,
 )
 from sync.calendar.ical_merge import MANAGED, merge
@@ -33,6 +34,7 @@ TARGET = "caldav"
 #: What flows back from the calendar to a card (the description does not: ours adds links).
 SHARED_FIELDS = ("summary", "start", "end", "all_day", "location", "status")
 TIMES = ("start", "end", "all_day")  # written together
+OURS = re.compile(r"^trello-[0-9a-f]{24}@")  # the UIDs otg-sync gives the events it makes
 
 
 class CalendarEmptied(OtgError):
@@ -271,6 +273,16 @@ class CalDavTarget:
             etag = self.client.put(step.href, body, etag=etag)
         except PreconditionFailed:
             etag, detail, fields = self._adopt(step, record)
+        except UidConflict:
+            if OURS.match(step.uid):
+                raise
+            # the UID is an event's on the calendar that this card was imported from: it is
+            # the partner's own, and stays; never advise deleting it
+            raise OtgError(
+                f"the calendar's own event with this UID, imported as this card, is kept as "
+                f"it is ({step.uid[:80]})",
+                "nothing to do: the next sync recognises it as this card's event",
+            ) from None
         if step.kind == "restore":
             detail = "edited on the calendar; the board wins"
         self._record(step, record, etag, fields)

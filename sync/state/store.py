@@ -138,7 +138,15 @@ class State:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One unit of work: all of it is written, or none of it. A write the database refuses
-        (a full disk, a read-only file) is a ``StateWriteError``, which stops the run."""
+        (a full disk, a read-only file) is a ``StateWriteError``, which stops the run. Inside
+        another transaction, it is part of that one (a unit made of smaller ones)."""
+        if getattr(self, "_depth", 0):
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
         if self.preview:
             raise StateWriteError(
                 f"a dry run tried to write to the state database {self.path}; nothing was written",
@@ -146,6 +154,7 @@ class State:
             )
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self.db
                 self.db.execute("COMMIT")
@@ -153,6 +162,8 @@ class State:
                 if self.db.in_transaction:  # SQLite rolls back by itself on some errors (FULL)
                     self.db.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
         except sqlite3.Error as exc:
             what, fix = sqlite_problem(exc)
             raise StateWriteError(
