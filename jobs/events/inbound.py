@@ -78,7 +78,7 @@ class Inbound:
             if item.status == "deleted" or item.data.get("recurring")
         }
         for card_id, etag in found.etags.items():
-            adopt_etag(writes, ours[card_id], etag)
+            adopt_etag(writes, ours[card_id], etag, found.seen.get(card_id))
         for edit in found.edits:
             if edit_card(writes, edit, cards.get(edit.card_id), by_card.get(edit.card_id)):
                 hold.add(edit.card_id)

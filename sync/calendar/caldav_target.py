@@ -8,10 +8,7 @@ next run converges. An unchanged calendar costs one PROPFIND and no writes.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sync.calendar import ical
@@ -23,6 +20,7 @@ from sync.calendar.caldav import (
     UidConflict,
     normalise_href,
 )
+from sync.calendar.caldav_plan import SHARED_FIELDS, Step, plan_caldav
 from sync.calendar.ical_merge import MANAGED, merge
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.report import Outcome, plural
@@ -31,8 +29,6 @@ from sync.state.store import State
 from sync.stopping import stop_requested
 
 TARGET = "caldav"
-#: What flows back from the calendar to a card (the description does not: ours adds links).
-SHARED_FIELDS = ("summary", "start", "end", "all_day", "location", "status")
 TIMES = ("start", "end", "all_day")  # written together
 OURS = re.compile(r"^trello-[0-9a-f]{24}@")  # the UIDs otg-sync gives the events it makes
 
@@ -40,100 +36,6 @@ OURS = re.compile(r"^trello-[0-9a-f]{24}@")  # the UIDs otg-sync gives the event
 class CalendarEmptied(OtgError):
     """The calendar holds none of our events although the state says it should (it was emptied,
     or calendar.caldav.url now names another calendar): stop."""
-
-
-@dataclass
-class Step:
-    kind: str  # create, update, restore, recreate, cancel, delete; adopt: record only
-    card_id: str
-    title: str
-    href: str
-    body: bytes = b""  # ours whole: for a new event (or one the server lost)
-    etag: str | None = None  # the server's current ETag, for If-Match
-    uid: str = ""
-    #: the fields to write into the server's copy of the event, keeping everything else in it;
-    #: None: ``body``, ours whole
-    fields: tuple[str, ...] | None = None
-
-
-def plan_caldav(
-    records: dict[str, SyncedItem],
-    ours: dict[str, SyncedItem],
-    server: dict[str, Resource],
-    href_for: Callable[[str], str],
-    put_back: dict[str, tuple[str, ...]] | None = None,
-) -> list[Step]:
-    """What to write so that the server holds exactly ``records`` (of our events).
-
-    An event that is there is changed only in the fields whose value on the card changed since
-    the server last agreed with it (``agreed``), plus, if it was edited on the calendar and the
-    board won, the fields edited there (``put_back``: unknown means every field)."""
-    put_back = put_back or {}
-    steps: list[Step] = []
-    for card_id, record in sorted(records.items()):
-        item = ours.get(card_id)
-        href = item.remote_id if item and item.remote_id else href_for(record.remote_id or "")
-        there = server.get(href)
-        title = record.data["event"]["summary"]
-        uid = record.remote_id or ""
-        if item is None or there is None:  # new, or deleted on the server: the board wants it
-            kind = "create" if item is None else "recreate"
-            # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
-            body = ical.single(record)
-            steps.append(Step(kind, card_id, title, href, body, None, uid))
-            continue
-        wanted, base = record.data["event"], agreed(item, record)
-        changed = {name for name in MANAGED if wanted.get(name) != base.get(name)}
-        edited = there.etag != item.etag
-        if not changed and not edited:
-            if item.data.get("event") != wanted:  # agreed without a write: say so, once
-                steps.append(Step("adopt", card_id, title, href, b"", item.etag, uid))
-            continue
-        if not changed:
-            kind = "restore"  # edited on the calendar; the board wins
-        elif record.status == "cancelled" and item.status != "cancelled":
-            kind = "cancel"
-        else:
-            kind = "update"
-        fields = changed | set(put_back.get(card_id, MANAGED) if edited else ())
-        steps.append(
-            Step(
-                kind,
-                card_id,
-                title,
-                href,
-                etag=there.etag,
-                uid=uid,
-                fields=tuple(name for name in MANAGED if name in fields),
-            )
-        )
-    for card_id, item in sorted(ours.items()):
-        if card_id not in records and item.remote_id:
-            there = server.get(item.remote_id)
-            steps.append(
-                Step(
-                    "delete",
-                    card_id,
-                    item.data.get("summary", card_id),
-                    item.remote_id,
-                    etag=there.etag if there else None,
-                )
-            )
-    return steps
-
-
-def agreed(item: SyncedItem, record: SyncedItem) -> dict[str, object]:
-    """The event's fields as the server last agreed with the board: what we last wrote there
-    (or learnt from it). An imported event agrees with its card as imported: the calendar's
-    own title, times, place and status (``seen``); the rest is the card's from the start. An
-    item recorded by an older version knows only a digest of what it wrote."""
-    if "event" in item.data:
-        return item.data["event"]
-    if item.data.get("imported") or item.hash is None:  # (older versions: no flag, no hash)
-        seen = item.data.get("seen") or {}
-        return {**record.data["event"], **{k: v for k, v in seen.items() if k in SHARED_FIELDS}}
-    legacy = hashlib.sha256(ical.single(record)).hexdigest()[:16]
-    return record.data["event"] if item.hash == legacy else {}
 
 
 class CalDavTarget:
@@ -269,6 +171,7 @@ class CalDavTarget:
                 fields = tuple(n for n in MANAGED if n in {*fields, *SHARED_FIELDS})
                 detail = "changed on the calendar meanwhile; the board wins"
             body, etag, fields = _merged(there, record, fields, step.etag)
+        self._intend(step, record, fields)
         try:
             etag = self.client.put(step.href, body, etag=etag)
         except PreconditionFailed:
@@ -288,6 +191,26 @@ class CalDavTarget:
         self._record(step, record, etag, fields)
         return detail, etag
 
+    def _intend(self, step: Step, record: SyncedItem, fields: tuple[str, ...] | None) -> None:
+        """What we are about to write into an event we hold, recorded before sending: if the
+        run dies after the server took it, the next run knows the change for ours (``sending``),
+        not an edit made on the calendar."""
+        item = self.state.item(TARGET, step.card_id)
+        if item is not None:
+            sending = _written(record, fields)
+            self.state.put_item(
+                SyncedItem(
+                    TARGET,
+                    item.key,
+                    item.remote_id,
+                    item.hash,
+                    item.sequence,
+                    item.etag,
+                    item.status,
+                    {**item.data, "sending": sending},
+                )
+            )
+
     def _record(
         self, step: Step, record: SyncedItem, etag: str | None, fields: tuple[str, ...] | None
     ) -> None:
@@ -295,13 +218,9 @@ class CalDavTarget:
         the fields a card shares (``seen``: the card's where written, else as it was)."""
         item = self.state.item(TARGET, step.card_id)
         before = dict(item.data.get("seen") or {}) if item else {}
-        written = seen_fields(record)
+        written = _written(record, fields)
         if step.kind == "adopt":
             written = {} if before else written  # nothing was written: the server's stays
-        elif fields is not None:
-            if set(TIMES) & set(fields):
-                fields = (*fields, *TIMES)
-            written = {k: v for k, v in written.items() if k in fields}
         seen = {**before, **written}
         self.state.put_item(
             SyncedItem(
@@ -359,6 +278,15 @@ def seen_fields(record: SyncedItem) -> dict[str, object]:
     between this and the server's copy is an edit made on the calendar."""
     event = record.data["event"]
     return {name: event[name] for name in SHARED_FIELDS}
+
+
+def _written(record: SyncedItem, fields: tuple[str, ...] | None) -> dict[str, object]:
+    """The shared fields a write of ``fields`` (None: the whole event) puts on the calendar."""
+    written = seen_fields(record)
+    if fields is None:
+        return written
+    names = {*fields, *TIMES} if set(TIMES) & set(fields) else set(fields)
+    return {k: v for k, v in written.items() if k in names}
 
 
 def _merged(
