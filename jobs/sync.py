@@ -18,6 +18,7 @@ from jobs.events.outbound import sync_events
 from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
+from sync.http import breakers_reset, tripped
 from sync.model import Board, Role
 from sync.report import Report, log_line, summarise
 from sync.state.store import State
@@ -43,6 +44,7 @@ def run(
     """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it)."""
     now = now or now_utc()
     report = Report(job=job, dry_run=dry_run)
+    breakers_reset()
     boards = [b for b in cfg.boards if not only or b.role in only]
     # with --new-version, the run starts once its cards are known to be there (see below)
     run_id = None if dry_run or new_version else state.start_run(job)
@@ -107,6 +109,7 @@ def run(
                 else:
                     state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
         raise
+    report.warnings += tripped()  # a service left alone after a storm of 429s or 5xx: once
     if stop_requested() and not dry_run:
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"

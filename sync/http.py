@@ -56,6 +56,27 @@ def never_connected(exc: BaseException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+#: Consecutive 429 or 5xx answers from one service (retries included) after which the session
+#: sends it nothing more: a storm would otherwise cost every remaining item its retries.
+TRIP_AFTER = 8
+#: The services whose circuit opened in this process since ``breakers_reset``: said once a run.
+_TRIPPED: list[str] = []
+
+
+class CircuitOpen(NotSent):
+    """A request not sent because its service answered too many in a row with 429 or 5xx."""
+
+
+def breakers_reset() -> None:
+    """A run begins: no service is known to be overloaded (sessions are made per run)."""
+    _TRIPPED.clear()
+
+
+def tripped() -> list[str]:
+    """One line per service left alone this run, for the run's report."""
+    return list(_TRIPPED)
+
+
 def monotonic() -> float:
     """The clock the sessions use; tests replace it (``monkeypatch.setattr``)."""
     return time.monotonic()
@@ -159,6 +180,8 @@ class PoliteSession(requests.Session):
         self.secrets = [s for s in secrets if s]
         self.sent = 0  # requests that reached the wire, retries included
         self.sent_by_method: Counter[str] = Counter()
+        self.overloaded = 0  # 429 or 5xx answers in a row
+        self.circuit_open = False
         self.headers["User-Agent"] = "otg-sync (+https://github.com/oneteamgov/otg-sync)"
 
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
@@ -166,6 +189,13 @@ class PoliteSession(requests.Session):
         kwargs.setdefault("timeout", self.timeout)
         attempt = 0
         while True:
+            if self.circuit_open:
+                raise CircuitOpen(
+                    f"{self.name}: {method} {where(url)} not sent: {self.name} answered "
+                    f"{TRIP_AFTER} requests in a row with 429 or 5xx, so it is left alone "
+                    "for the rest of this run",
+                    "the next run tries again; nothing was sent",
+                )
             self._respect_window(method, url)
             try:
                 response = super().request(method, url, *args, **kwargs)
@@ -207,11 +237,17 @@ class PoliteSession(requests.Session):
                 ) from None
             self._count(method)
             pause_for = self._server_pause(response)
-            if response.status_code == 429 and attempt < self.retries:
+            opened = self._trips(response.status_code)  # no retry once the circuit opens
+            if response.status_code == 429 and attempt < self.retries and not opened:
                 attempt += 1
                 self._backoff(attempt, "429 rate limited", method, url, max(pause_for, 10.0))
                 continue
-            if response.status_code >= 500 and method in READS and attempt < self.retries:
+            if (
+                response.status_code >= 500
+                and method in READS
+                and attempt < self.retries
+                and not opened
+            ):
                 attempt += 1
                 self._backoff(attempt, f"HTTP {response.status_code}", method, url)
                 continue
@@ -220,6 +256,21 @@ class PoliteSession(requests.Session):
                 pause(pause_for)
             self._redact_error_page(response)
             return response
+
+    def _trips(self, status: int) -> bool:
+        """Count 429 and 5xx answers in a row; at ``TRIP_AFTER`` the circuit opens (this answer
+        is the caller's, no retry follows, and no later request is sent this run)."""
+        self.overloaded = self.overloaded + 1 if status == 429 or status >= 500 else 0
+        if self.overloaded < TRIP_AFTER or self.circuit_open:
+            return False
+        self.circuit_open = True
+        line = (
+            f"{self.name}: answered {TRIP_AFTER} requests in a row with 429 or 5xx (last: "
+            f"{status}); nothing more was sent to it this run — the next run resumes"
+        )
+        log.info("%s", line)  # the report says it, once
+        _TRIPPED.append(line)
+        return True
 
     def _redact_error_page(self, response: requests.Response) -> None:
         """An error page that quotes our credentials back (a misconfigured proxy may) would carry
