@@ -14,7 +14,7 @@ from sync.content.medium import MediumClient, medium_session
 from sync.content.rss import read_feed
 from sync.dates import now_utc
 from sync.errors import OtgError
-from sync.http import PoliteSession
+from sync.http import PoliteSession, redact, where
 from sync.model import Board
 from sync.report import plural, summarise
 from sync.state.migrations import SCHEMA_VERSION
@@ -93,6 +93,9 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
+    secrets = cfg.secrets.all()  # what the user typed as a secret is never echoed back
+    for item in result.checks:
+        item.message = redact(item.message, secrets)
     return result
 
 
@@ -159,7 +162,7 @@ def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:
         result.add(True, "medium", f"drafts go to {cfg.output_dir / medium.drafts_dir}")
     for feed in medium.feeds:
         if "://" in feed and not online:
-            result.add(True, "Medium feed", f"{feed} (not fetched; use --online)")
+            result.add(True, "Medium feed", f"{where(feed)} (not fetched; use --online)")
             continue
         session = PoliteSession(name="RSS", timeout=medium.timeout, retries=1)
         try:
@@ -168,7 +171,8 @@ def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:
             result.add(False, "Medium feed", str(exc))
             continue
         note = f" ({read.warning})" if read.warning else ""
-        result.add(True, "Medium feed", f"{feed}: {plural(len(read.items), 'post')}{note}")
+        shown = where(feed) if "://" in feed else feed
+        result.add(True, "Medium feed", f"{shown}: {plural(len(read.items), 'post')}{note}")
 
 
 def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
@@ -183,12 +187,12 @@ def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
         result.add(
             False,
             "caldav",
-            f"{calendar.caldav.url}: CALDAV_PASSWORD is not set, needed for calendar.caldav: put "
-            "it in the environment or a .env file beside the config",
+            f"{where(calendar.caldav.url)}: CALDAV_PASSWORD is not set, needed for "
+            "calendar.caldav: put it in the environment or a .env file beside the config",
         )
         return
     if not online:
-        result.add(True, "caldav", f"{calendar.caldav.url} (not contacted; use --online)")
+        result.add(True, "caldav", f"{where(calendar.caldav.url)} (not contacted; use --online)")
         return
     try:
         client = caldav_client(cfg, calendar.caldav)
@@ -196,7 +200,8 @@ def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
     except OtgError as exc:
         result.add(False, "caldav", str(exc))
         return
-    result.add(True, "caldav", f"{client.url} answers: {plural(len(events), 'event')} there")
+    there = plural(len(events), "event")
+    result.add(True, "caldav", f"{where(client.url)} answers: {there} there")
 
 
 def _check_online(

@@ -96,12 +96,16 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 
 
 def where(url: str) -> str:
-    """A URL fit for messages: scheme, host and path, never the query string."""
+    """A URL fit for messages: scheme, host and path, never the query string, the fragment or
+    a user name and password (``https://user:pass@host``)."""
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[x"
         return "(a URL that cannot be read)"
-    return one_line(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    if not parts.scheme and not parts.netloc:  # a path to a file: said as it is
+        return one_line(parts.path)
+    host = parts.netloc.rpartition("@")[2]
+    return one_line(f"{parts.scheme}://{host}{parts.path}")
 
 
 class RedactingFilter(logging.Filter):

@@ -23,6 +23,7 @@ from sync.calendar.caldav import (
 from sync.calendar.caldav_plan import SHARED_FIELDS, Step, plan_caldav
 from sync.calendar.ical_merge import MANAGED, merge
 from sync.errors import AuthError, OtgError, RemoteError, StateError
+from sync.http import where
 from sync.report import Outcome, plural
 from sync.state.records import SyncedItem
 from sync.state.store import State
@@ -77,14 +78,14 @@ class CalDavTarget:
         if elsewhere and not recreate:
             raise CalendarEmptied(
                 f"otg-sync's {len(elsewhere)} events are in another calendar, not in "
-                f"{self.client.url}",
+                f"{where(self.client.url)}",
                 "if you moved to this calendar on purpose, rerun with `otg sync "
                 "--recreate-calendar` (the old calendar is left as it is); otherwise set "
                 "calendar.caldav.url back",
             )
         if ours and not server and not recreate:
             raise CalendarEmptied(
-                f"the CalDAV calendar {self.client.url} is empty, but otg-sync created "
+                f"the CalDAV calendar {where(self.client.url)} is empty, but otg-sync created "
                 f"{len(ours)} events there",
                 "if it was emptied or replaced on purpose, rerun with `otg sync "
                 "--recreate-calendar`; otherwise check calendar.caldav.url",
