@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -21,6 +22,7 @@ from jobs.lock import lock_for
 from sync import stopping
 from sync.errors import OtgError, UsageError
 from sync.http import RedactingFilter, redact
+from sync.private import create_private
 from sync.state.store import State
 from sync.stopping import graceful_signals
 from sync.text import one_line
@@ -84,6 +86,10 @@ class LogFile(RotatingFileHandler):
     """The --log-file: rotated at 5 MiB, five kept. If it cannot be written mid-run (a full
     disk), that is said once, in one line, and the run goes on without it; the logging module's
     default would print a traceback for every line."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        create_private(Path(self.baseFilename))  # 0600, after each rotation too
+        return super()._open()
 
     def handleError(self, record: logging.LogRecord) -> None:
         error = sys.exc_info()[1]

@@ -16,6 +16,7 @@ from sync.dates import now_utc
 from sync.errors import OtgError
 from sync.http import PoliteSession, redact, where
 from sync.model import Board
+from sync.private import readable_by_others
 from sync.report import plural, summarise
 from sync.state.migrations import SCHEMA_VERSION
 from sync.state.opening import read_only_uri, read_problem
@@ -87,6 +88,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         result.add(
             False, "secrets", f"{env_file} is readable by other users — chmod 600 {env_file}"
         )
+    for private in _exposed(cfg.state_db):
+        result.add(False, "state", f"{private} is readable by other users — chmod 600 {private}")
     if online and api_boards:
         _check_online(cfg, api_boards, result, api)
     if cfg.boards_with_role("events"):
@@ -121,6 +124,14 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return False, "state", f"{path} cannot be written by this user (or its folder)"
     return True, "state", f"{path} (schema {version})"
+
+
+def _exposed(state_db: Path) -> list[Path]:
+    """The state database, its journal and its locks, where other users can read them (card
+    titles and descriptions from private boards are in them)."""
+    names = ("", "-wal", "-shm", ".lock", ".scheduler.lock")
+    paths = [state_db.with_name(state_db.name + suffix) for suffix in names]
+    return [path for path in paths if readable_by_others(path)]
 
 
 def _output_place(folder: Path) -> tuple[bool, str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sync.dates import now_utc
 from sync.errors import StateError, StateWriteError
+from sync.private import create_private, make_folder
 from sync.state.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 from sync.state.opening import open_read_only, read_problem, sqlite_problem
 from sync.state.records import Intent, Run, SyncedItem
@@ -42,8 +43,9 @@ class State:
             self._refuse_another_schema(older_too=True)
             return
         try:
-            if str(path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if str(path) != ":memory:":  # private: card text from private boards
+                make_folder(self.path.parent)
+                create_private(self.path)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
