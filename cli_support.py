@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,9 +21,10 @@ import click
 from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
 from sync import stopping
-from sync.errors import OtgError, UsageError
+from sync.errors import OtgError, StateError, UsageError
 from sync.http import RedactingFilter, redact
 from sync.private import create_private
+from sync.state.opening import read_problem
 from sync.state.store import State
 from sync.stopping import graceful_signals
 from sync.text import one_line
@@ -55,6 +57,13 @@ class OtgGroup(click.Group):
                 sys.exit(128 + exc.signum)
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except sqlite3.Error as exc:  # pages damaged behind an intact header: met on reading
+            what, fix = read_problem(exc)
+            click.echo(
+                redact(f"error: the state database cannot be read: {what} — {fix}", _SECRETS),
+                err=True,
+            )
+            sys.exit(stopping.exit_code(StateError.exit_code))
         except BrokenPipeError:  # `otg check | head`: the reader left; nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)

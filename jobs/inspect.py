@@ -114,11 +114,21 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            damage = db.execute("PRAGMA quick_check(1)").fetchone()[0]  # every page read
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
         _, fix = read_problem(exc)  # the advice the other read-only commands give
         return False, "state", f"{path} cannot be read: {exc} — {fix}"
+    if damage != "ok":
+        return (
+            False,
+            "state",
+            (
+                f"{path} is damaged ({one_line(damage)[:120]}) — restore it from a backup, or move "
+                "it aside to start afresh"
+            ),
+        )
     if version > SCHEMA_VERSION:
         return False, "state", f"{path} was written by a newer otg-sync (schema {version})"
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):

@@ -68,17 +68,16 @@ class RunLock:
                         f"stopped by a signal while waiting for the run lock ({self.holder()})",
                         "nothing was done",
                     ) from None
-        os.ftruncate(fd, 0)
-        os.write(
-            fd,
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "what": self.what,
-                    "since": now_utc().isoformat(timespec="seconds"),
-                }
-            ).encode(),
-        )
+        holder = {
+            "pid": os.getpid(),
+            "what": self.what,
+            "since": now_utc().isoformat(timespec="seconds"),
+        }
+        try:  # who holds it, for the messages of others: a full disk leaves it unsaid
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(holder).encode())
+        except OSError:
+            pass
         self._fd = fd
 
     def held(self) -> bool:

@@ -7,6 +7,7 @@ every run. A database written by a newer otg-sync is refused rather than misread
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,13 @@ from sync.dates import now_utc
 from sync.errors import StateError, StateWriteError
 from sync.private import create_private, make_folder
 from sync.state.migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from sync.state.opening import open_read_only, read_problem, sqlite_problem
+from sync.state.opening import (
+    DISK_FULL,
+    FULL_FIX,
+    open_read_only,
+    read_problem,
+    sqlite_problem,
+)
 from sync.state.records import Intent, Run, SyncedItem
 
 #: Why a run still marked ``running`` is over: nothing holds the run lock, so its process died.
@@ -54,8 +61,14 @@ class State:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             what, fix = sqlite_problem(exc)
-            raise StateError(f"state database {self.path} cannot be used: {what}", fix) from None
+            # a full disk is the operator's to mend, as it is mid-run (exit 1, not 2)
+            error = StateWriteError if what == DISK_FULL else StateError
+            raise error(f"state database {self.path} cannot be used: {what}", fix) from None
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StateWriteError(
+                    f"state database {self.path} cannot be created: {DISK_FULL}", FULL_FIX
+                ) from None
             raise StateError(
                 f"state database {self.path} cannot be created: {exc.strerror}",
                 "set state_db in the config to a writable path",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +32,7 @@ LOOKBACK = timedelta(minutes=15)
 def read_export(path: Path, board: BoardConfig) -> Board:
     fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = _read_capped(path, board.name).decode("utf-8-sig")
     except FileNotFoundError:
         raise SourceError(
             f'board "{board.name}": no export file at {path}',
@@ -59,12 +60,48 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             f"{exc.colno}: {exc.msg}); the export may be truncated",
             fix,
         ) from None
+    except (RecursionError, ValueError):  # arrays a thousand deep; a 5,000-digit number
+        raise SourceError(
+            f'board "{board.name}": {path} holds JSON no Trello export has (nested too deeply, '
+            "or a number too long to read)",
+            fix,
+        ) from None
     try:
         return parse_board(
             data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
         )
     except SourceError as exc:
         raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+    except RecursionError:
+        raise SourceError(
+            f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export', fix
+        ) from None
+
+
+#: The largest export file read: the biggest real boards export a few tens of megabytes.
+MAX_EXPORT_BYTES = 512 * 2**20
+
+
+def _read_capped(path: Path, name: str) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``MAX_EXPORT_BYTES``: a FIFO would
+    hang the run, ``/dev/zero`` would be read until memory runs out."""
+    info = path.stat()  # never blocks, unlike opening a FIFO
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(
+            f'board "{name}": {path} is not a regular file (a pipe or a device), so it is not read',
+            f"set boards.{name}.source to the export's .json file",
+        )
+    with path.open("rb") as handle:
+        data = handle.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise SourceError(
+            f'board "{name}": {path} is larger than {MAX_EXPORT_BYTES // 2**20} MB, more than '
+            "any Trello export; it was not read",
+            f"set boards.{name}.source to the export's .json file",
+        )
+    return data
 
 
 class TrelloReader:
