@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from sync.errors import NotSent, RemoteError, Stopped
+from sync.errors import NotSent, RemoteError, Stopped, TimedOut
 from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
@@ -175,11 +175,14 @@ class PoliteSession(requests.Session):
         retries: int = 4,
         window: SlidingWindow | None = None,
         secrets: Iterable[str] = (),
+        read_retries: int | None = None,
     ) -> None:
         super().__init__()
         self.name = name
         self.timeout = timeout
         self.retries = retries
+        #: reads may be retried more than writes (Medium: never a POST, a GET like any other)
+        self.read_retries = retries if read_retries is None else read_retries
         self.window = window
         self.secrets = [s for s in secrets if s]
         self.sent = 0  # requests that reached the wire, retries included
@@ -191,6 +194,7 @@ class PoliteSession(requests.Session):
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
+        retries = self.read_retries if method in READS else self.retries
         attempt = 0
         while True:
             if self.circuit_open:
@@ -205,7 +209,7 @@ class PoliteSession(requests.Session):
                 response = super().request(method, url, *args, **kwargs)
             except TRANSPORT_ERRORS as exc:
                 self._count(method)
-                if method in READS and attempt < self.retries:
+                if method in READS and attempt < retries:
                     attempt += 1
                     self._backoff(attempt, f"{type(exc).__name__}", method, url)
                     continue
@@ -227,7 +231,14 @@ class PoliteSession(requests.Session):
                     if unsent
                     else "if it was made after all, the next run finds it and does not repeat it"
                 )
-                raise (NotSent if unsent else RemoteError)(
+                error = (
+                    NotSent
+                    if unsent
+                    else TimedOut
+                    if isinstance(exc, requests.Timeout)
+                    else RemoteError
+                )
+                raise error(
                     f"{self.name}: {method} {where(url)} {kind}",
                     f"check the network and rerun; {after}",
                 ) from None
@@ -242,16 +253,11 @@ class PoliteSession(requests.Session):
             self._count(method)
             pause_for = self._server_pause(response)
             opened = self._trips(response.status_code)  # no retry once the circuit opens
-            if response.status_code == 429 and attempt < self.retries and not opened:
+            if response.status_code == 429 and attempt < retries and not opened:
                 attempt += 1
                 self._backoff(attempt, "429 rate limited", method, url, max(pause_for, 10.0))
                 continue
-            if (
-                response.status_code >= 500
-                and method in READS
-                and attempt < self.retries
-                and not opened
-            ):
+            if response.status_code >= 500 and method in READS and attempt < retries and not opened:
                 attempt += 1
                 self._backoff(attempt, f"HTTP {response.status_code}", method, url)
                 continue
@@ -331,5 +337,6 @@ class PoliteSession(requests.Session):
     def _backoff(self, attempt: int, why: str, method: str, url: str, floor: float = 0.0) -> None:
         delay = max(floor, min(MAX_BACKOFF, 2 ** (attempt - 1)))
         delay += random.uniform(0, delay / 4)  # noqa: S311 - jitter, not cryptography
-        log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, self.retries, delay)
+        of = self.read_retries if method in READS else self.retries
+        log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, of, delay)
         self._wait(delay, f"retrying {method} {where(url)} ({why})")

@@ -91,6 +91,8 @@ NAMED = {
 }
 #: Retries each session makes after a 429 (cfg.trello.retries for Trello and CalDAV).
 RETRIES_429 = {"Trello": 4, "CalDAV": 4, "RSS": 2, "Medium": 0}
+#: ... and after a 429 to a read, where it differs (Medium retries a GET, never a POST).
+READ_RETRIES_429 = {**RETRIES_429, "Medium": 3}
 BURST = 3
 ALWAYS = FOREVER  # a fault that lasts the whole run
 TOO_MANY = {
@@ -164,7 +166,8 @@ class Case:
             return True
         if self.call in UNREAD_ANSWERS and self.fault == "wrong shape":
             return True
-        return self.fault == "429 burst" and RETRIES_429[self.service] >= BURST
+        retries = (READ_RETRIES_429 if self.reads else RETRIES_429)[self.service]
+        return self.fault == "429 burst" and retries >= BURST
 
 
 READ_FAULTS = [
