@@ -22,6 +22,7 @@ from sync.calendar.caldav import (
 )
 from sync.calendar.caldav_plan import SHARED_FIELDS, Step, plan_caldav
 from sync.calendar.ical_merge import MANAGED, merge
+from sync.calendar.plan import TARGET as EVENTS
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.http import where
 from sync.report import Outcome, plural
@@ -60,7 +61,15 @@ class CalDavTarget:
         the fields edited on the calendar where the board won; ``bodies`` events already
         fetched this run."""
         server = self.client.list() if server is None else server
-        ours = {k: v for k, v in self.guard(server, recreate).items() if k not in hold}
+        planned = set(self.state.items(EVENTS))  # cards the events plan has a record of
+        ours = {
+            k: v
+            for k, v in self.guard(server, recreate).items()
+            if k not in hold
+            # an event imported from the calendar whose card was never planned (its board not
+            # read since): the partner's own, never deleted for want of a record
+            and (k in planned or not v.data.get("imported"))
+        }
         records = {k: v for k, v in records.items() if k not in hold}
         steps = plan_caldav(records, ours, server, self.client.href_for, put_back)
         return self._apply_all(steps, records, dry_run, bodies or {})
