@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from sync.calendar.inbound import IMPORTED
 from sync.content.plan import INTENT_KIND
 from sync.state.store import State
 from tests.simulation.community import WRITE_BACK_LISTS, Community
@@ -64,8 +65,10 @@ def check_converged(world: World, community: Community) -> None:
     """After a quiet night: the feed says what the boards say."""
     lists = {x["id"]: x["name"] for x in world.trello.export(EVENTS_BOARD)["lists"]}
     feed = set(world.feed_uids())
+    with State(world.state_db) as state:  # a card imported from the calendar keeps its UID
+        imported = {k: i.remote_id for k, i in state.items(IMPORTED).items()}
     for card in world.trello.export(EVENTS_BOARD)["cards"]:
-        uid = f"trello-{card['id']}@{DOMAIN}"
+        uid = imported.get(card["id"]) or f"trello-{card['id']}@{DOMAIN}"
         published = lists[card["idList"]] in ("Planning", "Confirmed") and card.get("start")
         if not card.get("closed") and published and card["id"] not in community.deleted:
             assert uid in feed, f"{card['name']} ({lists[card['idList']]}) is not in the feed"
