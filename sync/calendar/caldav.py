@@ -147,7 +147,17 @@ class CalDavClient:
         headers = {"Content-Type": "text/calendar; charset=utf-8"}
         headers["If-Match" if etag else "If-None-Match"] = etag or "*"
         response = self._send("PUT", urljoin(self.url, href), data=body, headers=headers)
-        return response.headers.get("ETag")
+        etag = response.headers.get("ETag")
+        if etag is None and response.content.strip():
+            # a server that stored the event says so with its status alone (and mostly an ETag);
+            # a page or JSON in its place, without one, is a proxy's or a broken server's: the
+            # event may not be there, so it is not recorded (the next run looks again)
+            raise RemoteError(
+                f"the CalDAV server answered PUT {where(href)} with {response.status_code} and a "
+                "body but no ETag: the event may not have been stored",
+                "rerun later; if it persists, check what answers at calendar.caldav.url",
+            )
+        return etag
 
     def delete(self, href: str, *, etag: str | None) -> None:
         headers = {"If-Match": etag} if etag else {}
