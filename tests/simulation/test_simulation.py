@@ -76,7 +76,7 @@ def _night(harness: Harness, plan: Plan, monkeypatch: pytest.MonkeyPatch) -> tup
     return code, lines
 
 
-@pytest.mark.timeout(0)
+@pytest.mark.timeout(120 * max(WEEKS, 2))  # a hang fails, however long the run
 @pytest.mark.parametrize(("seed", "weeks"), CHOSEN, ids=[f"seed {s}" for s, _ in CHOSEN])
 def test_weeks_of_a_community_and_bad_nights(seed, weeks, make_harness, monkeypatch):
     rng = random.Random(seed)
