@@ -14,9 +14,12 @@ from pathlib import Path
 import click
 
 import config as config_pkg
+import jobs.events.listing
+import jobs.init
 import jobs.inspect
 import jobs.ledger
 import jobs.roundup
+import jobs.site
 import jobs.status
 import jobs.sync
 from cli_support import (
@@ -72,19 +75,33 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
+@click.option(
+    "--from",
+    "from_board",
+    metavar="EXPORT_OR_TRELLO_ID",
+    help="Propose the board table and its list mapping from this board's own lists: a JSON "
+    "export's path, or a Trello board id or short link (read with TRELLO_API_KEY/TRELLO_TOKEN).",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    help="The --from board's role (default: guessed from its list names).",
+)
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
+    ".github/workflows/ beside PATH; an existing PATH is kept.",
+)
+def init(
+    path: str, force: bool, from_board: str | None, role: str | None, github_actions: bool
+) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
-    try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {target}: {exc.strerror or exc}",
-            "create its folder, or pick another path",
-        ) from None
-    click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
+    lines = jobs.init.write(
+        Path(path), force=force, source=from_board, role=role, github_actions=github_actions
+    )
+    for line in lines:
+        click.echo(one_line(line))
 
 
 @main.command()
@@ -99,7 +116,8 @@ def check(ctx: click.Context, online: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
     for item in result.checks:
-        click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
+        word = "warn" if item.warn else "ok " if item.ok else "FAIL"
+        click.echo(one_line(f"{word} {item.subject}: {item.message}"))
     sys.exit(0 if result.ok else 1)
 
 
@@ -117,6 +135,25 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     else:
         if read:  # none read: only the errors, and no blank line before them
             click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        for error in errors:
+            click.echo(one_line(f"error: {error}"), err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@json_option
+@with_config
+@click.pass_context
+def events(ctx: click.Context, as_json: bool) -> None:
+    """List the events boards' upcoming events and what each lacks (date, place, sign-up link,
+    organiser, open checklist items due before the event)."""
+    cfg = load(ctx)
+    with look_at_state(cfg) as state:
+        found, errors = jobs.events.listing.events(cfg, state, now_utc())
+    if as_json:
+        click.echo(json_text(jobs.events.listing.as_data(found, errors, cfg.tz)))
+    else:
+        click.echo(jobs.events.listing.render(found, cfg.tz))
         for error in errors:
             click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)
@@ -144,6 +181,12 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     metavar="CARD",
     help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
 )
+@click.option(
+    "--allow-mass-cancel",
+    is_flag=True,
+    help="Let through what the mass-change guard stopped (many events cancelled at once, or a "
+    "renamed list), and accept the renamed lists.",
+)
 @wait_option
 @with_config
 @click.pass_context
@@ -155,6 +198,7 @@ def sync(
     recreate_calendar: bool,
     new_version: tuple[str, ...],
     wait: float,
+    allow_mass_cancel: bool,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
     new_version = tuple(ref.strip() for ref in new_version)
@@ -173,6 +217,7 @@ def sync(
             only=[Role(o) for o in only],
             recreate_calendar=recreate_calendar,
             new_version=new_version,
+            allow_mass_cancel=allow_mass_cancel,
         )
     click.echo(json_text(report.to_dict()) if as_json else render_text(report))
     sys.exit(stopping.exit_code(report.exit_code))
@@ -310,6 +355,22 @@ def roundup(
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
         click.echo(render_text(result.report), err=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
+
+
+@main.command()
+@dry_run_option
+@json_option
+@wait_option
+@with_config
+@click.pass_context
+def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
+    """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    cfg = load(ctx)
+    # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
+    with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
+        report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
+    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------

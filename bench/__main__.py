@@ -6,7 +6,7 @@ import argparse
 import os
 import platform
 
-from bench import caldav, calendar, nightly, roundup, trello_read
+from bench import caldav, calendar, nightly, roundup, site, trello_read
 
 
 def machine() -> str:
@@ -51,6 +51,7 @@ def main() -> None:
     roundup.run(sizes)
     nightly.run(sizes + args.nightly_extra, naive_max=0 if args.no_naive else 5000)
     caldav.run([n for n in sizes if n <= args.caldav_max])
+    site.run(site.DEFAULT_SIZES)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from config.schema import (
     timeout_field,
 )
 from config.schema import unknown_key_problem as _unknown
+from config.site import SiteConfig, check_site
 from sync.dates import zone
 from sync.errors import ConfigError, EnvFileError
 from sync.model import Role
@@ -106,7 +107,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello", "calendar", "medium", "jobs", "roundup"}
+SECTIONS = {"boards", "trello", "calendar", "medium", "jobs", "roundup", "site"}
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ class Config:
     jobs: tuple[JobConfig, ...] = ()
     roundup: RoundupConfig = field(default_factory=RoundupConfig)
     medium: MediumConfig = field(default_factory=MediumConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -261,6 +263,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
             f" (events boards: {', '.join(events_boards) or 'none'})"
         )
     medium = check_medium(raw.get("medium"), problems)
+    site = check_site(raw.get("site"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
     base_dir = path.resolve().parent
@@ -295,6 +298,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         jobs=jobs,
         roundup=roundup,
         medium=medium,
+        site=site,
         raw=raw,
     )
 

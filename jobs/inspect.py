@@ -10,6 +10,7 @@ from typing import Any
 
 from config import BoardConfig, Config
 from jobs.events.outbound import caldav_client
+from jobs.site import site_check
 from sync.content.medium import MediumClient, medium_session
 from sync.content.rss import read_feed
 from sync.dates import now_utc
@@ -22,6 +23,7 @@ from sync.state.migrations import SCHEMA_VERSION
 from sync.state.opening import read_only_uri, read_problem
 from sync.state.store import State
 from sync.text import one_line
+from sync.trello.advice import board_advice
 from sync.trello.api import TrelloApi
 from sync.trello.sources import connect, read_boards, read_export
 
@@ -31,6 +33,7 @@ class Check:
     ok: bool
     subject: str
     message: str
+    warn: bool = False  # worth a look, not a failure
 
 
 @dataclass
@@ -43,6 +46,9 @@ class CheckResult:
 
     def add(self, ok: bool, subject: str, message: str) -> None:
         self.checks.append(Check(ok, subject, message))
+
+    def warn(self, subject: str, message: str) -> None:
+        self.checks.append(Check(True, subject, message, warn=True))
 
 
 def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckResult:
@@ -74,6 +80,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
             f"board {board.name}",
             f'{board.role}, export of "{model.name}" with {len(model.cards)} cards',
         )
+        for advice in board_advice(board, model):
+            result.warn(f"board {board.name}", advice)
     if api_boards:
         missing = [n for n in ("TRELLO_API_KEY", "TRELLO_TOKEN") if not cfg.secrets.get(n)]
         result.add(
@@ -96,6 +104,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
+    if cfg.site.configured:
+        result.add(*site_check(cfg))
     secrets = cfg.secrets.all()  # what the user typed as a secret is never echoed back
     for item in result.checks:
         item.message = redact(item.message, secrets)
@@ -278,6 +288,7 @@ def render_board(board_cfg: BoardConfig, board: Board) -> str:
         f"  {plural(archived, 'archived card')}, {len(board.deleted)} deleted in the "
         f"history, {plural(board.actions_read, 'history entry', 'history entries')} read"
     )
+    lines += [f"  warning: {one_line(advice)}" for advice in board_advice(board_cfg, board)]
     return "\n".join(lines)
 
 
@@ -290,7 +301,8 @@ def boards_data(read: list[tuple[BoardConfig, Board]], errors: list[str]) -> dic
                 "lists": [
                     {"name": lst.name, "state": lst.state, "archived": lst.closed}
                     for lst in board.lists
-                ]
+                ],
+                "warnings": board_advice(board_cfg, board),
             }
             for board_cfg, board in read
         ],

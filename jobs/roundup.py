@@ -19,7 +19,7 @@ from sync.content.plan import TARGET as CONTENT
 from sync.content.rss import FeedItem, medium_post_id
 from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, UsageError
-from sync.model import Board
+from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
 from sync.roundup.render import Rendered, render_post
@@ -28,6 +28,7 @@ from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.renames import remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
@@ -92,6 +93,7 @@ def run(
     run_id = state.start_run("roundup") if writes else None
 
     def failed(board: Any, exc: Exception) -> None:
+        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
         )
@@ -102,6 +104,10 @@ def run(
     )
     boards = [board for _, board in read]
     report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
+    for board_cfg, board in read:
+        if board.role is Role.MICROACTIONS:
+            renames = renamed_lists(board, board_cfg, remembered(state, board.id))
+            report.warnings += rename_warnings(board_cfg, board, renames)
     options = Options(
         tz=cfg.tz,
         calendar=cfg.calendar,

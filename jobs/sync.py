@@ -16,14 +16,17 @@ from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
 from jobs.roundup import finalise_published
+from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
-from sync.http import breakers_reset, tripped
+from sync.http import breakers_reset
+from sync.http import tripped as overloaded
 from sync.model import Board, Role
 from sync.report import Report, log_line, summarise
 from sync.state.store import State
 from sync.stopping import STOPPED_NOW, stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 log = logging.getLogger(__name__)
@@ -40,8 +43,11 @@ def run(
     recreate_calendar: bool = False,
     new_version: tuple[str, ...] = (),
     job: str = "sync",
+    allow_mass_cancel: bool = False,
 ) -> Report:
-    """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it)."""
+    """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it).
+    ``allow_mass_cancel`` lets through what the mass-change guard would stop (see
+    ``sync/calendar/guard.py``), and accepts renamed lists."""
     now = now or now_utc()
     report = Report(job=job, dry_run=dry_run)
     breakers_reset()
@@ -51,6 +57,7 @@ def run(
 
     def failed(board: BoardConfig, exc: Exception) -> None:
         report.transient = report.transient or isinstance(exc, RemoteError)
+        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
             str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {_describe(exc)}'
         )
@@ -62,11 +69,16 @@ def run(
         if new_version:  # every board is read before anything is written: a typo stops here
             _refuse_unknown_cards(boards, read, new_version)
             run_id = None if dry_run else state.start_run(job)
+        renames: dict[str, list[Rename]] = {}
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
             report.warnings += card_warnings(board_cfg, board)
+            renames[board.id] = renamed_lists(board, board_cfg, remembered(state, board.id))
+            if board.role is not Role.EVENTS and not allow_mass_cancel:
+                report.warnings += rename_warnings(board_cfg, board, renames[board.id])
+        tripped: set[str] = set()
         if any(b.role is Role.EVENTS for b in boards) and not stopped(dry_run):
-            sync_events(
+            tripped = sync_events(
                 cfg,
                 state,
                 [b for _, b in read if b.role is Role.EVENTS],
@@ -75,6 +87,8 @@ def run(
                 now=now,
                 recreate_calendar=recreate_calendar,
                 trello=lambda: reader.api,
+                renames=renames,
+                allow_mass_cancel=allow_mass_cancel,
             )
         if any(b.role is Role.CONTENT for b in boards) and not stopped(dry_run):
             content = [(c, b) for c, b in read if b.role is Role.CONTENT]
@@ -97,8 +111,17 @@ def run(
                 dry_run=dry_run,
                 trello=lambda: reader.api,
             )
+        if cfg.site.configured and not dry_run and not stopped(dry_run):
+            site_step(cfg, state, read, report, now=now)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
+        if not dry_run and not stop_requested():
+            for _, board in read:
+                # a stopped board, or a rename still warned about, keeps the old names: the next
+                # run sees the rename again until it is mapped or accepted
+                held = board.role is not Role.EVENTS and renames.get(board.id)
+                if board.id not in tripped and (allow_mass_cancel or not held):
+                    remember(state, board)
     except StateError as exc:  # nothing more can be recorded: stop here (see StateError)
         report.failures.append(str(exc))
     except BaseException as exc:
@@ -109,7 +132,7 @@ def run(
                 else:
                     state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
         raise
-    report.warnings += tripped()  # a service left alone after a storm of 429s or 5xx: once
+    report.warnings += overloaded()  # a service left alone after a storm of 429s or 5xx: once
     if stop_requested() and not dry_run:
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"

@@ -48,6 +48,7 @@ class CheckItem:
     id: str
     name: str
     complete: bool
+    due: datetime | None = None  # when the item is due, if it has a date
 
 
 @dataclass(frozen=True)

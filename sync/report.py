@@ -53,6 +53,7 @@ class Report:
     requests: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
     transient: bool = False  # a failure that a retry may cure (the network, a server down)
+    config_error: bool = False  # a board's config cannot be used (exit 2, as a config error)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +61,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ok else 1
+        return 2 if self.config_error else 0 if self.ok else 1
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -88,6 +88,7 @@ class EventItem:
     date: str  # ISO local date of the start
     place: str = ""
     signup: str = ""
+    starts: str = ""  # ISO local date and time of the start (the date alone when all-day)
 
 
 @dataclass
@@ -181,8 +182,8 @@ def gather(
         for label, items in sorted(groups.items(), key=_group_order)
     }
     roundup.team.sort(key=lambda i: (i.done, i.title))
-    roundup.events_held.sort(key=lambda e: (e.date, e.title))
-    roundup.events_coming.sort(key=lambda e: (e.date, e.title))
+    roundup.events_held.sort(key=lambda e: (e.date, e.starts, e.title))  # a day's by time
+    roundup.events_coming.sort(key=lambda e: (e.date, e.starts, e.title))
     roundup.posts.sort(key=lambda p: (p.published, p.title))
     return roundup
 
@@ -246,6 +247,11 @@ def _event(card: Card, start: datetime, end: datetime, options: Options, roundup
         begins.astimezone(options.tz).date().isoformat(),
         _title(spec.location, ""),
         web_url(signup_link(card, options.calendar)),
+        (
+            begins.astimezone(options.tz).strftime("%Y-%m-%dT%H:%M")
+            if isinstance(spec.start, datetime)
+            else spec.start.isoformat()
+        ),
     )
     if start <= begins < end:
         roundup.events_held.append(item)

@@ -48,8 +48,9 @@ class CardContext:
         problems: list[str] = []
         trello_list = self.lists.get(text(raw.get("idList")))
         labels = [self.labels[i] for i in ids(raw.get("idLabels")) if i in self.labels]
-        if not labels:  # old exports carry only the embedded label objects
-            labels = [label(lbl) for lbl in dicts(raw.get("labels")) if text(lbl.get("id"))]
+        if not labels:  # old exports carry only the embedded label objects (2013–2014: no ids)
+            made = (label(lbl) for lbl in dicts(raw.get("labels")))
+            labels = [self.labels.get(lbl.id, lbl) for lbl in made if lbl is not None]
         state = trello_list.state if trello_list else None
         card = Card(
             id=card_id,

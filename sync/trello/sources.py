@@ -15,7 +15,14 @@ from pathlib import Path
 
 from config import BoardConfig, Config
 from sync.dates import format_utc, parse_utc
-from sync.errors import AuthError, OtgError, SourceError, StateError, UnknownList
+from sync.errors import (
+    AuthError,
+    ListCollision,
+    OtgError,
+    SourceError,
+    StateError,
+    UnknownList,
+)
 from sync.http import redact
 from sync.model import Board
 from sync.state.store import State
@@ -29,7 +36,12 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(minutes=15)
 
 
-def read_export(path: Path, board: BoardConfig) -> Board:
+def read_export(
+    path: Path, board: BoardConfig, state: State | None = None, *, dry_run: bool = True
+) -> Board:
+    """An export file's board. With ``state``, the export's history is merged into the history
+    kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
+    only the newest 1,000 actions, and a newer export must not forget what an older one held."""
     fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
     try:
         text = _read_capped(path, board.name).decode("utf-8-sig")
@@ -55,6 +67,13 @@ def read_export(path: Path, board: BoardConfig) -> Board:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        comment = _comment_line(text)
+        if comment:
+            raise SourceError(
+                f'board "{board.name}": {path} has comments (line {comment} starts with "//" '
+                "or /*), which JSON does not allow",
+                "remove the comment lines, or export the board again",
+            ) from None
         raise SourceError(
             f'board "{board.name}": {path} is not valid JSON (line {exc.lineno}, column '
             f"{exc.colno}: {exc.msg}); the export may be truncated",
@@ -66,12 +85,24 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             "or a number too long to read)",
             fix,
         ) from None
+    history = None
+    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+        fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
+        try:
+            history = merged_history(state, data["id"], fresh, dry_run)
+        except RecursionError:  # history nested too deeply to keep: it is a help, not a must
+            history = None
     try:
         return parse_board(
-            data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
+            data,
+            role=board.role,
+            source=str(path),
+            list_overrides=board.lists,
+            actions=history,
+            read_only=True,
         )
     except SourceError as exc:
-        raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+        raise _on_board(board, exc.message, exc.fix, exc) from None
     except RecursionError:
         raise SourceError(
             f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export', fix
@@ -102,6 +133,39 @@ def _read_capped(path: Path, name: str) -> bytes:
             f"set boards.{name}.source to the export's .json file",
         )
     return data
+
+
+def _comment_line(text: str) -> int:
+    """The number of the first line that is a JavaScript-style comment (0: none)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("//", "/*")):
+            return number
+    return 0
+
+
+def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> SourceError:
+    """``exc`` said of the board by its config name, keeping its exit code (a config error's
+    is 2)."""
+    named = SourceError(f'board "{board.name}": {message}', fix)
+    named.exit_code = exc.exit_code
+    return named
+
+
+def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool) -> list[dict]:
+    """The board's history kept in the state with ``fresh`` actions added, newest first: saved
+    there, or (a dry run writes nothing) merged in memory. Entries without a text id and date
+    are left out: they could not be kept, and history is a help, never a must."""
+    fresh = [
+        a
+        for a in fresh
+        if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
+    ]
+    if not dry_run:
+        state.save_actions(board_id, fresh)
+        return state.load_actions(board_id)
+    merged = {a["id"]: a for a in state.load_actions(board_id)}
+    merged.update({a["id"]: a for a in fresh})
+    return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 
 
 class TrelloReader:
@@ -139,17 +203,10 @@ class TrelloReader:
             else self.now - timedelta(days=self.cfg.trello.history_days)
         )
         fresh = self.api.actions(board_id, format_utc(since))
-        if self.dry_run:
-            merged = {a["id"]: a for a in self.state.load_actions(board_id)}
-            merged.update({a["id"]: a for a in fresh if isinstance(a, dict) and "id" in a})
-            history = sorted(
-                merged.values(), key=lambda a: (a.get("date", ""), a["id"]), reverse=True
-            )
-        else:
-            self.state.save_actions(board_id, fresh)
+        history = merged_history(self.state, board_id, fresh, self.dry_run)
+        if not self.dry_run:
             # Never past the run's start: what happens during the run is read next time.
             self.state.set_bookmark(bookmark_name, format_utc(self.now))
-            history = self.state.load_actions(board_id)
         log.info(
             'board "%s": %d new history entries since %s', board.name, len(fresh), format_utc(since)
         )
@@ -164,8 +221,8 @@ class TrelloReader:
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no
             # cards list, say) is Trello's to mend, and a rerun asks again.
-            fix = exc.fix if isinstance(exc, UnknownList) else API_FIX
-            raise SourceError(f'board "{board.name}": {exc.message}', fix) from None
+            fix = exc.fix if isinstance(exc, UnknownList | ListCollision) else API_FIX
+            raise _on_board(board, exc.message, fix, exc) from None
 
     @property
     def requests_sent(self) -> int:
@@ -204,7 +261,9 @@ def read_boards(
             break
         try:
             model = (
-                reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)
+                reader.read(board)
+                if board.is_api
+                else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
             )
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)

@@ -90,7 +90,12 @@ feeds = ["{FEED_URL}"]
 
 #: Every leaf command, with the arguments that make it do its work (and meet the credentials).
 RUNS: dict[str, list[list[str]]] = {
-    "init": [["{root}/starter.toml"]],
+    "init": [
+        ["{root}/starter.toml"],
+        ["{root}/from.toml", "--from", EVENTS_BOARD],
+        ["{root}/starter.toml", "--github-actions"],
+    ],
+    "events": [[], ["--json"]],
     "check": [[], ["--online"]],
     "boards": [[], ["--json"]],
     "sync": [[], ["--dry-run"], ["--json"], ["--only", "content", "--new-version", "qBqgCgJ9"]],
@@ -108,6 +113,7 @@ RUNS: dict[str, list[list[str]]] = {
     "jobs run": [[]],
     "jobs run-once": [["sync"], ["roundup"], ["publication"]],
     "status": [[], ["--json"]],
+    "site": [[], ["--dry-run"], ["--json"]],
 }
 
 
