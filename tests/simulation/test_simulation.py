@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import random
 from contextlib import ExitStack
+from datetime import timedelta
 
 import pytest
 
@@ -25,7 +26,7 @@ from tests.reliability.fault_harness import Harness
 from tests.reliability.test_fault_state import make_read_only
 from tests.simulation.community import Community
 from tests.simulation.faults_plan import Plan, draw
-from tests.simulation.invariants import check_converged, check_night
+from tests.simulation.invariants import check_converged, check_night, check_roundups
 
 SEEDS = int(os.environ.get("OTG_SIM_SEEDS", "3"))
 WEEKS = int(os.environ.get("OTG_SIM_WEEKS", "1"))
@@ -84,6 +85,7 @@ def test_weeks_of_a_community_and_bad_nights(seed, weeks, make_harness, monkeypa
     world = harness.world
     monkeypatch.setattr("jobs.events.calendar_imports.now_utc", lambda: world.now)
     community = Community(world, rng, seed)
+    first_day = world.now.astimezone(world.config().tz).date()
     history: list[str] = []
     for night in range(1, 7 * weeks + 1):
         community.done.clear()
@@ -105,3 +107,4 @@ def test_weeks_of_a_community_and_bad_nights(seed, weeks, make_harness, monkeypa
                 print("\n".join(history))
             raise AssertionError(f"{story}: replay with OTG_SIM_SEED={seed}: {exc}") from None
         world.later(hours=24)
+    check_roundups(world, first_day - timedelta(days=28), world.now.date() + timedelta(days=14))
