@@ -283,7 +283,13 @@ def ledger_resolve(
 
 @main.command()
 @click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
-@click.option("--to", "last", metavar="DATE", help="Last day (default: today; 14 days in all).")
+@click.option(
+    "--to",
+    "last",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD, local time); either alone means 14 days in all. Without both: "
+    "from the end of the last drafted roundup to now.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
 @click.option(
     "--target",
@@ -296,6 +302,12 @@ def ledger_resolve(
 @click.option("--finalise", is_flag=True, help="Label the featured cards so they are not repeated.")
 @click.option("--new-version", is_flag=True, help="Make another draft for a period drafted before.")
 @click.option("--include-featured", is_flag=True, help="Also feature cards featured before.")
+@click.option(
+    "--include-estimated",
+    is_flag=True,
+    help="Also list cards done before their board's history begins, whose time is only an "
+    "estimate (marked as such).",
+)
 @dry_run_option
 @json_option
 @wait_option
@@ -311,11 +323,13 @@ def roundup(
     finalise: bool,
     new_version: bool,
     include_featured: bool,
+    include_estimated: bool,
     dry_run: bool,
     as_json: bool,
     wait: float,
 ) -> None:
-    """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    """Draft the fortnightly "two weeks on" post: by default the next one, from the end of the
+    last drafted roundup (or 14 days ago) to now; --from/--to for other days."""
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -327,21 +341,28 @@ def roundup(
             "--json prints the gathered data and --output writes the post: leave one out",
         )
     cfg = load(ctx)
-    period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    now = now_utc()
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
     with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
+        period = (
+            jobs.roundup.period_from(first, last, now.astimezone(cfg.tz).date())
+            if first or last
+            else jobs.roundup.next_period(cfg, state, now)
+        )
         result = jobs.roundup.run(
             cfg,
             state,
             period,
+            now=now,
             target=target,
             template=Path(template) if template else None,
             dry_run=dry_run,
             finalise=finalise,
             new_version=new_version,
             include_featured=include_featured,
+            include_estimated=include_estimated,
         )
     if as_json:
         click.echo(json_text({"context": result.roundup.context(), **result.report.to_dict()}))

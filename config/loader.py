@@ -94,6 +94,20 @@ BOARD_FIELDS = [
         help="trello:<board id or short link>, or the path of a Trello JSON export",
     ),
     Field("lists", dict, {}, help='list name → state, e.g. "Done 🎉" = "done"'),
+    Field(
+        "done_when_due_complete",
+        bool,
+        False,
+        help="a card whose due date is ticked complete counts as done in any list but an "
+        "ignored one (by default only the done list decides)",
+    ),
+    Field(
+        "done_date_field",
+        str,
+        "",
+        help='a custom date field saying when a card was done, such as "End" or "Done on"; '
+        "when set on a card it is that card's completion time",
+    ),
 ]
 TRELLO_FIELDS = [
     timeout_field(),
@@ -116,6 +130,8 @@ class BoardConfig:
     role: Role
     source: str
     lists: dict[str, str] = field(default_factory=dict)
+    done_when_due_complete: bool = False
+    done_date_field: str = ""
 
     @property
     def is_api(self) -> bool:
@@ -331,7 +347,16 @@ def _check_boards(table: Any, problems: list[str]) -> list[BoardConfig]:
             else:
                 lists[list_name] = state
         if values["source"] is not None:
-            boards.append(BoardConfig(name=name, role=role, source=values["source"], lists=lists))
+            boards.append(
+                BoardConfig(
+                    name=name,
+                    role=role,
+                    source=values["source"],
+                    lists=lists,
+                    done_when_due_complete=values["done_when_due_complete"],
+                    done_date_field=values["done_date_field"],
+                )
+            )
     return boards
 
 

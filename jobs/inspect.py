@@ -25,6 +25,7 @@ from sync.state.store import State
 from sync.text import one_line
 from sync.trello.advice import board_advice
 from sync.trello.api import TrelloApi
+from sync.trello.done import ESTIMATE, FIELD, HISTORY, DoneRules, done
 from sync.trello.sources import connect, read_boards, read_export
 
 
@@ -284,6 +285,9 @@ def render_board(board_cfg: BoardConfig, board: Board) -> str:
             f"{'card' if count == 1 else 'cards'}"
         )
     archived = sum(1 for c in board.cards if not c.visible)
+    sources = done_sources(board_cfg, board)
+    if sum(sources.values()):
+        lines.append(f"  {_done_line(board_cfg, sources)}")
     lines.append(
         f"  {plural(archived, 'archived card')}, {len(board.deleted)} deleted in the "
         f"history, {plural(board.actions_read, 'history entry', 'history entries')} read"
@@ -292,12 +296,36 @@ def render_board(board_cfg: BoardConfig, board: Board) -> str:
     return "\n".join(lines)
 
 
+def done_sources(board_cfg: BoardConfig, board: Board) -> dict[str, int]:
+    """How many open cards are done, by where their completion time comes from."""
+    rules = DoneRules.of(board_cfg)
+    counts = {HISTORY: 0, FIELD: 0, ESTIMATE: 0}
+    for card in board.cards:
+        found = done(card, rules) if card.visible else None
+        if found is not None:
+            counts[found.source] += 1
+    return counts
+
+
+def _done_line(board_cfg: BoardConfig, sources: dict[str, int]) -> str:
+    parts = [f"{sources[HISTORY]} from the history"]
+    if board_cfg.done_date_field:
+        parts.append(f'{sources[FIELD]} from the "{one_line(board_cfg.done_date_field)}" field')
+    if sources[ESTIMATE]:
+        parts.append(
+            f"{sources[ESTIMATE]} done before the history begins (time estimated; a roundup "
+            "lists them only with --include-estimated)"
+        )
+    return f"{sum(sources.values())} done: " + ", ".join(parts)
+
+
 def boards_data(read: list[tuple[BoardConfig, Board]], errors: list[str]) -> dict[str, Any]:
     """`otg boards --json`: each board's summary and its lists, and what could not be read."""
     return {
         "boards": [
             summarise(board_cfg, board).__dict__
             | {
+                "done": done_sources(board_cfg, board),
                 "lists": [
                     {"name": lst.name, "state": lst.state, "archived": lst.closed}
                     for lst in board.lists

@@ -13,7 +13,7 @@ from sync.state.store import State
 
 
 def _roundup(cfg: Config, state: State, name: str) -> Report:
-    period = jobs.roundup.period_from(None, None, now_utc().astimezone(cfg.tz).date())
+    period = jobs.roundup.next_period(cfg, state, now_utc())  # from the last one's end to now
     return jobs.roundup.run(cfg, state, period, target=cfg.roundup.target).report
 
 

@@ -15,6 +15,7 @@ from jobs.timetable import next_runs
 from sync.content.plan import DRAFTED
 from sync.content.plan import TARGET as CONTENT
 from sync.report import plural
+from sync.roundup.targets import last_drafted
 from sync.state.store import DIED, State
 from sync.text import one_line
 
@@ -88,6 +89,23 @@ def status(
         "scheduler": scheduler or {"running": False},
         "pending_intents": pending,
         "drafts_gone": drafts_gone(state),
+        "roundup": last_roundup(state, cfg.tz),
+    }
+
+
+def last_roundup(state: State, tz: ZoneInfo) -> dict[str, Any] | None:
+    """The last roundup drafted: the instants it covered (the next one starts at its end)."""
+    latest = last_drafted(state, tz)
+    if latest is None:
+        return None
+    period, data = latest
+    start, end = period.bounds(tz)
+    return {
+        "period": period.label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "covers": period.covers(tz),
+        "where": data.get("where", ""),
     }
 
 
@@ -154,6 +172,12 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
         )
         lines += [f"{'':<{name_width}}failed: {one_line(f)}" for f in run["failures"][:5]]
     lines.append(_scheduler_line(data.get("scheduler") or {"running": False}, tz))
+    roundup = data.get("roundup")
+    if roundup:
+        lines.append(
+            f"last roundup drafted: {roundup['period']}, covering {roundup['covers']} "
+            "(the next one starts there)"
+        )
     pending = data["pending_intents"]
     if pending:
         lines.append(

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sync.text import one_line
+from sync.trello.done import DoneRules, state_of
 
 if TYPE_CHECKING:
     from config import BoardConfig
@@ -86,14 +87,20 @@ class Report:
 
 
 def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
-    """What a report says of one board read."""
+    """What a report says of one board read. A card counts as done by the one rule the roundup
+    uses too (``sync.trello.done``)."""
+    rules = DoneRules.of(board_cfg)
+    states: dict[str, int] = {}
+    for card in board.cards:
+        key = state_of(card, rules)
+        states[key] = states.get(key, 0) + 1
     return BoardSummary(
         name=board_cfg.name,
         role=board.role.value,
         source=board_cfg.source,
         title=board.name,
         cards=len(board.cards),
-        states=board.state_counts(),
+        states=states,
         deleted=len(board.deleted),
         history=board.actions_read,
         read_only=board.read_only,

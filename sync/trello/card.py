@@ -13,10 +13,8 @@ from typing import Any
 from sync.dates import BadDate, id_timestamp, parse_utc
 from sync.model import Action, Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
 from sync.text import quoted
+from sync.trello.done import COMPLETED_STATES
 from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
-
-#: States whose entry marks a card as completed (its ``completed_at``).
-COMPLETED_STATES = frozenset({"done", "published"})
 
 
 class CardContext:
@@ -83,9 +81,11 @@ class CardContext:
             checklists=tuple(self.checklists.get(card_id, ())),
             custom_fields=self._custom_fields(raw, problems),
         )
-        completed_at, completed_from = self._completion(card, raw, problems)
         return replace(
-            card, completed_at=completed_at, completed_from=completed_from, problems=tuple(problems)
+            card,
+            completed_at=self._completion(card),
+            due_ticked_at=self._ticked(card, raw, problems),
+            problems=tuple(problems),
         )
 
     def _custom_fields(self, raw: dict[str, Any], problems: list[str]) -> dict[str, FieldValue]:
@@ -104,27 +104,37 @@ class CardContext:
                 values[name] = value
         return values
 
-    def _completion(
-        self, card: Card, raw: dict[str, Any], problems: list[str]
-    ) -> tuple[datetime | None, str]:
-        """When the card was completed, and how we know.
-
-        From the newest action that moved it into its current done/published list (or created it
-        there), or that marked it dueComplete. When the history no longer reaches back that far:
-        Trello's own ``dateCompleted`` if the export has it, else ``dateLastActivity`` as an
-        estimate (``completed_from = "estimate"``).
-        """
-        if card.state not in COMPLETED_STATES and not card.due_complete:
-            return None, ""
+    def _completion(self, card: Card) -> datetime | None:
+        """When the history shows the card came into its completed state: the newest move (or
+        creation) into a completed list from a list that is not one. None when the history does
+        not reach back that far (a move out of completed lists, or nothing, comes first): the
+        time is then not known, and ``sync.trello.done`` says so rather than guess."""
+        if card.state not in COMPLETED_STATES:
+            return None
         for action in self.history.get(card.id, ()):  # newest first
-            if card.state in COMPLETED_STATES and action.list_after == card.list_id:
-                return action.date, "action"
-            if card.due_complete and action.due_complete is True:
-                return action.date, "action"
-        completed = date(raw, "dateCompleted", problems)
-        if completed is not None:
-            return completed, "dateCompleted"
-        return card.last_activity, "estimate"
+            if action.list_after is None:
+                continue
+            if self._state(action.list_after) not in COMPLETED_STATES:
+                return None  # the move back into a completed list is older than the history
+            if (
+                action.list_before is None
+                or self._state(action.list_before) not in COMPLETED_STATES
+            ):
+                return action.date
+        return None
+
+    def _state(self, list_id: str) -> str | None:
+        found = self.lists.get(list_id)
+        return found.state if found else None
+
+    def _ticked(self, card: Card, raw: dict[str, Any], problems: list[str]) -> datetime | None:
+        """When the due date was ticked complete: the history, else Trello's ``dateCompleted``."""
+        if not card.due_complete:
+            return None
+        for action in self.history.get(card.id, ()):  # newest first
+            if action.due_complete is not None:
+                return action.date if action.due_complete else None
+        return date(raw, "dateCompleted", problems)
 
 
 def _field_value(definition: dict[str, Any], item: dict[str, Any]) -> FieldValue | None:

@@ -18,6 +18,7 @@ import jobs.sync
 from config import load_config
 from sync.errors import RemoteError
 from sync.state.store import State
+from sync.trello import done as rule
 from sync.trello.api import ACTION_TYPES, TrelloApi, trello_session
 from sync.trello.sources import TrelloReader
 from tests.fakes.boards import synthetic_board
@@ -124,8 +125,7 @@ def test_the_second_sync_reads_only_new_history(fake, secrets, write_config, tmp
         reader = TrelloReader(load_config(path), state, dry_run=True, now=NOW)
         model = reader.read(load_config(path).boards[0])
     moved = next(c for c in model.cards if c.id == card["id"])
-    assert (moved.state, moved.completed_from) == ("done", "action")
-    assert moved.completed_at == datetime(2026, 11, 21, 12, tzinfo=UTC)
+    assert rule.done(moved) == rule.Done(datetime(2026, 11, 21, 12, tzinfo=UTC), rule.HISTORY)
 
 
 def test_a_dry_run_saves_no_history_and_no_bookmark(fake, secrets, write_config, tmp_path):

@@ -12,6 +12,7 @@ from sync.dates import zone
 from sync.model import Role
 from sync.roundup.gather import Options, Period, gather
 from sync.state.store import State
+from sync.trello.done import ESTIMATE, HISTORY, Done, done
 from sync.trello.parse import parse_board
 from sync.trello.sources import read_export
 from tests.fakes.kept_boards import card_id, export, list_id, write
@@ -56,7 +57,8 @@ def test_labels_without_ids_are_known_by_colour_and_named_by_the_board():
 
 def test_the_roundup_groups_2014_microactions_by_their_labels():
     board = parse_board(board_2014(), role=Role.MICROACTIONS, source="x")
-    roundup = gather([board], PERIOD, Options(tz=LONDON, calendar=CFG))
+    # no history: their times are estimates, listed only when asked for
+    roundup = gather([board], PERIOD, Options(tz=LONDON, calendar=CFG, include_estimated=True))
     assert {label: len(items) for label, items in roundup.microactions.items()} == {
         "Website": 2,
         "All day": 1,
@@ -106,13 +108,13 @@ def test_a_newer_export_does_not_forget_what_an_older_one_held(tmp_path):
         read_export(path, board_cfg, state, dry_run=False)
         write(path, newer)
         board = read_export(path, board_cfg, state, dry_run=False)
-    assert [(c.completed_at, c.completed_from) for c in board.cards] == [
-        (datetime(2026, 11, 3, 9, tzinfo=UTC), "action"),
-        (datetime(2026, 11, 10, 9, tzinfo=UTC), "action"),
+    assert [done(c) for c in board.cards] == [
+        Done(datetime(2026, 11, 3, 9, tzinfo=UTC), HISTORY),
+        Done(datetime(2026, 11, 10, 9, tzinfo=UTC), HISTORY),
     ]
     assert board.actions_read == 2
     alone = read_export(path, board_cfg)  # without the state: only what the file holds
-    assert alone.cards[0].completed_from == "estimate"
+    assert done(alone.cards[0]).source == ESTIMATE
 
 
 def test_a_dry_run_merges_the_history_in_memory_only(tmp_path):
@@ -124,7 +126,7 @@ def test_a_dry_run_merges_the_history_in_memory_only(tmp_path):
     )
     with State(tmp_path / "state.db") as state:
         board = read_export(path, board_cfg, state, dry_run=True)
-        assert board.cards[0].completed_from == "action"
+        assert done(board.cards[0]).source == HISTORY
         assert state.load_actions(board.id) == []
 
 
