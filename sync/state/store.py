@@ -60,6 +60,8 @@ class State:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if getattr(self, "db", None) is not None:
+                self.db.close()  # no file left open behind the error
             what, fix = sqlite_problem(exc)
             # a full disk is the operator's to mend, as it is mid-run (exit 1, not 2)
             error = StateWriteError if what == DISK_FULL else StateError

@@ -176,7 +176,9 @@ def full_disk():
                 pass
         yield folder
     finally:
-        subprocess.run([umount, str(folder)], check=False)
+        done = subprocess.run([umount, str(folder)], capture_output=True, check=False)
+        if done.returncode != 0:  # a file left open: detach it anyway, never leave a mount
+            subprocess.run([umount, "-l", str(folder)], capture_output=True, check=False)
         shutil.rmtree(folder, ignore_errors=True)
 
 
