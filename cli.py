@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 import config as config_pkg
+import config.bundled
 import jobs.events.listing
 import jobs.init
 import jobs.inspect
@@ -22,16 +24,30 @@ import jobs.roundup
 import jobs.site
 import jobs.status
 import jobs.sync
+from cli_output import (
+    a_run,
+    example_option,
+    health_option,
+    print_check,
+    print_resolved,
+    print_run_once,
+    print_status,
+    say,
+    show_report,
+)
 from cli_support import (
     OtgGroup,
     dry_run_option,
+    global_options,
     json_option,
     json_text,
     load,
     look_at_state,
     open_state,
+    quiet,
     run_lock,
     setup_logging,
+    show_envvars,
     verbosity,
     wait_option,
     with_config,
@@ -44,37 +60,27 @@ from sync import __version__, stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
-from sync.report import render_text
 from sync.stopping import graceful_signals
 from sync.text import one_line
 
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="otg")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
-)
-@click.option("-v", "--verbose", count=True, help="More detail: -v for actions, -vv for debug.")
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False),
-    envvar="OTG_LOG_FILE",
-    help="Also log to this file, with timestamps, rotated at 5 MB ($OTG_LOG_FILE).",
-)
+@global_options
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: str | None) -> None:
+def main(ctx: click.Context, **options: Any) -> None:
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
-    in step."""
-    ctx.ensure_object(dict)["config_path"] = config_path
-    setup_logging(verbose, log_file)
+    in step.
+
+    Every option can be set in the environment too: OTG_VERBOSE=1, OTG_SYNC_DRY_RUN=1 (OTG_,
+    the command, the option); each command's --help names them."""
+    ctx.ensure_object(dict).update(options)  # config_path, verbose, quiet, log_file
+    setup_logging(options["verbose"], options["log_file"], options["quiet"])
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
 @click.option(
     "--from",
     "from_board",
@@ -93,13 +99,16 @@ def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: st
     help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
     ".github/workflows/ beside PATH; an existing PATH is kept.",
 )
-def init(
-    path: str, force: bool, from_board: str | None, role: str | None, github_actions: bool
-) -> None:
+@example_option
+def init(path: str, force: bool, from_board: str | None, role: str | None, **more: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    lines = jobs.init.write(
-        Path(path), force=force, source=from_board, role=role, github_actions=github_actions
-    )
+    if more["example"]:  # the demo, with its boards beside it
+        lines = config_pkg.bundled.write_example(Path(path), force=force, alone=not from_board)
+    else:
+        lines = jobs.init.write(
+            Path(path), force=force, source=from_board, role=role,
+            github_actions=more["github_actions"],
+        )  # fmt: skip
     for line in lines:
         click.echo(one_line(line))
 
@@ -110,14 +119,13 @@ def init(
     is_flag=True,
     help="Also contact Trello, CalDAV, Medium and the feeds: credentials and access.",
 )
+@json_option
 @with_config
 @click.pass_context
-def check(ctx: click.Context, online: bool) -> None:
+def check(ctx: click.Context, online: bool, as_json: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
-    for item in result.checks:
-        word = "warn" if item.warn else "ok " if item.ok else "FAIL"
-        click.echo(one_line(f"{word} {item.subject}: {item.message}"))
+    print_check(ctx, result, as_json)
     sys.exit(0 if result.ok else 1)
 
 
@@ -209,7 +217,7 @@ def sync(
         raise UsageError("--new-version needs the content boards", "add --only content")
     if recreate_calendar:
         _refuse_recreate_without_caldav(cfg, only)
-    with run_lock(cfg, "otg sync", wait, dry_run), open_state(cfg, dry_run) as state:
+    with a_run(ctx, cfg, "otg sync", wait, dry_run, as_json) as state:
         report = jobs.sync.run(
             cfg,
             state,
@@ -219,7 +227,7 @@ def sync(
             new_version=new_version,
             allow_mass_cancel=allow_mass_cancel,
         )
-    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    show_report(ctx, report, as_json)
     sys.exit(stopping.exit_code(report.exit_code))
 
 
@@ -266,11 +274,18 @@ def ledger_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--url", help="The draft was created: this is its URL (it is recorded and linked).")
 @click.option("--retry", is_flag=True, help="No draft was created: allow one more attempt.")
 @click.option("--abandon", is_flag=True, help="Do not draft this card automatically any more.")
+@json_option
 @wait_option
 @with_config
 @click.pass_context
 def ledger_resolve(
-    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool, wait: float
+    ctx: click.Context,
+    intent_id: int,
+    url: str | None,
+    retry: bool,
+    abandon: bool,
+    as_json: bool,
+    wait: float,
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
     cfg = load(ctx)
@@ -278,7 +293,8 @@ def ledger_resolve(
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
     # the same lock as a sync: an intent is never settled under a run that is reading it
     with run_lock(cfg, "otg ledger resolve", wait), open_state(cfg) as state:
-        click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
+        said = jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon)
+        print_resolved(ctx, state, intent_id, said, as_json)
 
 
 @main.command()
@@ -345,7 +361,7 @@ def roundup(
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
+    with a_run(ctx, cfg, "otg roundup", wait, not writes, as_json) as state:
         period = (
             jobs.roundup.period_from(first, last, now.astimezone(cfg.tz).date())
             if first or last
@@ -370,11 +386,11 @@ def roundup(
         pass  # a board could not be read: nothing to show or write (the report says why)
     elif output and not dry_run:
         jobs.roundup.write_output(Path(output), result.markdown)
-        click.echo(f"Wrote the roundup for {period.label} to {output}.")
+        say(ctx, f"Wrote the roundup for {period.label} to {output}.")
     elif target == "stdout" or dry_run:
         click.echo(result.markdown, nl=False)
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
-        click.echo(render_text(result.report), err=target == "stdout")
+        show_report(ctx, result.report, as_json, to_stderr=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
 
 
@@ -390,7 +406,7 @@ def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
     # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
     with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
         report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
-    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    show_report(ctx, report, as_json)
     sys.exit(stopping.exit_code(report.exit_code))
 
 
@@ -419,7 +435,7 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
     cfg = load(ctx)
-    if verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
+    if verbosity(ctx) == 0 and not quiet(ctx):  # unattended: one line per job and action
         logging.getLogger().handlers[0].setLevel(logging.INFO)
         logging.getLogger().setLevel(logging.INFO)
     with graceful_signals():
@@ -428,10 +444,11 @@ def jobs_run(ctx: click.Context) -> None:
 
 @jobs_group.command("run-once")
 @click.argument("name", metavar="JOB", type=click.Choice(sorted(RUNNERS)))
+@json_option
 @wait_option
 @with_config
 @click.pass_context
-def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
+def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> None:
     """Run one job now, as the scheduler would (lock, retries, run history).
 
     JOB is sync, publication or roundup (see `otg jobs list`)."""
@@ -439,20 +456,19 @@ def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
-    click.echo(f"{name}: {outcome}")
-    if outcome == "failed":  # why, as the run history has it (a crash was logged as it happened)
-        with look_at_state(cfg) as state:
-            for failure in jobs.status.last_failures(state, name):
-                click.echo(f"  failed: {one_line(failure)}", err=True)
+    print_run_once(ctx, cfg, name, outcome, as_json)
     sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()
+@health_option
 @json_option
 @with_config
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
-    """The last run of each job, what it did, what needs an operator, and the next runs."""
+def status(ctx: click.Context, health: bool, as_json: bool) -> None:
+    """The last run of each job, what it did, what needs an operator, and the next runs.
+
+    Exit 0; with --check, 1 when something needs an operator."""
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
@@ -464,16 +480,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
             in_progress=busy,
             scheduler=jobs.status.scheduler_running(cfg.state_db),
         )
-    if as_json:
-        click.echo(json_text(data))
-        return
-    if not cfg.state_db.exists():
-        click.echo(
-            f"No runs yet: there is no state database at {cfg.state_db} "
-            "(the first sync creates it)."
-        )
-    click.echo(jobs.status.render_status(data, cfg.tz))
+    print_status(ctx, cfg, data, health, as_json)
 
 
-if __name__ == "__main__":
-    main()
+show_envvars(main)  # last: every command is defined
+
+if __name__ == "__main__":  # `python -m cli`, where the `otg` script is not on PATH
+    main(prog_name="otg")

@@ -79,6 +79,7 @@ def sync_content(
             f"{CARD_FIX}"
         )
     flow = ContentFlow(cfg, state, report, dry_run=dry_run, now=now, trello=trello)
+    flow.board_names = {board.id: board.name for board in boards}  # named in the ledger
     for action in plan.actions:
         if stop_requested() and not dry_run:
             report.failures.append(
@@ -151,6 +152,7 @@ class ContentFlow:
         #: links attached this run, by card: the board was read before, so it does not show them
         self.attached: dict[str, list[str]] = {}
         self._medium: MediumTarget | None = None
+        self.board_names: dict[str, str] = {}  # board id → its name on Trello
 
     # -- outcomes ----------------------------------------------------------------------------
 
@@ -166,7 +168,8 @@ class ContentFlow:
     def apply(self, action: ContentAction) -> None:
         card = action.card
         if action.kind == "pending":
-            self.outcome("pending", "medium", action.key, action.title, action.detail, "failed")
+            # said every run, but not a failure: the run is ok, `otg status --check` says 1
+            self.outcome("pending", "medium", action.key, action.title, action.detail, "pending")
         elif action.kind == "skip":
             self.outcome("skip", self.target, action.key, action.title, action.detail, "skipped")
         elif action.kind == "stale" and card is not None:
@@ -247,7 +250,8 @@ class ContentFlow:
                 )
                 self.state.put_item(record)
             else:
-                record = self.medium().create(draft, action.version, self.now)
+                board = self.board_names.get(draft.board_id, "")
+                record = self.medium().create(draft, action.version, self.now, board=board)
                 detail = record.data["url"]
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config import BoardConfig, Config
+from config import STARTER, BoardConfig, Config
 from jobs.events.outbound import caldav_client
 from jobs.site import site_check
 from sync.content.medium import MediumClient, medium_session
@@ -19,6 +20,7 @@ from sync.http import PoliteSession, redact, where
 from sync.model import Board
 from sync.private import readable_by_others
 from sync.report import plural, summarise
+from sync.roundup.sample import try_template
 from sync.state.migrations import SCHEMA_VERSION
 from sync.state.opening import read_only_uri, read_problem
 from sync.state.store import State
@@ -60,7 +62,17 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
     result.add(*_state_place(cfg.state_db))
     result.add(*_output_place(cfg.output_dir))
     api_boards = [b for b in cfg.boards if b.is_api]
+    placeholders = starter_sources()
     for board in cfg.boards:
+        if board.source in placeholders:  # `otg init` wrote it: it names no one's board
+            result.add(
+                False,
+                f"board {board.name}",
+                f"{board.source} is the starter config's placeholder, not a board — set "
+                f"boards.{board.name}.source to trello:<the 8 characters after /b/ in the "
+                "board's URL>, or to an export file",
+            )
+            continue
         if board.is_api:
             result.add(
                 True,
@@ -99,18 +111,45 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         )
     for private in _exposed(cfg.state_db):
         result.add(False, "state", f"{private} is readable by other users — chmod 600 {private}")
-    if online and api_boards:
-        _check_online(cfg, api_boards, result, api)
+    if online and api_boards:  # the placeholders are FAIL already: Trello has no such board
+        _check_online(cfg, [b for b in api_boards if b.source not in placeholders], result, api)
     if cfg.boards_with_role("events"):
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
     if cfg.site.configured:
         result.add(*site_check(cfg))
+    _check_roundup_template(cfg, result)
     secrets = cfg.secrets.all()  # what the user typed as a secret is never echoed back
     for item in result.checks:
         item.message = redact(item.message, secrets)
     return result
+
+
+def starter_sources() -> set[str]:
+    """The board sources `otg init` writes: placeholders, which name no real board."""
+    try:
+        starter = tomllib.loads(STARTER.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):  # pragma: no cover - the package ships it
+        return set()
+    return {str(b.get("source", "")) for b in starter.get("boards", {}).values()} - {""}
+
+
+def check_data(result: CheckResult) -> dict[str, Any]:
+    """`otg check --json`: whether all is well, and each check."""
+    return {"ok": result.ok, "checks": [asdict(item) for item in result.checks]}
+
+
+def _check_roundup_template(cfg: Config, result: CheckResult) -> None:
+    """The roundup's template renders: a sample with one of everything, and an empty fortnight."""
+    template = (cfg.base_dir / cfg.roundup.template) if cfg.roundup.template else None
+    try:
+        try_template(template)
+    except OtgError as exc:
+        result.add(False, "roundup template", str(exc))
+        return
+    name = template or "the bundled template"
+    result.add(True, "roundup template", f"{name} renders (tried on a sample and an empty period)")
 
 
 def _state_place(path: Path) -> tuple[bool, str, str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from config import Config
+from jobs.history import RunRecord
 from jobs.roundup_labels import STOPPED_LABELLING, finalise_published, label_name
 from jobs.roundup_labels import finalise as label_featured
 from sync.content.draft import MAX_TITLE
@@ -94,78 +95,76 @@ def run(
     now = now or now_utc()
     report = Report(job="roundup", dry_run=dry_run)
     writes = not dry_run and (target != "stdout" or finalise)  # printing alone is not a run
-    run_id = state.start_run("roundup") if writes else None
+    record = RunRecord(state, "roundup", report)  # its end is recorded whatever happens
+    if writes:
+        record.start()
+    with record:  # a template error or a bug ends the run as crashed, with its one line
 
-    def failed(board: Any, exc: Exception) -> None:
-        report.transient = report.transient or isinstance(exc, RemoteError)  # a retry may cure
-        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
-        report.failures.append(
-            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
-        )
+        def failed(board: Any, exc: Exception) -> None:
+            report.transient = report.transient or isinstance(exc, RemoteError)  # a retry may cure
+            report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
+            report.failures.append(
+                str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {exc}'
+            )
 
-    # printing saves nothing either, an API board's history included: it reads as a dry run does
-    read, reader = read_boards(
-        cfg, state, list(cfg.boards), dry_run=not writes, now=now, api=api, on_error=failed
-    )
-    boards = [board for _, board in read]
-    report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
-    for board_cfg, board in read:
-        if board.role is Role.MICROACTIONS:
-            renames = renamed_lists(board, board_cfg, remembered(state, board.id))
-            report.warnings += rename_warnings(board_cfg, board, renames)
-    options = Options(
-        tz=cfg.tz,
-        calendar=cfg.calendar,
-        team_label=cfg.roundup.team_label,
-        team_list=cfg.roundup.team_list,
-        featured_prefix=cfg.roundup.featured_prefix,
-        include_featured=include_featured,
-        coming_days=cfg.roundup.coming_days,
-        own_label=label_name(cfg, period),
-        include_estimated=include_estimated,
-        rules={board.id: DoneRules.of(board_cfg) for board_cfg, board in read},
-        people_field=cfg.roundup.people_field,
-    )
-    roundup = gather(boards, period, options, published=_published(state))
-    if roundup.left_out_line():
-        report.warnings.append(roundup.left_out_line())
-    rendered = render_post(roundup.context(), template or _configured(cfg))
-    markdown = rendered.markdown
-    if stop_requested() and not dry_run:
-        # a stop while the boards were read leaves the rest unread, with no failure of their own
-        report.failures.append(
-            f"the roundup for {period.label} was not drafted: stopped by a signal; the next run "
-            "drafts it"
+        # printing saves nothing either, an API board's history included: it reads as a dry run does
+        read, reader = read_boards(
+            cfg, state, list(cfg.boards), dry_run=not writes, now=now, api=api, on_error=failed
         )
-        markdown = ""
-    elif report.failures:  # a board unread: the post would miss its news, and block the right one
-        report.failures.append(
-            f"the roundup for {period.label} was not drafted: "
-            f"{plural(len(report.failures), 'board')} could not be read; "
-            "rerun when every board can be read"
+        boards = [board for _, board in read]
+        report.boards = [summarise(board_cfg, board) for board_cfg, board in read]
+        for board_cfg, board in read:
+            if board.role is Role.MICROACTIONS:
+                renames = renamed_lists(board, board_cfg, remembered(state, board.id))
+                report.warnings += rename_warnings(board_cfg, board, renames)
+        options = Options(
+            tz=cfg.tz,
+            calendar=cfg.calendar,
+            team_label=cfg.roundup.team_label,
+            team_list=cfg.roundup.team_list,
+            featured_prefix=cfg.roundup.featured_prefix,
+            include_featured=include_featured,
+            coming_days=cfg.roundup.coming_days,
+            own_label=label_name(cfg, period),
+            include_estimated=include_estimated,
+            rules={board.id: DoneRules.of(board_cfg) for board_cfg, board in read},
+            people_field=cfg.roundup.people_field,
         )
-        markdown = ""
-    else:
-        try:
-            if target != "stdout":
-                _place(
-                    cfg, state, period, roundup, rendered, target, new_version, dry_run, now, report
-                )
-            if finalise and stop_requested() and not dry_run:
-                report.failures.append(STOPPED_LABELLING.format(label=label_name(cfg, period)))
-            elif finalise:
-                label_featured(cfg, period, boards, roundup, report, dry_run, lambda: reader.api)
-        except OtgError as exc:
-            report.failures.append(str(exc))
-            report.transient = report.transient or isinstance(exc, RemoteError)
-    if run_id is not None:
-        report.run_id = run_id
-        state.finish_run(
-            run_id,
-            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-            report.summary(),
-            "; ".join(report.failures[:5]) or None,
-        )
+        roundup = gather(boards, period, options, published=_published(state))
+        if roundup.left_out_line():
+            report.warnings.append(roundup.left_out_line())
+        rendered = render_post(roundup.context(), template or _configured(cfg))
+        markdown = rendered.markdown
+        if stop_requested() and not dry_run:
+            # a stop while the boards were read leaves the rest unread, with no failure of its own
+            report.failures.append(
+                f"the roundup for {period.label} was not drafted: stopped by a signal; the next "
+                "run drafts it"
+            )
+            markdown = ""
+        elif report.failures:  # a board unread: the post would miss news, and block the right one
+            report.failures.append(
+                f"the roundup for {period.label} was not drafted: "
+                f"{plural(len(report.failures), 'board')} could not be read; "
+                "rerun when every board can be read"
+            )
+            markdown = ""
+        else:
+            try:
+                if target != "stdout":
+                    _place(
+                        cfg, state, period, roundup, rendered, target, new_version, dry_run, now,
+                        report,
+                    )  # fmt: skip
+                if finalise and stop_requested() and not dry_run:
+                    report.failures.append(STOPPED_LABELLING.format(label=label_name(cfg, period)))
+                elif finalise:
+                    api_now = lambda: reader.api  # noqa: E731 - read when first needed
+                    label_featured(cfg, period, boards, roundup, report, dry_run, api_now)
+            except OtgError as exc:
+                report.failures.append(str(exc))
+                report.transient = report.transient or isinstance(exc, RemoteError)
+    record.finish()
     return RoundupResult(report, markdown, roundup)
 
 

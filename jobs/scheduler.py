@@ -97,14 +97,18 @@ class JobScheduler:
             log.error("job %s failed: %s: %s", job.name, type(exc).__name__, exc)
             log.debug("job %s", job.name, exc_info=True)
             return "crashed", isinstance(exc, RemoteError)  # the network may come back
-        log.info(
-            "job %s: %s (%s)",
-            job.name,
-            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-            report.summary().get("counts") or "nothing to write",
-        )
-        for failure in report.failures[:5]:  # why, where an unattended run is read
-            log.info("job %s: failed: %s", job.name, failure)
+        counts = report.counts()
+        done = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to write"
+        failures = report.failure_lines()
+        if report.ok:
+            log.info("job %s: ok (%s)", job.name, done)
+        else:  # why, one line each: what the journal and cron's mail show
+            word = "interrupted" if stop_requested() else "failed"
+            log.error("job %s: %s (%s; %d failed)", job.name, word, done, len(failures))
+            for line in failures:
+                log.error("job %s: failed: %s", job.name, line)
+        for line in report.waiting_lines():  # every run until settled, but not a failure
+            log.warning("job %s: waiting for an operator: %s", job.name, line)
         return ("ok" if report.ok else "failed"), report.transient
 
     def catch_up(self) -> list[str]:

@@ -9,12 +9,12 @@ warning.
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
 from datetime import datetime
 
 from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
+from jobs.history import RunRecord, describe
 from jobs.roundup import finalise_published
 from jobs.site import sync_step as site_step
 from sync.dates import now_utc
@@ -22,9 +22,9 @@ from sync.errors import RemoteError, StateError, UsageError
 from sync.http import breakers_reset
 from sync.http import tripped as overloaded
 from sync.model import Board, Role
-from sync.report import Report, log_line, summarise
+from sync.report import Report, summarise
 from sync.state.store import State
-from sync.stopping import STOPPED_NOW, stop_requested
+from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
 from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
@@ -53,13 +53,15 @@ def run(
     breakers_reset()
     boards = [b for b in cfg.boards if not only or b.role in only]
     # with --new-version, the run starts once its cards are known to be there (see below)
-    run_id = None if dry_run or new_version else state.start_run(job)
+    record = RunRecord(state, job, report)  # its end is recorded whatever happens
+    if not (dry_run or new_version):
+        record.start()
 
     def failed(board: BoardConfig, exc: Exception) -> None:
         report.transient = report.transient or isinstance(exc, RemoteError)
         report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
-            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {_describe(exc)}'
+            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {describe(exc)}'
         )
 
     try:
@@ -68,7 +70,8 @@ def run(
         )
         if new_version:  # every board is read before anything is written: a typo stops here
             _refuse_unknown_cards(boards, read, new_version)
-            run_id = None if dry_run else state.start_run(job)
+            if not dry_run:
+                record.start()
         renames: dict[str, list[Rename]] = {}
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
@@ -125,32 +128,14 @@ def run(
     except StateError as exc:  # nothing more can be recorded: stop here (see StateError)
         report.failures.append(str(exc))
     except BaseException as exc:
-        if run_id is not None:
-            with suppress(StateError):  # the state database may be why: say the first error
-                if isinstance(exc, KeyboardInterrupt):  # a second Ctrl-C or SIGTERM
-                    state.finish_run(run_id, "interrupted", report.summary(), STOPPED_NOW)
-                else:
-                    state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
+        record.ended_by(exc)  # crashed, with its one line, or interrupted
         raise
     report.warnings += overloaded()  # a service left alone after a storm of 429s or 5xx: once
     if stop_requested() and not dry_run:
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"
         )
-    for outcome in report.outcomes:
-        log.info("%s", log_line(outcome))
-    if run_id is not None:
-        report.run_id = run_id
-        try:
-            state.finish_run(
-                run_id,
-                "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-                report.summary(),
-                "; ".join(report.failures[:5]) or None,
-            )
-        except StateError as exc:
-            if not any(f.startswith(exc.message) for f in report.failures):
-                report.failures.append(f"{exc} (this run is not in the history)")
+    record.finish()
     return report
 
 
@@ -191,8 +176,3 @@ def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:
         for card in board.cards
         for problem in card.problems
     ]
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if hasattr(exc, "fix") else f"unexpected {type(exc).__name__}: {text}"

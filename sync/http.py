@@ -23,12 +23,15 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from sync import __version__
 from sync.errors import NotSent, RemoteError, Stopped, TimedOut
 from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
 log = logging.getLogger(__name__)
 
+#: Who is asking, on every request: the services' logs (and their operators) can tell us apart.
+USER_AGENT = f"otg-sync/{__version__} (+https://github.com/oneteamgov/otg-sync)"
 READS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 MAX_BACKOFF = 60.0
 #: The network failing under a request: no answer, or an answer cut off on the way (a connection
@@ -189,12 +192,18 @@ class PoliteSession(requests.Session):
         self.sent_by_method: Counter[str] = Counter()
         self.overloaded = 0  # 429 or 5xx answers in a row
         self.circuit_open = False
-        self.headers["User-Agent"] = "otg-sync (+https://github.com/oneteamgov/otg-sync)"
+        self.headers["User-Agent"] = USER_AGENT
 
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
         retries = self.read_retries if method in READS else self.retries
+        headers = kwargs.get("headers") or {}
+        if any(name.lower() == "user-agent" for name in headers):  # py-trello sends its own
+            kwargs["headers"] = {
+                **{k: v for k, v in headers.items() if k.lower() != "user-agent"},
+                "User-Agent": self.headers["User-Agent"],
+            }
         attempt = 0
         while True:
             if self.circuit_open:

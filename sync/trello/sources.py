@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from config import BoardConfig, Config
+from sync import progress
 from sync.dates import format_utc, parse_utc
 from sync.errors import (
     AuthError,
@@ -259,6 +260,7 @@ def read_boards(
     for board in boards:
         if stop_requested():
             break
+        progress.reading(board.name)
         try:
             model = (
                 reader.read(board)
@@ -277,5 +279,7 @@ def read_boards(
                 board, OtgError(f"unexpected {type(exc).__name__}: {text}", "please report it")
             )
             continue
+        log.info('board "%s": read, %d cards', board.name, len(model.cards))
+        progress.board_read(len(model.cards))
         read.append((board, model))
     return read, reader

@@ -16,6 +16,7 @@ import requests
 import cli
 import jobs.sync
 from config import load_config
+from sync import __version__
 from sync.errors import RemoteError
 from sync.state.store import State
 from sync.trello import done as rule
@@ -434,3 +435,14 @@ def test_an_injected_429_answers_as_trello_does(fake, secrets):
         for name in ("token", "key"):
             assert int(answer.headers[f"x-rate-limit-api-{name}-max"]) in (100, 300)
             assert answer.headers[f"x-rate-limit-api-{name}-interval-ms"] == "10000"
+
+
+def test_trello_hears_otg_sync_and_its_version_not_py_trello(fake):
+    """py-trello sets its own User-Agent on each request; the session's wins."""
+    board = add(fake, 3, role="events")
+    api = connected(fake)
+    api.me()
+    api.board(board["shortLink"])
+    assert fake.requests
+    agents = {r.headers.get("User-Agent") for r in fake.requests}
+    assert agents == {f"otg-sync/{__version__} (+https://github.com/oneteamgov/otg-sync)"}

@@ -97,7 +97,7 @@ def test_a_board_source_that_is_a_folder_says_so_and_what_to_set(tmp_path, write
     )
     sync = runner.invoke(cli.main, ["--config", str(config), "sync"])
     assert sync.exit_code == 1
-    assert f"failed: {message}\n" in sync.stdout
+    assert f"failed: {message}\n" in sync.stderr
     assert "Errno" not in sync.output
     boards = runner.invoke(cli.main, ["--config", str(config), "boards"])
     assert boards.exit_code == 1
@@ -166,7 +166,7 @@ def test_a_damaged_export_fails_its_board_and_cancels_nothing(tmp_path, damage, 
         "left as they were — export the board again from Trello: Menu › Print, export and share"
     )
     assert "cancel" not in damaged.output
-    assert damaged.output.splitlines()[-1].startswith("1 board read;"), damaged.output
+    assert damaged.stdout.splitlines()[-1].startswith("1 board read;"), damaged.output
     assert feed.read_bytes() == before
 
     check = runner.invoke(cli.main, ["--config", str(config), "check"])
