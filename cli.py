@@ -10,20 +10,10 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-import config as config_pkg
-import config.bundled
-import jobs.events.listing
-import jobs.init
-import jobs.inspect
-import jobs.ledger
-import jobs.roundup
-import jobs.site
-import jobs.status
-import jobs.sync
 from cli_output import (
     a_run,
     example_option,
@@ -52,20 +42,21 @@ from cli_support import (
     wait_option,
     with_config,
 )
-from jobs.content import CARD_FIX
 from jobs.lock import lock_for
-from jobs.runners import RUNNERS
-from jobs.scheduler import JobScheduler
-from sync import __version__, stopping
+from jobs.runners import RUNNERS  # the job names only: each job is imported when it runs
+from sync import stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
 from sync.stopping import graceful_signals
 from sync.text import one_line
 
+if TYPE_CHECKING:  # each command imports what it uses: `otg --help` stays quick
+    import config as config_pkg
+
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="otg")
+@click.version_option(None, "--version", package_name="otg-sync", prog_name="otg")
 @global_options
 @click.pass_context
 def main(ctx: click.Context, **options: Any) -> None:
@@ -102,8 +93,11 @@ def main(ctx: click.Context, **options: Any) -> None:
 @example_option
 def init(path: str, force: bool, from_board: str | None, role: str | None, **more: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
+    import config.bundled
+    import jobs.init
+
     if more["example"]:  # the demo, with its boards beside it
-        lines = config_pkg.bundled.write_example(Path(path), force=force, alone=not from_board)
+        lines = config.bundled.write_example(Path(path), force=force, alone=not from_board)
     else:
         lines = jobs.init.write(
             Path(path), force=force, source=from_board, role=role,
@@ -124,6 +118,8 @@ def init(path: str, force: bool, from_board: str | None, role: str | None, **mor
 @click.pass_context
 def check(ctx: click.Context, online: bool, as_json: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
+    import jobs.inspect
+
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
     print_check(ctx, result, as_json)
     sys.exit(0 if result.ok else 1)
@@ -135,6 +131,8 @@ def check(ctx: click.Context, online: bool, as_json: bool) -> None:
 @click.pass_context
 def boards(ctx: click.Context, as_json: bool) -> None:
     """List each board, its lists mapped to states, and card counts."""
+    import jobs.inspect
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         read, errors = jobs.inspect.boards(cfg, state)
@@ -155,6 +153,8 @@ def boards(ctx: click.Context, as_json: bool) -> None:
 def events(ctx: click.Context, as_json: bool) -> None:
     """List the events boards' upcoming events and what each lacks (date, place, sign-up link,
     organiser, open checklist items due before the event)."""
+    import jobs.events.listing
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         found, errors = jobs.events.listing.events(cfg, state, now_utc())
@@ -209,6 +209,9 @@ def sync(
     allow_mass_cancel: bool,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    import jobs.sync
+    from jobs.content import CARD_FIX
+
     new_version = tuple(ref.strip() for ref in new_version)
     if not all(new_version):
         raise UsageError("--new-version needs a card", CARD_FIX)
@@ -260,6 +263,8 @@ def ledger() -> None:
 @click.pass_context
 def ledger_list(ctx: click.Context, as_json: bool) -> None:
     """List every intent, pending and settled, oldest first."""
+    import jobs.ledger
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         found = jobs.ledger.intents(state)
@@ -288,6 +293,8 @@ def ledger_resolve(
     wait: float,
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
+    import jobs.ledger
+
     cfg = load(ctx)
     if not cfg.state_db.exists():
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
@@ -346,6 +353,8 @@ def roundup(
 ) -> None:
     """Draft the fortnightly "two weeks on" post: by default the next one, from the end of the
     last drafted roundup (or 14 days ago) to now; --from/--to for other days."""
+    import jobs.roundup
+
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -402,6 +411,8 @@ def roundup(
 @click.pass_context
 def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
     """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    import jobs.site
+
     cfg = load(ctx)
     # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
     with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
@@ -424,6 +435,8 @@ def jobs_group() -> None:
 @click.pass_context
 def jobs_list(ctx: click.Context, as_json: bool) -> None:
     """Each job, when it runs, and its next three runs in local time."""
+    import jobs.status
+
     cfg = load(ctx)
     rows = jobs.status.schedule_rows(cfg, now_utc(), available=set(RUNNERS))
     click.echo(json_text(rows) if as_json else jobs.status.render_schedule(rows))
@@ -434,6 +447,8 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
     if verbosity(ctx) == 0 and not quiet(ctx):  # unattended: one line per job and action
         logging.getLogger().handlers[0].setLevel(logging.INFO)
@@ -452,6 +467,8 @@ def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> 
     """Run one job now, as the scheduler would (lock, retries, run history).
 
     JOB is sync, publication or roundup (see `otg jobs list`)."""
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
@@ -469,6 +486,8 @@ def status(ctx: click.Context, health: bool, as_json: bool) -> None:
     """The last run of each job, what it did, what needs an operator, and the next runs.
 
     Exit 0; with --check, 1 when something needs an operator."""
+    import jobs.status
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()

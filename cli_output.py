@@ -8,13 +8,10 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-import jobs.inspect
-import jobs.ledger
-import jobs.status
 from cli_support import (
     _SECRETS,
     json_text,
@@ -24,12 +21,15 @@ from cli_support import (
     run_lock,
     verbosity,
 )
-from config import Config
 from sync import progress
-from sync.http import redact
+from sync.redaction import redact
 from sync.report import Report, render_text
-from sync.state.store import State
 from sync.text import one_line
+
+if TYPE_CHECKING:  # each printer imports the job it shows: `otg --help` stays quick
+    import jobs.inspect
+    from config import Config
+    from sync.state.store import State
 
 
 def say(ctx: click.Context, text: str) -> None:
@@ -91,6 +91,8 @@ def a_run(
 def print_check(ctx: click.Context, result: jobs.inspect.CheckResult, as_json: bool) -> None:
     """`otg check`: each check on a line, a FAIL on stderr like every failure (-q: those alone)."""
     if as_json:
+        import jobs.inspect
+
         click.echo(json_text(jobs.inspect.check_data(result)))
         return
     for item in result.checks:
@@ -116,6 +118,8 @@ def print_resolved(
         say(ctx, said)
         return
     intent = next(i for i in state.intents() if i.id == intent_id)
+    import jobs.ledger
+
     click.echo(json_text({"message": said, "intent": jobs.ledger.as_data(intent)}))
 
 
@@ -143,6 +147,8 @@ def print_status(
                 f"No runs yet: there is no state database at {cfg.state_db} "
                 "(the first sync creates it).",
             )
+        import jobs.status
+
         say(ctx, jobs.status.render_status(data, cfg.tz))
     if health and not data["healthy"]:
         for problem in [] if as_json else data["problems"]:
@@ -157,5 +163,7 @@ def print_run_once(ctx: click.Context, cfg: Config, job: str, outcome: str, as_j
         say(ctx, f"{job}: {outcome}")
         return
     with look_at_state(cfg) as state:
+        import jobs.status
+
         last = jobs.status.last_run(state, job)
     click.echo(json_text({"job": job, "outcome": outcome, "run": last}))

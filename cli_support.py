@@ -15,21 +15,22 @@ from contextlib import contextmanager
 from functools import wraps
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
-from config import Config, find_config_path, load_config
 from jobs.lock import lock_for
 from sync import stopping
 from sync.errors import OtgError, StateError, UsageError
-from sync.http import RedactingFilter, redact
 from sync.private import create_private
-from sync.state.opening import read_problem
-from sync.state.store import State
+from sync.redaction import RedactingFilter, redact
 from sync.stopping import graceful_signals
 from sync.text import one_line
+
+if TYPE_CHECKING:  # imported where used: `otg --help` reads no config and opens no state
+    from config import Config
+    from sync.state.store import State
 
 log = logging.getLogger("otg")
 
@@ -60,6 +61,8 @@ class OtgGroup(click.Group):
             click.echo("interrupted", err=True)
             sys.exit(130)
         except sqlite3.Error as exc:  # pages damaged behind an intact header: met on reading
+            from sync.state.opening import read_problem  # only when it is needed
+
             what, fix = read_problem(exc)
             click.echo(
                 redact(f"error: the state database cannot be read: {what} — {fix}", _SECRETS),
@@ -172,6 +175,8 @@ def load(ctx: click.Context, *, warn: bool = True) -> Config:
     says it)."""
     obj = ctx.ensure_object(dict)
     if "config" not in obj:
+        from config import find_config_path, load_config
+
         cfg = load_config(find_config_path(obj.get("config_path")))
         _SECRETS[:] = cfg.secrets.all()
         obj["config"] = cfg
@@ -187,6 +192,8 @@ def open_state(cfg: Config, dry_run: bool = False) -> State:
     """The state store. A dry run writes nothing, the state database included: it works on a
     copy in memory of what the database holds (an empty one on a fresh machine), read with the
     read-only open, so that nothing is created, not even SQLite's -wal/-shm files."""
+    from sync.state.store import State
+
     if dry_run:
         return State.for_dry_run(cfg.state_db)
     return State(cfg.state_db)
@@ -195,6 +202,8 @@ def open_state(cfg: Config, dry_run: bool = False) -> State:
 def look_at_state(cfg: Config) -> State:
     """The state store opened read-only, for the commands that only look: nothing is created,
     and a folder this user can only read is enough. On a fresh machine, an empty one."""
+    from sync.state.store import State
+
     if not cfg.state_db.exists():
         return State(":memory:")
     return State(cfg.state_db, read_only=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import tempfile
 import time
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
-from bench.calendar import NOW
 from bench.measure import measure
 from config.calendar import CalendarConfig
 from config.site import SiteConfig
@@ -26,6 +26,7 @@ from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 
 DEFAULT_SIZES = [20000]
+NOW = datetime(2026, 11, 21, 2, tzinfo=UTC)
 
 
 def build_site(board, cfg: CalendarConfig) -> dict[str, bytes]:

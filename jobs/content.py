@@ -23,6 +23,7 @@ from sync.content.drafts_folder import (
     place_version,
     write_placed,
 )
+from sync.content.durable import Batch
 from sync.content.medium import (
     MediumAuthError,
     MediumClient,
@@ -87,6 +88,7 @@ def sync_content(
             )
             break
         flow.apply(action)
+    flow.settle()
     flow.count_requests()
     return items
 
@@ -153,6 +155,10 @@ class ContentFlow:
         self.attached: dict[str, list[str]] = {}
         self._medium: MediumTarget | None = None
         self.board_names: dict[str, str] = {}  # board id → its name on Trello
+        # drafts written, not yet on disk nor recorded: (action, record, its outcome's index)
+        self.unsettled: Batch[tuple[ContentAction, SyncedItem, int]] = Batch(
+            cfg.output_dir / cfg.medium.drafts_dir
+        )
 
     # -- outcomes ----------------------------------------------------------------------------
 
@@ -239,7 +245,8 @@ class ContentFlow:
             return
         try:
             if placement is not None:
-                write_placed(folder, draft, self.cfg.medium, placement)
+                # on disk with the rest of the batch (see settle): recorded once it is
+                write_placed(folder, draft, self.cfg.medium, placement, durable=False)
                 record = draft_record(
                     draft,
                     via="folder",
@@ -248,7 +255,13 @@ class ContentFlow:
                     file=f"{self.cfg.medium.drafts_dir}/{placement.files.markdown.name}",
                     file_hashes={**written, **file_digests(placement, draft, self.cfg.medium)},
                 )
-                self.state.put_item(record)
+                self.outcome("create", self.target, draft.card_id, draft.title, version + detail)
+                item = (action, record, len(self.report.outcomes) - 1)
+                if not action.board or action.board.read_only:  # no write-back: say so now
+                    self.after_record(action.board, action.card, record)
+                if self.unsettled.add(item, placement.files.markdown, placement.files.html):
+                    self.settle()
+                return
             else:
                 board = self.board_names.get(draft.board_id, "")
                 record = self.medium().create(draft, action.version, self.now, board=board)
@@ -313,6 +326,21 @@ class ContentFlow:
             refused = isinstance(exc, (MediumAuthError, AuthError))
             self.stopped = "Medium refused the token" if refused else "Medium could not be reached"
         return str(exc)
+
+    def settle(self) -> None:
+        """The drafts written since the last call, made durable together, then each recorded
+        and written back to its card as a draft made alone would be. If they cannot be made
+        durable, none is recorded and each outcome says why; the next sync finds the files as
+        it would write them and records them then (sync/content/durable.py)."""
+        batch, error = self.unsettled.settle()
+        for action, record, index in batch:
+            if error is not None:
+                done = self.report.outcomes[index]
+                self.report.outcomes[index] = replace(done, detail=str(error), status="failed")
+                continue
+            self.state.put_item(record)
+            if action.board and not action.board.read_only:
+                self.write_back(action.board, action.card, record)
 
     # -- recording and writing back ----------------------------------------------------------
 

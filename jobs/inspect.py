@@ -28,6 +28,7 @@ from sync.text import one_line
 from sync.trello.advice import board_advice
 from sync.trello.api import TrelloApi
 from sync.trello.done import ESTIMATE, FIELD, HISTORY, DoneRules, done
+from sync.trello.fast_read import releases_model
 from sync.trello.sources import connect, read_boards, read_export
 
 
@@ -295,6 +296,7 @@ def _check_online(
         result.add(True, f"board {board.name}", f'can read "{data.get("name")}"{closed}')
 
 
+@releases_model
 def boards(
     cfg: Config, state: State, api: TrelloApi | None = None
 ) -> tuple[list[tuple[BoardConfig, Board]], list[str]]:

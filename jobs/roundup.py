@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import Config
 from jobs.history import RunRecord
@@ -29,10 +29,13 @@ from sync.roundup.targets import TARGET as ROUNDUPS
 from sync.roundup.targets import last_drafted, place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
 from sync.trello.done import DoneRules
+from sync.trello.fast_read import releases_model
 from sync.trello.renames import remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
+
+if TYPE_CHECKING:
+    from sync.trello.api import TrelloApi
 
 
 @dataclass
@@ -77,6 +80,7 @@ def _date(text: str | None, option: str) -> date | None:
     return day
 
 
+@releases_model
 def run(
     cfg: Config,
     state: State,

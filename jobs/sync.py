@@ -26,12 +26,14 @@ from sync.report import Report, summarise
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.fast_read import releases_model
 from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 log = logging.getLogger(__name__)
 
 
+@releases_model
 def run(
     cfg: Config,
     state: State,

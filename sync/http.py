@@ -17,7 +17,7 @@ import logging
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import requests
@@ -25,6 +25,8 @@ from urllib3.exceptions import NewConnectionError
 
 from sync import __version__
 from sync.errors import NotSent, RemoteError, Stopped, TimedOut
+from sync.redaction import RedactingFilter as RedactingFilter  # still found here
+from sync.redaction import redact as redact
 from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
@@ -91,13 +93,6 @@ def pause(seconds: float) -> None:
     pause_unless_stopped(seconds)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
 def where(url: str) -> str:
     """A URL fit for messages: scheme, host and path, never the query string, the fragment or
     a user name and password (``https://user:pass@host``)."""
@@ -109,31 +104,6 @@ def where(url: str) -> str:
         return one_line(parts.path)
     host = parts.netloc.rpartition("@")[2]
     return one_line(f"{parts.scheme}://{host}{parts.path}")
-
-
-class RedactingFilter(logging.Filter):
-    """Makes a log record fit to write: every known secret becomes ``***``, in the message and in
-    the traceback of ``exc_info`` (which -vv logs), and the message is one line, so that a card
-    name holding a line break cannot forge a line of the log."""
-
-    def __init__(self, secrets: Callable[[], Iterable[str]]) -> None:
-        super().__init__()
-        self._secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        secrets = list(self._secrets())
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the format
-            message = f"{record.msg} {record.args}"
-        record.msg, record.args = one_line(redact(message, secrets)), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, secrets)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info, secrets)
-        return True
 
 
 class SlidingWindow:

@@ -204,7 +204,14 @@ def _write_feed(cfg: Config, state: State, records: dict, report: Report, dry_ru
     options = (cfg.calendar.name, cfg.calendar.refresh_minutes, cfg.timezone)
     inputs = ical.records_digest(records.values(), options)
     mark = f"feed:{path}"
-    if state.bookmark(mark) == f"{inputs}:{_file_digest(path)}":
+    last = state.bookmark(mark)
+    if last == f"{inputs}:{_file_digest(path)}":
+        return
+    if dry_run and (last is not None or not path.exists()):
+        # a dry run says what would be written without rendering it (the feed of 20,000 events
+        # is most of a dry run's time): the file differs from what these records make, or is
+        # missing. Only a feed never written by a sync is rendered, to compare with the file.
+        _planned_feed(report, path, len(records))
         return
     content = ical.calendar(
         records.values(),
@@ -230,6 +237,12 @@ def _write_feed(cfg: Config, state: State, records: dict, report: Report, dry_ru
                 "planned" if dry_run else "done",
             )
         )
+
+
+def _planned_feed(report: Report, path: Path, events: int) -> None:
+    report.outcomes.append(
+        Outcome("write", "feed", str(path), path.name, plural(events, "event"), "planned")
+    )
 
 
 def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:

@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo
 from config import Config
 from sync.content.draft import Draft, slugify
 from sync.content.drafts_folder import write_draft
-from sync.content.medium import NOTHING_MADE, MediumClient, medium_session
-from sync.content.medium_target import payload_for
 from sync.errors import OtgError
 from sync.roundup.gather import TITLE, Period
 from sync.state.records import SyncedItem
@@ -141,6 +139,10 @@ def last_drafted(state: State, tz: ZoneInfo) -> tuple[Period, dict[str, Any]] | 
 
 
 def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int) -> str:
+    # imported here: a roundup printed or put in the drafts folder needs no HTTP stack
+    from sync.content.medium import NOTHING_MADE, MediumClient, medium_session
+    from sync.content.medium_target import payload_for
+
     for intent in state.intents(KIND):
         if intent.key != period.key:
             continue

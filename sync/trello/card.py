@@ -6,7 +6,6 @@ becomes a problem on the card, never an exception.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -50,7 +49,13 @@ class CardContext:
             made = (label(lbl) for lbl in dicts(raw.get("labels")))
             labels = [self.labels.get(lbl.id, lbl) for lbl in made if lbl is not None]
         state = trello_list.state if trello_list else None
-        card = Card(
+        # each value read once, in the order its problems are noted; the card is built once
+        due, start = date(raw, "due", problems), date(raw, "start", problems)
+        due_complete = bool(raw.get("dueComplete"))
+        last_activity = date(raw, "dateLastActivity", problems)
+        custom_fields = self._custom_fields(raw, problems)
+        due_ticked_at = self._ticked(card_id, due_complete, raw, problems)
+        return Card(
             id=card_id,
             name=text(raw.get("name")),
             board_id=self.board_id,
@@ -65,10 +70,10 @@ class CardContext:
             pos=number(raw.get("pos")),
             labels=tuple(labels),
             members=tuple(self.members[m] for m in ids(raw.get("idMembers")) if m in self.members),
-            due=date(raw, "due", problems),
-            start=date(raw, "start", problems),
-            due_complete=bool(raw.get("dueComplete")),
-            last_activity=date(raw, "dateLastActivity", problems),
+            due=due,
+            start=start,
+            due_complete=due_complete,
+            last_activity=last_activity,
             created=id_timestamp(card_id),
             location_name=text(raw.get("locationName")),
             address=text(raw.get("address")),
@@ -79,12 +84,9 @@ class CardContext:
                 if text(a.get("url"))
             ),
             checklists=tuple(self.checklists.get(card_id, ())),
-            custom_fields=self._custom_fields(raw, problems),
-        )
-        return replace(
-            card,
-            completed_at=self._completion(card),
-            due_ticked_at=self._ticked(card, raw, problems),
+            custom_fields=custom_fields,
+            completed_at=self._completion(card_id, state),
+            due_ticked_at=due_ticked_at,
             problems=tuple(problems),
         )
 
@@ -104,14 +106,14 @@ class CardContext:
                 values[name] = value
         return values
 
-    def _completion(self, card: Card) -> datetime | None:
+    def _completion(self, card_id: str, state: str | None) -> datetime | None:
         """When the history shows the card came into its completed state: the newest move (or
         creation) into a completed list from a list that is not one. None when the history does
         not reach back that far (a move out of completed lists, or nothing, comes first): the
         time is then not known, and ``sync.trello.done`` says so rather than guess."""
-        if card.state not in COMPLETED_STATES:
+        if state not in COMPLETED_STATES:
             return None
-        for action in self.history.get(card.id, ()):  # newest first
+        for action in self.history.get(card_id, ()):  # newest first
             if action.list_after is None:
                 continue
             if self._state(action.list_after) not in COMPLETED_STATES:
@@ -127,11 +129,13 @@ class CardContext:
         found = self.lists.get(list_id)
         return found.state if found else None
 
-    def _ticked(self, card: Card, raw: dict[str, Any], problems: list[str]) -> datetime | None:
+    def _ticked(
+        self, card_id: str, due_complete: bool, raw: dict[str, Any], problems: list[str]
+    ) -> datetime | None:
         """When the due date was ticked complete: the history, else Trello's ``dateCompleted``."""
-        if not card.due_complete:
+        if not due_complete:
             return None
-        for action in self.history.get(card.id, ()):  # newest first
+        for action in self.history.get(card_id, ()):  # newest first
             if action.due_complete is not None:
                 return action.date if action.due_complete else None
         return date(raw, "dateCompleted", problems)

@@ -12,6 +12,7 @@ import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from config import BoardConfig, Config
 from sync import progress
@@ -24,17 +25,24 @@ from sync.errors import (
     StateError,
     UnknownList,
 )
-from sync.http import redact
 from sync.model import Board
+from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import API_FIX, CREDENTIALS_FIX, TrelloApi, trello_session
+from sync.trello.fast_read import collector_paused, keep_model, loads
 from sync.trello.parse import parse_board
+
+if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 
 #: Re-read this much history before the bookmark, so late-indexed actions are not missed.
 LOOKBACK = timedelta(minutes=15)
+
+
+#: How to mend an export that cannot be read.
+EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
 
 
 def read_export(
@@ -43,9 +51,39 @@ def read_export(
     """An export file's board. With ``state``, the export's history is merged into the history
     kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
     only the newest 1,000 actions, and a newer export must not forget what an older one held."""
-    fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
+    with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+        # The file's bytes are only an argument: they are gone once parsed, and the JSON once
+        # the model is built (the model keeps only the strings it uses).
+        data = _json(_file_bytes(path, board), path, board)
+        history = None
+        if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+            fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
+            try:
+                history = merged_history(state, data["id"], fresh, dry_run)
+            except RecursionError:  # history nested too deeply to keep: a help, not a must
+                history = None
+        try:
+            return parse_board(
+                data,
+                role=board.role,
+                source=str(path),
+                list_overrides=board.lists,
+                actions=history,
+                read_only=True,
+            )
+        except SourceError as exc:
+            raise _on_board(board, exc.message, exc.fix, exc) from None
+        except RecursionError:
+            raise SourceError(
+                f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export',
+                EXPORT_FIX,
+            ) from None
+
+
+def _file_bytes(path: Path, board: BoardConfig) -> bytes:
+    fix = EXPORT_FIX
     try:
-        text = _read_capped(path, board.name).decode("utf-8-sig")
+        return _read_capped(path, board.name)
     except FileNotFoundError:
         raise SourceError(
             f'board "{board.name}": no export file at {path}',
@@ -56,19 +94,23 @@ def read_export(
             f'board "{board.name}": {path} is a folder, not a board export file',
             f"set boards.{board.name}.source to the export's .json file",
         ) from None
-    except UnicodeDecodeError:
-        raise SourceError(
-            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
-        ) from None
     except OSError as exc:
         raise SourceError(
             f'board "{board.name}": cannot read {path}: {exc.strerror or type(exc).__name__}',
             "make it readable by the user otg-sync runs as, or " + fix,
         ) from None
+
+
+def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
+    fix = EXPORT_FIX
     try:
-        data = json.loads(text)
+        return loads(raw)
+    except UnicodeDecodeError:
+        raise SourceError(
+            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
+        ) from None
     except json.JSONDecodeError as exc:
-        comment = _comment_line(text)
+        comment = _comment_line(raw.decode("utf-8", "replace"))
         if comment:
             raise SourceError(
                 f'board "{board.name}": {path} has comments (line {comment} starts with "//" '
@@ -85,28 +127,6 @@ def read_export(
             f'board "{board.name}": {path} holds JSON no Trello export has (nested too deeply, '
             "or a number too long to read)",
             fix,
-        ) from None
-    history = None
-    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
-        fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
-        try:
-            history = merged_history(state, data["id"], fresh, dry_run)
-        except RecursionError:  # history nested too deeply to keep: it is a help, not a must
-            history = None
-    try:
-        return parse_board(
-            data,
-            role=board.role,
-            source=str(path),
-            list_overrides=board.lists,
-            actions=history,
-            read_only=True,
-        )
-    except SourceError as exc:
-        raise _on_board(board, exc.message, exc.fix, exc) from None
-    except RecursionError:
-        raise SourceError(
-            f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export', fix
         ) from None
 
 
@@ -161,10 +181,13 @@ def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool
         for a in fresh
         if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
     ]
-    if not dry_run:
-        state.save_actions(board_id, fresh)
-        return state.load_actions(board_id)
     merged = {a["id"]: a for a in state.load_actions(board_id)}
+    if not dry_run:
+        # only what is new or changed is written: an export repeats its 1,000 newest actions (a
+        # big one tens of thousands) every night, and rewriting them all cost more than the read
+        changed = [a for a in fresh if merged.get(a["id"]) != a]
+        if changed:
+            state.save_actions(board_id, changed)
     merged.update({a["id"]: a for a in fresh})
     return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 
@@ -222,6 +245,8 @@ class TrelloReader:
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no
             # cards list, say) is Trello's to mend, and a rerun asks again.
+            from sync.trello.api import API_FIX
+
             fix = exc.fix if isinstance(exc, UnknownList | ListCollision) else API_FIX
             raise _on_board(board, exc.message, fix, exc) from None
 
@@ -231,6 +256,8 @@ class TrelloReader:
 
 
 def connect(cfg: Config) -> TrelloApi:
+    from sync.trello.api import CREDENTIALS_FIX, TrelloApi, trello_session
+
     key, token = cfg.secrets.get("TRELLO_API_KEY"), cfg.secrets.get("TRELLO_TOKEN")
     missing = [
         name for name, value in (("TRELLO_API_KEY", key), ("TRELLO_TOKEN", token)) if not value
@@ -262,11 +289,12 @@ def read_boards(
             break
         progress.reading(board.name)
         try:
-            model = (
-                reader.read(board)
-                if board.is_api
-                else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
-            )
+            with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+                model = (
+                    reader.read(board)
+                    if board.is_api
+                    else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
+                )
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)
         except OtgError as exc:
@@ -282,4 +310,5 @@ def read_boards(
         log.info('board "%s": read, %d cards', board.name, len(model.cards))
         progress.board_read(len(model.cards))
         read.append((board, model))
+    keep_model()  # see fast_read.py: the job that called this releases it
     return read, reader

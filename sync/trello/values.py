@@ -17,6 +17,8 @@ from sync.text import valid
 
 def text(value: Any) -> str:
     """A string from the JSON (lone surrogates made encodable), or "" for anything else."""
+    if value.__class__ is str and value.isascii():  # most of a board: nothing to mend
+        return value
     return valid(value) if isinstance(value, str) else ""
 
 

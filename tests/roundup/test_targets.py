@@ -195,7 +195,7 @@ def test_a_stop_in_a_backoff_before_the_post_leaves_nothing_pending_and_the_reru
         return session
 
     monkeypatch.setenv("MEDIUM_TOKEN", "medium-token-0123456789")
-    monkeypatch.setattr("sync.roundup.targets.medium_session", retrying)
+    monkeypatch.setattr("sync.content.medium.medium_session", retrying)
     monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGTERM))
     medium = FakeMedium(token="medium-token-0123456789")
     medium.fail_next(429, "Too many requests.", 429)
