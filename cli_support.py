@@ -8,11 +8,13 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from logging.handlers import RotatingFileHandler
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -20,7 +22,8 @@ from click.core import ParameterSource
 
 from jobs.lock import lock_for
 from sync import stopping
-from sync.errors import OtgError, UsageError
+from sync.errors import OtgError, StateError, UsageError
+from sync.private import create_private
 from sync.redaction import RedactingFilter, redact
 from sync.stopping import graceful_signals
 from sync.text import one_line
@@ -57,6 +60,15 @@ class OtgGroup(click.Group):
                 sys.exit(128 + exc.signum)
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except sqlite3.Error as exc:  # pages damaged behind an intact header: met on reading
+            from sync.state.opening import read_problem  # only when it is needed
+
+            what, fix = read_problem(exc)
+            click.echo(
+                redact(f"error: the state database cannot be read: {what} — {fix}", _SECRETS),
+                err=True,
+            )
+            sys.exit(stopping.exit_code(StateError.exit_code))
         except BrokenPipeError:  # `otg check | head`: the reader left; nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
@@ -106,6 +118,10 @@ class LogFile(RotatingFileHandler):
     """The --log-file: rotated at 5 MiB, five kept. If it cannot be written mid-run (a full
     disk), that is said once, in one line, and the run goes on without it; the logging module's
     default would print a traceback for every line."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        create_private(Path(self.baseFilename))  # 0600, after each rotation too
+        return super()._open()
 
     def handleError(self, record: logging.LogRecord) -> None:
         error = sys.exc_info()[1]

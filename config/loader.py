@@ -28,6 +28,7 @@ from config.schema import (
     find_secrets,
     non_negative,
     positive,
+    shown,
     timeout_field,
 )
 from config.schema import unknown_key_problem as _unknown
@@ -245,7 +246,9 @@ def load_config(path: Path | str, environ: dict[str, str] | None = None) -> Conf
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError([f"not valid TOML: {exc}"], str(path)) from None
+        raise ConfigError([f"not valid TOML: {quoted(str(exc), 200)}"], str(path)) from None
+    except RecursionError:  # arrays or tables nested a thousand deep: no config is
+        raise ConfigError(["nested too deeply to be an otg-sync config"], str(path)) from None
     except OSError as exc:
         raise ConfigError([f"cannot read the file: {exc.strerror}"], str(path)) from None
     return build_config(raw, path, environ)
@@ -287,6 +290,15 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         for name, value in secret_values.values.items()
         if re.search(r"[\x00-\x1f\x7f]", value)
     ]
+    state_db = top["state_db"]
+    if file_path(state_db) is None and (
+        state_db.endswith(("/", "/.", "/.."))
+        or state_db in (".", "..")
+        or (base_dir / state_db).is_dir()
+    ):
+        problems.append(
+            f'state_db: {quoted(state_db)} is a folder; name a file in it, such as "otg-state.db"'
+        )
     if problems:  # one line each, whatever the keys and values hold
         raise ConfigError([one_line(p) for p in problems], str(path))
     return Config(
@@ -329,7 +341,7 @@ def _check_boards(table: Any, problems: list[str]) -> list[BoardConfig]:
         for list_name, state in (values["lists"] or {}).items():
             if state not in states:
                 problems.append(
-                    f'{prefix}lists."{list_name}": {state!r} is not a state of the '
+                    f'{prefix}lists."{list_name}": {shown(state)} is not a state of the '
                     f"{role} role (use one of {', '.join(states)})"
                 )
             else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from config.schema import Field, check_section, file_path, http_url, timeout_field
+from config.schema import Field, check_section, file_path, http_url, shown, timeout_field
 
 #: Medium's licence values (Medium's API documentation); the API's default is all-rights-reserved.
 LICENSES = (
@@ -70,7 +70,7 @@ def _publication(value: str) -> str | None:
 def _feeds(value: list[Any]) -> str | None:
     for feed in value:
         if not isinstance(feed, str) or not feed.strip():
-            return f"{feed!r} is not a feed URL (use https://medium.com/feed/@username)"
+            return f"{shown(feed)} is not a feed URL (use https://medium.com/feed/@username)"
         if "://" in feed and (problem := http_url(feed)):
             return problem + " (use https://medium.com/feed/@username)"
     return None

@@ -59,6 +59,12 @@ def _matches(value: Any, kind: type | tuple[type, ...]) -> bool:
     return isinstance(value, kinds)
 
 
+def shown(value: Any, limit: int = 60) -> str:
+    """A bad value in a problem's line: as Python writes it, cut to a short prefix."""
+    text = repr(value)
+    return text if len(text) <= limit else quoted(value, limit)
+
+
 def unknown_key_problem(prefix: str, key: str, known: list[str]) -> str:
     close = difflib.get_close_matches(key, known, n=1)
     hint = f'did you mean "{close[0]}"?' if close else "known keys: " + ", ".join(sorted(known))
@@ -87,15 +93,17 @@ def check_section(
             continue
         value = table[f.name]
         if not _matches(value, f.kind):
-            problems.append(f"{prefix}{f.name}: must be {_kind_name(f.kind)}, got {value!r}")
+            problems.append(f"{prefix}{f.name}: must be {_kind_name(f.kind)}, got {shown(value)}")
             values[f.name] = f.default
             continue
         if f.maximum is not None and value > f.maximum:  # inf too; NaN is refused by checks
-            problems.append(f"{prefix}{f.name}: must be at most {f.maximum:g}, got {value!r}")
+            problems.append(f"{prefix}{f.name}: must be at most {f.maximum:g}, got {shown(value)}")
             values[f.name] = f.default
             continue
         if f.choices and value not in f.choices:
-            problems.append(f"{prefix}{f.name}: {value!r} is not one of " + ", ".join(f.choices))
+            problems.append(
+                f"{prefix}{f.name}: {shown(value)} is not one of " + ", ".join(f.choices)
+            )
             values[f.name] = f.default
             continue
         problem = f.check(value) if f.check else None
@@ -128,9 +136,20 @@ def _looks_secret(key: str, value: Any) -> bool:
     return bool(SECRET_KEYS.search(key) or SECRET_VALUES.match(value.strip()))
 
 
+#: The longest path, and the longest name in it, that Linux file systems take.
+PATH_MAX, NAME_MAX = 4096, 255
+
+
 def file_path(value: str) -> str | None:
-    """A file or folder name: anything the file system can hold (no NUL character)."""
-    return "must not contain a NUL character (\\u0000)" if "\x00" in value else None
+    """A file or folder name: anything the file system can hold (no NUL character, no path
+    or name longer than the file system takes)."""
+    if "\x00" in value:
+        return "must not contain a NUL character (\\u0000)"
+    if len(value.encode("utf-8", "replace")) > PATH_MAX:
+        return f"{quoted(value)} is too long ({len(value):,} characters; a path holds {PATH_MAX:,})"
+    if any(len(part.encode("utf-8", "replace")) > NAME_MAX for part in value.split("/")):
+        return f"{quoted(value)} holds a name longer than {NAME_MAX} bytes, which no file can have"
+    return None
 
 
 def http_url(value: str) -> str | None:

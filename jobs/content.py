@@ -35,6 +35,7 @@ from sync.content.medium import (
 )
 from sync.content.medium_target import MediumTarget
 from sync.content.plan import DRAFTED, INTENT_KIND, TARGET, ContentAction, plan_content
+from sync.content.published import same_url
 from sync.content.rss import FeedItem, FeedReadError, read_feed
 from sync.content.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
 from sync.errors import AuthError, OtgError, StateError
@@ -150,6 +151,8 @@ class ContentFlow:
         self.via = "medium" if cfg.medium.uses_api(self.token) else "folder"
         self.target = "medium" if self.via == "medium" else "drafts"
         self.stopped = ""  # why no more drafts are created this run
+        #: links attached this run, by card: the board was read before, so it does not show them
+        self.attached: dict[str, list[str]] = {}
         self._medium: MediumTarget | None = None
         self.board_names: dict[str, str] = {}  # board id → its name on Trello
         # drafts written, not yet on disk nor recorded: (action, record, its outcome's index)
@@ -378,6 +381,8 @@ class ContentFlow:
         except WriteBackError as exc:
             self.outcome("move", "trello", card.id, card.name, str(exc), "failed")
             return
+        if plan.link and any(same_url(plan.link, u) for u in self.attached.get(card.id, [])):
+            plan = replace(plan, link="", link_name="")  # a draft published the same night
         if not plan.empty:
             if self.dry_run:
                 self.outcome("move", "trello", card.id, card.name, plan.describe())
@@ -385,6 +390,8 @@ class ContentFlow:
             try:
                 if self.trello is None:
                     raise OtgError("no Trello connection for an API board", "report this")
+                if plan.link:  # sent, or maybe sent: not again this run (the next run checks)
+                    self.attached.setdefault(card.id, []).append(plan.link)
                 apply_write_back(self.trello, plan)
             except OtgError as exc:
                 self.outcome("move", "trello", card.id, card.name, str(exc), "failed")

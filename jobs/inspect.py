@@ -16,8 +16,9 @@ from sync.content.medium import MediumClient, medium_session
 from sync.content.rss import read_feed
 from sync.dates import now_utc
 from sync.errors import OtgError
-from sync.http import PoliteSession
+from sync.http import PoliteSession, redact, where
 from sync.model import Board
+from sync.private import readable_by_others
 from sync.report import plural, summarise
 from sync.roundup.sample import try_template
 from sync.state.migrations import SCHEMA_VERSION
@@ -109,6 +110,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         result.add(
             False, "secrets", f"{env_file} is readable by other users — chmod 600 {env_file}"
         )
+    for private in _exposed(cfg.state_db):
+        result.add(False, "state", f"{private} is readable by other users — chmod 600 {private}")
     if online and api_boards:  # the placeholders are FAIL already: Trello has no such board
         _check_online(cfg, [b for b in api_boards if b.source not in placeholders], result, api)
     if cfg.boards_with_role("events"):
@@ -118,6 +121,9 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
     if cfg.site.configured:
         result.add(*site_check(cfg))
     _check_roundup_template(cfg, result)
+    secrets = cfg.secrets.all()  # what the user typed as a secret is never echoed back
+    for item in result.checks:
+        item.message = redact(item.message, secrets)
     return result
 
 
@@ -159,16 +165,34 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            damage = db.execute("PRAGMA quick_check(1)").fetchone()[0]  # every page read
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
         _, fix = read_problem(exc)  # the advice the other read-only commands give
         return False, "state", f"{path} cannot be read: {exc} — {fix}"
+    if damage != "ok":
+        return (
+            False,
+            "state",
+            (
+                f"{path} is damaged ({one_line(damage)[:120]}) — restore it from a backup, or move "
+                "it aside to start afresh"
+            ),
+        )
     if version > SCHEMA_VERSION:
         return False, "state", f"{path} was written by a newer otg-sync (schema {version})"
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         return False, "state", f"{path} cannot be written by this user (or its folder)"
     return True, "state", f"{path} (schema {version})"
+
+
+def _exposed(state_db: Path) -> list[Path]:
+    """The state database, its journal and its locks, where other users can read them (card
+    titles and descriptions from private boards are in them)."""
+    names = ("", "-wal", "-shm", ".lock", ".scheduler.lock")
+    paths = [state_db.with_name(state_db.name + suffix) for suffix in names]
+    return [path for path in paths if readable_by_others(path)]
 
 
 def _output_place(folder: Path) -> tuple[bool, str, str]:
@@ -210,7 +234,7 @@ def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:
         result.add(True, "medium", f"drafts go to {cfg.output_dir / medium.drafts_dir}")
     for feed in medium.feeds:
         if "://" in feed and not online:
-            result.add(True, "Medium feed", f"{feed} (not fetched; use --online)")
+            result.add(True, "Medium feed", f"{where(feed)} (not fetched; use --online)")
             continue
         session = PoliteSession(name="RSS", timeout=medium.timeout, retries=1)
         try:
@@ -219,7 +243,8 @@ def _check_medium(cfg: Config, result: CheckResult, online: bool) -> None:
             result.add(False, "Medium feed", str(exc))
             continue
         note = f" ({read.warning})" if read.warning else ""
-        result.add(True, "Medium feed", f"{feed}: {plural(len(read.items), 'post')}{note}")
+        shown = where(feed) if "://" in feed else feed
+        result.add(True, "Medium feed", f"{shown}: {plural(len(read.items), 'post')}{note}")
 
 
 def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
@@ -234,12 +259,12 @@ def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
         result.add(
             False,
             "caldav",
-            f"{calendar.caldav.url}: CALDAV_PASSWORD is not set, needed for calendar.caldav: put "
-            "it in the environment or a .env file beside the config",
+            f"{where(calendar.caldav.url)}: CALDAV_PASSWORD is not set, needed for "
+            "calendar.caldav: put it in the environment or a .env file beside the config",
         )
         return
     if not online:
-        result.add(True, "caldav", f"{calendar.caldav.url} (not contacted; use --online)")
+        result.add(True, "caldav", f"{where(calendar.caldav.url)} (not contacted; use --online)")
         return
     try:
         client = caldav_client(cfg, calendar.caldav)
@@ -247,7 +272,8 @@ def _check_calendar(cfg: Config, result: CheckResult, online: bool) -> None:
     except OtgError as exc:
         result.add(False, "caldav", str(exc))
         return
-    result.add(True, "caldav", f"{client.url} answers: {plural(len(events), 'event')} there")
+    there = plural(len(events), "event")
+    result.add(True, "caldav", f"{where(client.url)} answers: {there} there")
 
 
 def _check_online(

@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sync.dates import now_utc
 from sync.errors import OtgError, Stopped, UsageError
+from sync.private import FILE_MODE, make_folder
 from sync.stopping import pause_unless_stopped, stop_requested
 
 
@@ -43,8 +44,8 @@ class RunLock:
         """Take the lock, waiting up to ``wait`` seconds for another run to finish (a stop
         requested meanwhile ends the wait: ``Stopped``)."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            make_folder(self.path.parent)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         except OSError as exc:  # a read-only folder, or another user's lock file
             raise UsageError(
                 f"cannot open the run lock {self.path}: {exc.strerror or exc}",
@@ -67,17 +68,16 @@ class RunLock:
                         f"stopped by a signal while waiting for the run lock ({self.holder()})",
                         "nothing was done",
                     ) from None
-        os.ftruncate(fd, 0)
-        os.write(
-            fd,
-            json.dumps(
-                {
-                    "pid": os.getpid(),
-                    "what": self.what,
-                    "since": now_utc().isoformat(timespec="seconds"),
-                }
-            ).encode(),
-        )
+        holder = {
+            "pid": os.getpid(),
+            "what": self.what,
+            "since": now_utc().isoformat(timespec="seconds"),
+        }
+        try:  # who holds it, for the messages of others: a full disk leaves it unsaid
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(holder).encode())
+        except OSError:
+            pass
         self._fd = fd
 
     def held(self) -> bool:

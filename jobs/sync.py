@@ -19,6 +19,8 @@ from jobs.roundup import finalise_published
 from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
+from sync.http import breakers_reset
+from sync.http import tripped as overloaded
 from sync.model import Board, Role
 from sync.report import Report, summarise
 from sync.state.store import State
@@ -50,6 +52,7 @@ def run(
     ``sync/calendar/guard.py``), and accepts renamed lists."""
     now = now or now_utc()
     report = Report(job=job, dry_run=dry_run)
+    breakers_reset()
     boards = [b for b in cfg.boards if not only or b.role in only]
     # with --new-version, the run starts once its cards are known to be there (see below)
     record = RunRecord(state, job, report)  # its end is recorded whatever happens
@@ -129,6 +132,7 @@ def run(
     except BaseException as exc:
         record.ended_by(exc)  # crashed, with its one line, or interrupted
         raise
+    report.warnings += overloaded()  # a service left alone after a storm of 429s or 5xx: once
     if stop_requested() and not dry_run:
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"

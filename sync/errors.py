@@ -112,6 +112,11 @@ class RemoteError(OtgError):
     """A remote service failed in a way a retry did not cure (5xx, timeouts, rate limits)."""
 
 
+class TimedOut(RemoteError):
+    """A request sent whose answer never came in time: the service may act on it even seconds
+    later, so a create is not sent again until that is unlikely (see ``LATE_WRITES``)."""
+
+
 class NotSent(RemoteError):
     """A request that surely never reached the service: no connection could be made to it, or a
     stop ended the wait before it. A write that fails so made nothing and may be sent again."""

@@ -24,7 +24,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from sync import __version__
-from sync.errors import NotSent, RemoteError, Stopped
+from sync.errors import NotSent, RemoteError, Stopped, TimedOut
 from sync.redaction import RedactingFilter as RedactingFilter  # still found here
 from sync.redaction import redact as redact
 from sync.stopping import pause_unless_stopped, stop_requested
@@ -61,6 +61,27 @@ def never_connected(exc: BaseException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
+#: Consecutive 429 or 5xx answers from one service (retries included) after which the session
+#: sends it nothing more: a storm would otherwise cost every remaining item its retries.
+TRIP_AFTER = 8
+#: The services whose circuit opened in this process since ``breakers_reset``: said once a run.
+_TRIPPED: list[str] = []
+
+
+class CircuitOpen(NotSent):
+    """A request not sent because its service answered too many in a row with 429 or 5xx."""
+
+
+def breakers_reset() -> None:
+    """A run begins: no service is known to be overloaded (sessions are made per run)."""
+    _TRIPPED.clear()
+
+
+def tripped() -> list[str]:
+    """One line per service left alone this run, for the run's report."""
+    return list(_TRIPPED)
+
+
 def monotonic() -> float:
     """The clock the sessions use; tests replace it (``monkeypatch.setattr``)."""
     return time.monotonic()
@@ -73,12 +94,16 @@ def pause(seconds: float) -> None:
 
 
 def where(url: str) -> str:
-    """A URL fit for messages: scheme, host and path, never the query string."""
+    """A URL fit for messages: scheme, host and path, never the query string, the fragment or
+    a user name and password (``https://user:pass@host``)."""
     try:
         parts = urlsplit(url)
     except ValueError:  # "http://[x"
         return "(a URL that cannot be read)"
-    return one_line(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    if not parts.scheme and not parts.netloc:  # a path to a file: said as it is
+        return one_line(parts.path)
+    host = parts.netloc.rpartition("@")[2]
+    return one_line(f"{parts.scheme}://{host}{parts.path}")
 
 
 class SlidingWindow:
@@ -123,20 +148,26 @@ class PoliteSession(requests.Session):
         retries: int = 4,
         window: SlidingWindow | None = None,
         secrets: Iterable[str] = (),
+        read_retries: int | None = None,
     ) -> None:
         super().__init__()
         self.name = name
         self.timeout = timeout
         self.retries = retries
+        #: reads may be retried more than writes (Medium: never a POST, a GET like any other)
+        self.read_retries = retries if read_retries is None else read_retries
         self.window = window
         self.secrets = [s for s in secrets if s]
         self.sent = 0  # requests that reached the wire, retries included
         self.sent_by_method: Counter[str] = Counter()
+        self.overloaded = 0  # 429 or 5xx answers in a row
+        self.circuit_open = False
         self.headers["User-Agent"] = USER_AGENT
 
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
+        retries = self.read_retries if method in READS else self.retries
         headers = kwargs.get("headers") or {}
         if any(name.lower() == "user-agent" for name in headers):  # py-trello sends its own
             kwargs["headers"] = {
@@ -145,12 +176,19 @@ class PoliteSession(requests.Session):
             }
         attempt = 0
         while True:
+            if self.circuit_open:
+                raise CircuitOpen(
+                    f"{self.name}: {method} {where(url)} not sent: {self.name} answered "
+                    f"{TRIP_AFTER} requests in a row with 429 or 5xx, so it is left alone "
+                    "for the rest of this run",
+                    "the next run tries again; nothing was sent",
+                )
             self._respect_window(method, url)
             try:
                 response = super().request(method, url, *args, **kwargs)
             except TRANSPORT_ERRORS as exc:
                 self._count(method)
-                if method in READS and attempt < self.retries:
+                if method in READS and attempt < retries:
                     attempt += 1
                     self._backoff(attempt, f"{type(exc).__name__}", method, url)
                     continue
@@ -172,7 +210,14 @@ class PoliteSession(requests.Session):
                     if unsent
                     else "if it was made after all, the next run finds it and does not repeat it"
                 )
-                raise (NotSent if unsent else RemoteError)(
+                error = (
+                    NotSent
+                    if unsent
+                    else TimedOut
+                    if isinstance(exc, requests.Timeout)
+                    else RemoteError
+                )
+                raise error(
                     f"{self.name}: {method} {where(url)} {kind}",
                     f"check the network and rerun; {after}",
                 ) from None
@@ -186,11 +231,12 @@ class PoliteSession(requests.Session):
                 ) from None
             self._count(method)
             pause_for = self._server_pause(response)
-            if response.status_code == 429 and attempt < self.retries:
+            opened = self._trips(response.status_code)  # no retry once the circuit opens
+            if response.status_code == 429 and attempt < retries and not opened:
                 attempt += 1
                 self._backoff(attempt, "429 rate limited", method, url, max(pause_for, 10.0))
                 continue
-            if response.status_code >= 500 and method in READS and attempt < self.retries:
+            if response.status_code >= 500 and method in READS and attempt < retries and not opened:
                 attempt += 1
                 self._backoff(attempt, f"HTTP {response.status_code}", method, url)
                 continue
@@ -199,6 +245,21 @@ class PoliteSession(requests.Session):
                 pause(pause_for)
             self._redact_error_page(response)
             return response
+
+    def _trips(self, status: int) -> bool:
+        """Count 429 and 5xx answers in a row; at ``TRIP_AFTER`` the circuit opens (this answer
+        is the caller's, no retry follows, and no later request is sent this run)."""
+        self.overloaded = self.overloaded + 1 if status == 429 or status >= 500 else 0
+        if self.overloaded < TRIP_AFTER or self.circuit_open:
+            return False
+        self.circuit_open = True
+        line = (
+            f"{self.name}: answered {TRIP_AFTER} requests in a row with 429 or 5xx (last: "
+            f"{status}); nothing more was sent to it this run — the next run resumes"
+        )
+        log.info("%s", line)  # the report says it, once
+        _TRIPPED.append(line)
+        return True
 
     def _redact_error_page(self, response: requests.Response) -> None:
         """An error page that quotes our credentials back (a misconfigured proxy may) would carry
@@ -255,5 +316,6 @@ class PoliteSession(requests.Session):
     def _backoff(self, attempt: int, why: str, method: str, url: str, floor: float = 0.0) -> None:
         delay = max(floor, min(MAX_BACKOFF, 2 ** (attempt - 1)))
         delay += random.uniform(0, delay / 4)  # noqa: S311 - jitter, not cryptography
-        log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, self.retries, delay)
+        of = self.read_retries if method in READS else self.retries
+        log.info("%s: %s; retry %d/%d in %.1fs", self.name, why, attempt, of, delay)
         self._wait(delay, f"retrying {method} {where(url)} ({why})")

@@ -55,8 +55,24 @@ def request_stop(signum: int | None = None, frame: FrameType | None = None) -> N
     _signal.append(signum)
     _stop.set()
     line = MESSAGES.get(signum, f"stopping after the current step (signal {signum})")
+    if _in_flight:  # a request that cannot be resent is out: say what happens to it, now
+        line = f"{line}: {_in_flight[-1]}"
     with suppress(OSError):  # os.write: safe even in the middle of a print to stderr
         os.write(2, (line + "\n").encode())
+
+
+_in_flight: list[str] = []  # what the run waits for, said by the first signal
+
+
+@contextmanager
+def in_flight(what: str) -> Iterator[None]:
+    """While inside, a first signal says ``what`` the run is waiting for and what happens to it
+    (a request that cannot be resent is out: its answer is awaited, up to its timeout)."""
+    _in_flight.append(what)
+    try:
+        yield
+    finally:
+        _in_flight.pop()
 
 
 def reset() -> None:

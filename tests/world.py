@@ -1,5 +1,6 @@
-"""One realistic end-to-end setup for the fault and crash tests (tests/reliability/test_faults.py,
-tests/reliability/test_crash.py): every external service the nightly sync talks to, at once.
+"""One realistic end-to-end setup for the fault and crash tests
+(tests/reliability/test_fault_matrix.py, tests/reliability/test_crash.py): every external
+service the nightly sync talks to, at once.
 
 - three API boards on the Trello fake: microactions (synthetic), events (four cards, dated from
   ``now``) and content (the demo content board: three cards ready for Medium, one empty);

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jobs.events.board_writes import BoardWrites
+from sync.calendar.caldav_plan import agreed
 from sync.calendar.caldav_target import TARGET as CALDAV
-from sync.calendar.caldav_target import TIMES, agreed
+from sync.calendar.caldav_target import TIMES
 from sync.calendar.card_edits import cannot_take, card_after, time_targets, utc
 from sync.calendar.event_cards import STATE_FOR_STATUS, list_for, trello_dates
 from sync.calendar.inbound import Edit, calendar_wins, card_changed
@@ -20,10 +21,16 @@ from sync.state.records import SyncedItem
 from sync.stopping import stop_requested
 
 
-def adopt_etag(writes: BoardWrites, item: SyncedItem, etag: str | None) -> None:
-    """Our event changed on the calendar only outside the fields a card shares: its new ETag."""
+def adopt_etag(
+    writes: BoardWrites, item: SyncedItem, etag: str | None, seen: dict | None = None
+) -> None:
+    """Our event changed on the calendar only outside the fields a card shares (or by our own
+    write, sent but not recorded: ``seen`` is then what it wrote): its new ETag."""
     if not writes.dry_run:
-        writes.state.put_item(replace(item, etag=etag))
+        data = {k: v for k, v in item.data.items() if k != "sending"}
+        writes.state.put_item(
+            replace(item, etag=etag, data={**data, **({"seen": seen} if seen else {})})
+        )
 
 
 def edit_card(
@@ -163,7 +170,7 @@ def _agree(writes: BoardWrites, edit: Edit, card: Card) -> None:
     item = state.item(CALDAV, card.id)
     if item is None:
         return
-    data = {**item.data, "seen": edit.event.fields()}
+    data = {**{k: v for k, v in item.data.items() if k != "sending"}, "seen": edit.event.fields()}
     if record is not None and before is not None:
         edited = set(edit.fields) | (set(TIMES) if set(TIMES) & set(edit.fields) else set())
         now = record.data["event"]

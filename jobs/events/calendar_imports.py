@@ -8,6 +8,8 @@ for the event's marker, ``otg-uid: <UID>``, which every imported card carries in
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from jobs.events.board_writes import BoardWrites
 from sync.calendar.caldav_target import TARGET as CALDAV
 from sync.calendar.event_cards import (
@@ -22,9 +24,14 @@ from sync.calendar.event_cards import (
     trello_dates,
 )
 from sync.calendar.inbound import FOREIGN, IMPORTED, NewEvent
+from sync.dates import now_utc
+from sync.errors import RemoteError, TimedOut
 from sync.model import Board, Card
 from sync.report import Outcome, plural
-from sync.state.records import SyncedItem
+from sync.state.records import Intent, SyncedItem
+
+#: Seconds after a create timed out during which it is not sent again: it may still be made.
+LATE_WRITES = 120
 
 # -- imported events deleted on the calendar -------------------------------------------------
 
@@ -138,24 +145,42 @@ def _create_card(writes: BoardWrites, item: NewEvent, list_id: str) -> None:
     state, event = writes.state, item.event
     start, due = trello_dates(event, writes.cfg)
     pending = [i for i in state.intents("trello-card", "pending") if i.key == event.uid]
+    if pending and (late := _maybe_late(pending[0], writes.cfg.trello.timeout)):
+        raise RemoteError(
+            f'the card of "{event.summary[:80]}" was sent {late} ago and its answer never '
+            "came: Trello may still be making it, so it is not sent again yet",
+            "the next sync looks for it on the board (by its marker) before sending it again",
+        )
     intent = (
         pending[0].id
         if pending
         else state.open_intent("trello-card", event.uid, {"list": list_id, "name": event.summary})
     )
-    card = writes.trello().create_card(
-        list_id,
-        event.summary,
-        desc=card_description(event),
-        start=start,
-        due=due,
-        **({"locationName": event.location} if event.location else {}),
-    )
-    state.settle_intent(intent, "done", {"card": card["id"]})
-    _record_import(writes, item, card["id"])
+    try:
+        card = writes.trello().create_card(
+            list_id,
+            event.summary,
+            desc=card_description(event),
+            start=start,
+            due=due,
+            **({"locationName": event.location} if event.location else {}),
+        )
+    except TimedOut:  # it may be made seconds from now: when we gave up is kept
+        state.settle_intent(intent, "pending", {"timed_out_at": now_utc().isoformat()})
+        raise
+    with state.transaction():  # the card made, and what it was made from: all or nothing
+        state.settle_intent(intent, "done", {"card": card["id"]})
+        _record_import(writes, item, card["id"])
 
 
 def _record_import(writes: BoardWrites, item: NewEvent, card_id: str) -> None:
+    """The import recorded as one unit of work (a full disk or a power cut between its rows
+    would leave the card's event unknown as ours, and its UID taken on the calendar)."""
+    with writes.state.transaction():
+        _record_rows(writes, item, card_id)
+
+
+def _record_rows(writes: BoardWrites, item: NewEvent, card_id: str) -> None:
     state, event = writes.state, item.event
     for intent in state.intents("trello-card", "pending"):
         if intent.key == event.uid:
@@ -188,6 +213,19 @@ def _record_import(writes: BoardWrites, item: NewEvent, card_id: str) -> None:
     )
     state.delete_item(FOREIGN, item.href)
     writes.imported_now.add(card_id)
+
+
+def _maybe_late(intent: Intent, timeout: float) -> str:
+    """How long ago a create of this intent timed out, if so recently that Trello may still be
+    making it (a write can land seconds after the client gave up); "" otherwise."""
+    when = intent.result.get("timed_out_at") if isinstance(intent.result, dict) else None
+    try:
+        ago = now_utc() - datetime.fromisoformat(str(when))
+    except ValueError:
+        return ""
+    if timedelta(0) <= ago < timedelta(seconds=max(LATE_WRITES, 3 * timeout)):
+        return f"{int(ago.total_seconds())} s"
+    return ""
 
 
 def _notes(item: NewEvent) -> list[str]:

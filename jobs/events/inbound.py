@@ -16,6 +16,7 @@ from jobs.events.calendar_edits import adopt_etag, edit_card
 from jobs.events.calendar_imports import cancel_deleted, import_events
 from sync.calendar.caldav import CalDavClient, Resource
 from sync.calendar.caldav_target import TARGET as CALDAV
+from sync.calendar.ical_read import Unreadable, read_event
 from sync.calendar.inbound import FOREIGN, IMPORTED, classify, to_fetch
 from sync.calendar.plan import EventChange
 from sync.model import Board
@@ -46,8 +47,19 @@ class Inbound:
         writes = BoardWrites(self.cfg, self.state, self.report, self.trello, self.dry_run, self.now)
         ours = self.state.items(CALDAV)
         imported = self.state.items(IMPORTED)
-        hrefs = to_fetch(server, ours, self.state.items(FOREIGN))
+        # imports recorded halfway by an older version (the card's row, not its event's): the
+        # partner's event is found again at its href and recorded as this card's, never copied
+        orphans = {
+            k: i.data["href"]
+            for k, i in imported.items()
+            if i.status != "deleted" and k not in ours and i.data.get("href") in server
+        }
+        hrefs = sorted({*to_fetch(server, ours, self.state.items(FOREIGN)), *orphans.values()})
         bodies = self.bodies = self.client.fetch(hrefs) if hrefs else {}
+        for card_id, href in orphans.items():
+            item = self.readopt(card_id, imported[card_id], href, bodies.get(href))
+            if item is not None:
+                ours[card_id] = item
         found = classify(
             server,
             ours,
@@ -66,7 +78,7 @@ class Inbound:
             if item.status == "deleted" or item.data.get("recurring")
         }
         for card_id, etag in found.etags.items():
-            adopt_etag(writes, ours[card_id], etag)
+            adopt_etag(writes, ours[card_id], etag, found.seen.get(card_id))
         for edit in found.edits:
             if edit_card(writes, edit, cards.get(edit.card_id), by_card.get(edit.card_id)):
                 hold.add(edit.card_id)
@@ -100,3 +112,34 @@ class Inbound:
                     SyncedItem(FOREIGN, href, remote_id=href, etag=etag, status=why)
                 )
         return frozenset(hold)
+
+    def readopt(
+        self, card_id: str, imported: SyncedItem, href: str, body: Resource | None
+    ) -> SyncedItem | None:
+        """The calendar event a card was imported from, recorded as the card's event again (as
+        the import would have), when it is there with the same UID."""
+        if body is None:
+            return None
+        cfg = self.cfg
+        event = read_event(
+            href,
+            body.data or "",
+            tz=cfg.tz,
+            now=self.now,
+            default_minutes=cfg.calendar.default_duration_minutes,
+        )
+        if isinstance(event, Unreadable) or event.uid != imported.remote_id:
+            return None
+        item = SyncedItem(
+            CALDAV,
+            card_id,
+            href,
+            None,
+            0,
+            body.etag,
+            "live",
+            {"summary": event.summary, "seen": event.fields(), "imported": True},
+        )
+        if not self.dry_run:
+            self.state.put_item(item)
+        return item

@@ -17,7 +17,7 @@ import requests
 from defusedxml import ElementTree
 
 from sync.errors import AuthError, OtgError, RemoteError
-from sync.http import PoliteSession
+from sync.http import PoliteSession, where
 
 DAV, CALDAV = "{DAV:}", "{urn:ietf:params:xml:ns:caldav}"
 LIST_BODY = (
@@ -82,14 +82,14 @@ class CalDavClient:
             principal = _first_href(props, f"{DAV}current-user-principal")
             if principal is None:
                 raise CalDavError(
-                    f"{self.url} does not say where its calendars are", NOT_CALDAV_FIX
+                    f"{where(self.url)} does not say where its calendars are", NOT_CALDAV_FIX
                 )
             home = _first_href(
                 self._propfind(urljoin(self.url, principal), FIND_BODY, "0"),
                 f"{CALDAV}calendar-home-set",
             )
         if home is None:
-            raise CalDavError(f"{self.url} has no calendar home", NOT_CALDAV_FIX)
+            raise CalDavError(f"{where(self.url)} has no calendar home", NOT_CALDAV_FIX)
         found = self._propfind(urljoin(self.url, home), FIND_BODY, depth="1")
         names = []
         for href, prop in found.items():
@@ -100,7 +100,7 @@ class CalDavClient:
             if name in (display, href.rstrip("/").rsplit("/", 1)[-1]):
                 return urljoin(self.url, href)
         raise CalDavError(
-            f'no calendar called "{name}" at {self.url}',
+            f'no calendar called "{name}" at {where(self.url)}',
             f"use one of: {', '.join(sorted(names)) or 'none found'}",
         )
 
@@ -114,7 +114,7 @@ class CalDavClient:
         if own is None:
             raise _unexpected("PROPFIND", self.url, "it says nothing of the calendar itself")
         if own.find(f"{DAV}resourcetype/{CALDAV}calendar") is None:
-            raise CalDavError(f"{self.url} is not a CalDAV calendar", NOT_CALDAV_FIX)
+            raise CalDavError(f"{where(self.url)} is not a CalDAV calendar", NOT_CALDAV_FIX)
         return {
             href: Resource(href, prop.findtext(f"{DAV}getetag"))
             for href, prop in found.items()
@@ -147,7 +147,17 @@ class CalDavClient:
         headers = {"Content-Type": "text/calendar; charset=utf-8"}
         headers["If-Match" if etag else "If-None-Match"] = etag or "*"
         response = self._send("PUT", urljoin(self.url, href), data=body, headers=headers)
-        return response.headers.get("ETag")
+        etag = response.headers.get("ETag")
+        if etag is None and response.content.strip():
+            # a server that stored the event says so with its status alone (and mostly an ETag);
+            # a page or JSON in its place, without one, is a proxy's or a broken server's: the
+            # event may not be there, so it is not recorded (the next run looks again)
+            raise RemoteError(
+                f"the CalDAV server answered PUT {where(href)} with {response.status_code} and a "
+                "body but no ETag: the event may not have been stored",
+                "rerun later; if it persists, check what answers at calendar.caldav.url",
+            )
+        return etag
 
     def delete(self, href: str, *, etag: str | None) -> None:
         headers = {"If-Match": etag} if etag else {}
@@ -182,7 +192,8 @@ class CalDavClient:
             return response
         if status in (404, 405, 501) or (method == "PROPFIND" and status == 200):
             raise CalDavError(
-                f"{url} is not a CalDAV calendar ({method} answered {status})", NOT_CALDAV_FIX
+                f"{where(url)} is not a CalDAV calendar ({method} answered {status})",
+                NOT_CALDAV_FIX,
             )
         if status >= 400:
             raise RemoteError(
@@ -196,7 +207,8 @@ def _multistatus(response: requests.Response, url: str) -> dict[str, object]:
     """href (a path) → its DAV:prop element, for every 200 propstat in a 207 answer."""
     if response.status_code != 207:
         raise CalDavError(
-            f"{url} did not answer like a CalDAV server ({response.status_code})", NOT_CALDAV_FIX
+            f"{where(url)} did not answer like a CalDAV server ({response.status_code})",
+            NOT_CALDAV_FIX,
         )
     try:
         root = ElementTree.fromstring(response.content)

@@ -8,10 +8,7 @@ next run converges. An unchanged calendar costs one PROPFIND and no writes.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sync.calendar import ical
@@ -20,118 +17,27 @@ from sync.calendar.caldav import (
     CalDavError,
     PreconditionFailed,
     Resource,
+    UidConflict,
     normalise_href,
 )
+from sync.calendar.caldav_plan import SHARED_FIELDS, Step, plan_caldav
 from sync.calendar.ical_merge import MANAGED, merge
+from sync.calendar.plan import TARGET as EVENTS
 from sync.errors import AuthError, OtgError, RemoteError, StateError
+from sync.http import where
 from sync.report import Outcome, plural
 from sync.state.records import SyncedItem
 from sync.state.store import State
 from sync.stopping import stop_requested
 
 TARGET = "caldav"
-#: What flows back from the calendar to a card (the description does not: ours adds links).
-SHARED_FIELDS = ("summary", "start", "end", "all_day", "location", "status")
 TIMES = ("start", "end", "all_day")  # written together
+OURS = re.compile(r"^trello-[0-9a-f]{24}@")  # the UIDs otg-sync gives the events it makes
 
 
 class CalendarEmptied(OtgError):
     """The calendar holds none of our events although the state says it should (it was emptied,
     or calendar.caldav.url now names another calendar): stop."""
-
-
-@dataclass
-class Step:
-    kind: str  # create, update, restore, recreate, cancel, delete; adopt: record only
-    card_id: str
-    title: str
-    href: str
-    body: bytes = b""  # ours whole: for a new event (or one the server lost)
-    etag: str | None = None  # the server's current ETag, for If-Match
-    uid: str = ""
-    #: the fields to write into the server's copy of the event, keeping everything else in it;
-    #: None: ``body``, ours whole
-    fields: tuple[str, ...] | None = None
-
-
-def plan_caldav(
-    records: dict[str, SyncedItem],
-    ours: dict[str, SyncedItem],
-    server: dict[str, Resource],
-    href_for: Callable[[str], str],
-    put_back: dict[str, tuple[str, ...]] | None = None,
-) -> list[Step]:
-    """What to write so that the server holds exactly ``records`` (of our events).
-
-    An event that is there is changed only in the fields whose value on the card changed since
-    the server last agreed with it (``agreed``), plus, if it was edited on the calendar and the
-    board won, the fields edited there (``put_back``: unknown means every field)."""
-    put_back = put_back or {}
-    steps: list[Step] = []
-    for card_id, record in sorted(records.items()):
-        item = ours.get(card_id)
-        href = item.remote_id if item and item.remote_id else href_for(record.remote_id or "")
-        there = server.get(href)
-        title = record.data["event"]["summary"]
-        uid = record.remote_id or ""
-        if item is None or there is None:  # new, or deleted on the server: the board wants it
-            kind = "create" if item is None else "recreate"
-            # a create never replaces what is there (If-None-Match): `_adopt` decides whose it is
-            body = ical.single(record)
-            steps.append(Step(kind, card_id, title, href, body, None, uid))
-            continue
-        wanted, base = record.data["event"], agreed(item, record)
-        changed = {name for name in MANAGED if wanted.get(name) != base.get(name)}
-        edited = there.etag != item.etag
-        if not changed and not edited:
-            if item.data.get("event") != wanted:  # agreed without a write: say so, once
-                steps.append(Step("adopt", card_id, title, href, b"", item.etag, uid))
-            continue
-        if not changed:
-            kind = "restore"  # edited on the calendar; the board wins
-        elif record.status == "cancelled" and item.status != "cancelled":
-            kind = "cancel"
-        else:
-            kind = "update"
-        fields = changed | set(put_back.get(card_id, MANAGED) if edited else ())
-        steps.append(
-            Step(
-                kind,
-                card_id,
-                title,
-                href,
-                etag=there.etag,
-                uid=uid,
-                fields=tuple(name for name in MANAGED if name in fields),
-            )
-        )
-    for card_id, item in sorted(ours.items()):
-        if card_id not in records and item.remote_id:
-            there = server.get(item.remote_id)
-            steps.append(
-                Step(
-                    "delete",
-                    card_id,
-                    item.data.get("summary", card_id),
-                    item.remote_id,
-                    etag=there.etag if there else None,
-                )
-            )
-    return steps
-
-
-def agreed(item: SyncedItem, record: SyncedItem) -> dict[str, object]:
-    """The event's fields as the server last agreed with the board: what we last wrote there
-    (or learnt from it). An imported event agrees with its card as imported: the calendar's
-    own title, times, place and status (``seen``); the rest is the card's from the start. An
-    item recorded by an older version knows only a digest of what it wrote."""
-    if "event" in item.data:
-        return item.data["event"]
-    if item.data.get("imported") or item.hash is None:  # (older versions: no flag, no hash)
-        seen = item.data.get("seen") or {}
-        return {**record.data["event"], **{k: v for k, v in seen.items() if k in SHARED_FIELDS}}
-    legacy = hashlib.sha256(ical.single(record)).hexdigest()[:16]
-    return record.data["event"] if item.hash == legacy else {}
 
 
 class CalDavTarget:
@@ -155,7 +61,15 @@ class CalDavTarget:
         the fields edited on the calendar where the board won; ``bodies`` events already
         fetched this run."""
         server = self.client.list() if server is None else server
-        ours = {k: v for k, v in self.guard(server, recreate).items() if k not in hold}
+        planned = set(self.state.items(EVENTS))  # cards the events plan has a record of
+        ours = {
+            k: v
+            for k, v in self.guard(server, recreate).items()
+            if k not in hold
+            # an event imported from the calendar whose card was never planned (its board not
+            # read since): the partner's own, never deleted for want of a record
+            and (k in planned or not v.data.get("imported"))
+        }
         records = {k: v for k, v in records.items() if k not in hold}
         steps = plan_caldav(records, ours, server, self.client.href_for, put_back)
         return self._apply_all(steps, records, dry_run, bodies or {})
@@ -173,14 +87,14 @@ class CalDavTarget:
         if elsewhere and not recreate:
             raise CalendarEmptied(
                 f"otg-sync's {len(elsewhere)} events are in another calendar, not in "
-                f"{self.client.url}",
+                f"{where(self.client.url)}",
                 "if you moved to this calendar on purpose, rerun with `otg sync "
                 "--recreate-calendar` (the old calendar is left as it is); otherwise set "
                 "calendar.caldav.url back",
             )
         if ours and not server and not recreate:
             raise CalendarEmptied(
-                f"the CalDAV calendar {self.client.url} is empty, but otg-sync created "
+                f"the CalDAV calendar {where(self.client.url)} is empty, but otg-sync created "
                 f"{len(ours)} events there",
                 "if it was emptied or replaced on purpose, rerun with `otg sync "
                 "--recreate-calendar`; otherwise check calendar.caldav.url",
@@ -267,14 +181,45 @@ class CalDavTarget:
                 fields = tuple(n for n in MANAGED if n in {*fields, *SHARED_FIELDS})
                 detail = "changed on the calendar meanwhile; the board wins"
             body, etag, fields = _merged(there, record, fields, step.etag)
+        self._intend(step, record, fields)
         try:
             etag = self.client.put(step.href, body, etag=etag)
         except PreconditionFailed:
             etag, detail, fields = self._adopt(step, record)
+        except UidConflict:
+            if OURS.match(step.uid):
+                raise
+            # the UID is an event's on the calendar that this card was imported from: it is
+            # the partner's own, and stays; never advise deleting it
+            raise OtgError(
+                f"the calendar's own event with this UID, imported as this card, is kept as "
+                f"it is ({step.uid[:80]})",
+                "nothing to do: the next sync recognises it as this card's event",
+            ) from None
         if step.kind == "restore":
             detail = "edited on the calendar; the board wins"
         self._record(step, record, etag, fields)
         return detail, etag
+
+    def _intend(self, step: Step, record: SyncedItem, fields: tuple[str, ...] | None) -> None:
+        """What we are about to write into an event we hold, recorded before sending: if the
+        run dies after the server took it, the next run knows the change for ours (``sending``),
+        not an edit made on the calendar."""
+        item = self.state.item(TARGET, step.card_id)
+        if item is not None:
+            sending = _written(record, fields)
+            self.state.put_item(
+                SyncedItem(
+                    TARGET,
+                    item.key,
+                    item.remote_id,
+                    item.hash,
+                    item.sequence,
+                    item.etag,
+                    item.status,
+                    {**item.data, "sending": sending},
+                )
+            )
 
     def _record(
         self, step: Step, record: SyncedItem, etag: str | None, fields: tuple[str, ...] | None
@@ -283,13 +228,9 @@ class CalDavTarget:
         the fields a card shares (``seen``: the card's where written, else as it was)."""
         item = self.state.item(TARGET, step.card_id)
         before = dict(item.data.get("seen") or {}) if item else {}
-        written = seen_fields(record)
+        written = _written(record, fields)
         if step.kind == "adopt":
             written = {} if before else written  # nothing was written: the server's stays
-        elif fields is not None:
-            if set(TIMES) & set(fields):
-                fields = (*fields, *TIMES)
-            written = {k: v for k, v in written.items() if k in fields}
         seen = {**before, **written}
         self.state.put_item(
             SyncedItem(
@@ -347,6 +288,15 @@ def seen_fields(record: SyncedItem) -> dict[str, object]:
     between this and the server's copy is an edit made on the calendar."""
     event = record.data["event"]
     return {name: event[name] for name in SHARED_FIELDS}
+
+
+def _written(record: SyncedItem, fields: tuple[str, ...] | None) -> dict[str, object]:
+    """The shared fields a write of ``fields`` (None: the whole event) puts on the calendar."""
+    written = seen_fields(record)
+    if fields is None:
+        return written
+    names = {*fields, *TIMES} if set(TIMES) & set(fields) else set(fields)
+    return {k: v for k, v in written.items() if k in names}
 
 
 def _merged(

@@ -22,6 +22,8 @@ UNTITLED = "(untitled event)"
 #: A series is followed this many occurrences at most to find its next one (DAILY since the
 #: year 1 would take seconds); one that repeats more often than daily is not an event to import.
 MAX_OCCURRENCES = 10_000
+#: An INTERVAL that is not a positive whole number (RFC 5545); dateutil never ends on 0.
+BAD_INTERVAL = re.compile(r"(^|;)INTERVAL=(?![1-9][0-9]{0,5}(;|$))", re.IGNORECASE)
 SUB_DAILY = re.compile(r"(^|;)FREQ=(HOURLY|MINUTELY|SECONDLY)(;|$)", re.IGNORECASE)
 
 
@@ -94,6 +96,10 @@ def read_event(
             rrule = event["RRULE"].to_ical().decode()
         except (ValueError, TypeError, AttributeError):  # a broken value, or several rules
             return Unreadable(href, "has a repeat rule that cannot be read (RRULE)")
+        if BAD_INTERVAL.search(rrule):  # INTERVAL=0: dateutil would loop for ever
+            return Unreadable(
+                href, f"has a repeat rule that cannot be read (RRULE:{_one_line(rrule)})"
+            )
         if SUB_DAILY.search(rrule):
             return Unreadable(href, f"repeats more than once a day (RRULE:{_one_line(rrule)})")
         occurrence = _next_occurrence(event, rrule, start, end, now, tz)

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sync.calendar.caldav import Resource
-from sync.calendar.caldav_target import SHARED_FIELDS, agreed, seen_fields
+from sync.calendar.caldav_plan import SHARED_FIELDS, agreed
+from sync.calendar.caldav_target import seen_fields
 from sync.calendar.ical_read import CalendarEvent, Unreadable, read_event
 from sync.model import Card
 from sync.state.records import SyncedItem
@@ -53,6 +54,9 @@ class Inbound:
     new: list[NewEvent] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)  # card ids
     etags: dict[str, str | None] = field(default_factory=dict)  # card id → ETag to adopt
+    #: card id → what the calendar holds of the shared fields, where our own write (recorded
+    #: as being sent, not as done) is found there
+    seen: dict[str, dict[str, object]] = field(default_factory=dict)
     ignored: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # href → why
     unreadable: list[Unreadable] = field(default_factory=list)
     #: someone else's events not imported, with why (already over, cancelled): said once
@@ -125,6 +129,11 @@ def _ours(
     if isinstance(event, Unreadable) or not seen:
         return  # nothing to compare with: the board's version is put back
     now_fields = event.fields()
+    sending = item.data.get("sending") or {}
+    if sending and all(now_fields.get(k) == v for k, v in sending.items()):
+        # our own write, taken by the server before the run that sent it could record it
+        seen = {**seen, **sending}
+        inbound.seen[card_id] = seen
     changed = tuple(name for name in SHARED_FIELDS if now_fields[name] != seen.get(name))
     if changed:
         inbound.edits.append(Edit(card_id, href, body.etag, event, changed, seen))

@@ -18,6 +18,7 @@ import requests
 
 from sync.errors import AuthError, NotSent, RemoteError
 from sync.http import PoliteSession, where
+from sync.stopping import in_flight
 
 API = "https://api.medium.com/v1"
 REFUSED_FIX = (
@@ -57,8 +58,11 @@ NOTHING_MADE = (MediumRefused, MediumAuthError, MediumRateLimit, NotSent)
 
 
 def medium_session(token: str, timeout: float = 20.0) -> PoliteSession:
-    """A session that never retries: a resent POST can create a second draft."""
-    session = PoliteSession(name="Medium", timeout=timeout, retries=0, secrets=[token])
+    """A session that never retries a POST (a resent one can create a second draft); a read
+    (``GET /me``) is retried like any other."""
+    session = PoliteSession(
+        name="Medium", timeout=timeout, retries=0, read_retries=3, secrets=[token]
+    )
     session.headers.update(
         {
             "Authorization": f"Bearer {token}",
@@ -124,8 +128,14 @@ class MediumClient:
         """POST once. Returns Medium's ``data`` (``id``, ``url``, ``publishStatus``, ...)."""
         payload = {**payload, "publishStatus": "draft"}  # Medium's default would publish it
         url = f"{API}{path}"
+        waiting = (
+            f"waiting for Medium's answer to the draft just sent (at most "
+            f"{self.session.timeout:g} s), to record it; a second signal stops now and leaves "
+            "it to `otg ledger`"
+        )
         try:
-            response = self.session.post(url, json=payload)
+            with in_flight(waiting):
+                response = self.session.post(url, json=payload)
         except NotSent:  # no connection could be made, or a stop came first: nothing was sent
             raise
         except RemoteError as exc:

@@ -49,11 +49,15 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if at_rest else "")
 
 
+DISK_FULL = "the disk is full"
+FULL_FIX = "free some space on its disk, or set state_db to another disk"
+
+
 def sqlite_problem(exc: sqlite3.Error) -> tuple[str, str]:
     """What SQLite's error means for the user, and what to do about it."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name.startswith("SQLITE_FULL"):
-        return "the disk is full", "free some space on its disk, or set state_db to another disk"
+        return DISK_FULL, FULL_FIX
     if name.startswith("SQLITE_READONLY"):
         return "it is read-only", (
             "make it and its folder writable by the user otg-sync runs as, or set state_db to a "

@@ -7,6 +7,7 @@ every run. A database written by a newer otg-sync is refused rather than misread
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -16,8 +17,15 @@ from typing import Any
 
 from sync.dates import now_utc
 from sync.errors import StateError, StateWriteError
+from sync.private import create_private, make_folder
 from sync.state.migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from sync.state.opening import open_read_only, read_problem, sqlite_problem
+from sync.state.opening import (
+    DISK_FULL,
+    FULL_FIX,
+    open_read_only,
+    read_problem,
+    sqlite_problem,
+)
 from sync.state.records import Intent, Run, SyncedItem
 
 #: Why a run still marked ``running`` is over: nothing holds the run lock, so its process died.
@@ -42,8 +50,9 @@ class State:
             self._refuse_another_schema(older_too=True)
             return
         try:
-            if str(path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            if str(path) != ":memory:":  # private: card text from private boards
+                make_folder(self.path.parent)
+                create_private(self.path)
             self.db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -51,9 +60,17 @@ class State:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            if getattr(self, "db", None) is not None:
+                self.db.close()  # no file left open behind the error
             what, fix = sqlite_problem(exc)
-            raise StateError(f"state database {self.path} cannot be used: {what}", fix) from None
+            # a full disk is the operator's to mend, as it is mid-run (exit 1, not 2)
+            error = StateWriteError if what == DISK_FULL else StateError
+            raise error(f"state database {self.path} cannot be used: {what}", fix) from None
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StateWriteError(
+                    f"state database {self.path} cannot be created: {DISK_FULL}", FULL_FIX
+                ) from None
             raise StateError(
                 f"state database {self.path} cannot be created: {exc.strerror}",
                 "set state_db in the config to a writable path",
@@ -138,7 +155,15 @@ class State:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One unit of work: all of it is written, or none of it. A write the database refuses
-        (a full disk, a read-only file) is a ``StateWriteError``, which stops the run."""
+        (a full disk, a read-only file) is a ``StateWriteError``, which stops the run. Inside
+        another transaction, it is part of that one (a unit made of smaller ones)."""
+        if getattr(self, "_depth", 0):
+            self._depth += 1
+            try:
+                yield self.db
+            finally:
+                self._depth -= 1
+            return
         if self.preview:
             raise StateWriteError(
                 f"a dry run tried to write to the state database {self.path}; nothing was written",
@@ -146,6 +171,7 @@ class State:
             )
         try:
             self.db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
             try:
                 yield self.db
                 self.db.execute("COMMIT")
@@ -153,6 +179,8 @@ class State:
                 if self.db.in_transaction:  # SQLite rolls back by itself on some errors (FULL)
                     self.db.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
         except sqlite3.Error as exc:
             what, fix = sqlite_problem(exc)
             raise StateWriteError(

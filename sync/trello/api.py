@@ -125,26 +125,35 @@ class TrelloApi:
         return _created(card, "POST", "/1/cards", doing, "card")
 
     def update_card(self, card_id: str, **fields: Any) -> dict[str, Any]:
-        """PUT card fields (``idList`` moves it, ``closed`` archives it). Idempotent."""
-        return self._call("PUT", f"/cards/{card_id}", f"updating card {card_id}", body=fields)
+        """PUT card fields (``idList`` moves it, ``closed`` archives it). Idempotent. The answer
+        must be the card, showing the list and archived flag asked for: anything else is a
+        RemoteError (the change may not have been made; the next sync checks and makes it)."""
+        doing, path = f"updating card {card_id}", f"/cards/{card_id}"
+        card = self._call("PUT", path, doing, body=fields)
+        shown = {k: fields[k] for k in ("idList", "closed") if k in fields}
+        if not (
+            isinstance(card, dict)
+            and card.get("id") == card_id
+            and all(card.get(k, v) == v for k, v in shown.items())
+        ):
+            raise _not_acted(card, "PUT", path, doing, "the card")
+        return card
 
     def set_custom_field(self, card_id: str, field_id: str, value: dict[str, str]) -> Any:
         """PUT one custom field's value on a card (``{"date": "<ISO>"}``, say). Idempotent."""
-        return self._call(
-            "PUT",
-            f"/cards/{card_id}/customField/{field_id}/item",
-            f"setting a custom field on card {card_id}",
-            body={"value": value},
-        )
+        doing = f"setting a custom field on card {card_id}"
+        path = f"/cards/{card_id}/customField/{field_id}/item"
+        item = self._call("PUT", path, doing, body={"value": value})
+        if not isinstance(item, dict) or "error" in item:
+            raise _not_acted(item, "PUT", path, doing, "the field's value")
+        return item
 
     def add_comment(self, card_id: str, text: str) -> dict[str, Any]:
-        """POST a comment. Not idempotent: callers record an intent first."""
-        return self._call(
-            "POST",
-            f"/cards/{card_id}/actions/comments",
-            f"commenting on card {card_id}",
-            body={"text": text},
-        )
+        """POST a comment. Not idempotent: callers record an intent first (an answer that is not
+        the new comment leaves it pending: the next sync looks for the comment first)."""
+        doing, path = f"commenting on card {card_id}", f"/cards/{card_id}/actions/comments"
+        action = self._call("POST", path, doing, body={"text": text})
+        return _created(action, "POST", f"/1{path}", doing, "comment")
 
     def attachments(self, card_id: str) -> list[dict[str, Any]]:
         return self._get_list(
@@ -161,21 +170,19 @@ class TrelloApi:
         )
 
     def attach_link(self, card_id: str, url: str, name: str) -> dict[str, Any]:
-        """POST a link attachment. Not idempotent: check ``attachments`` first."""
-        return self._call(
-            "POST",
-            f"/cards/{card_id}/attachments",
-            f"attaching a link to card {card_id}",
-            body={"url": url, "name": name},
-        )
+        """POST a link attachment. Not idempotent: check ``attachments`` first (the board read
+        with the next sync does), so an answer that is not the attachment is a RemoteError."""
+        doing, path = f"attaching a link to card {card_id}", f"/cards/{card_id}/attachments"
+        attachment = self._call("POST", path, doing, body={"url": url, "name": name})
+        return _created(attachment, "POST", f"/1{path}", doing, "attachment")
 
     def add_label(self, card_id: str, label_id: str) -> Any:
-        return self._call(
-            "POST",
-            f"/cards/{card_id}/idLabels",
-            f"labelling card {card_id}",
-            body={"value": label_id},
-        )
+        """POST a label onto a card: the answer is the card's label ids, ``label_id`` among them."""
+        doing, path = f"labelling card {card_id}", f"/cards/{card_id}/idLabels"
+        ids = self._call("POST", path, doing, body={"value": label_id})
+        if not isinstance(ids, list) or label_id not in ids:
+            raise _not_acted(ids, "POST", path, doing, "the card's labels")
+        return ids
 
     def create_label(self, board_id: str, name: str, color: str | None = None) -> dict[str, Any]:
         doing = f'creating label "{name}"'
@@ -312,6 +319,17 @@ def _created(value: Any, method: str, path: str, doing: str, item: str) -> dict[
         f"Trello answered {method} {path} with {found} where the new {item} belongs "
         f"({doing}): it may have been made",
         "rerun later: the next sync looks for it before making it again",
+    )
+
+
+def _not_acted(value: Any, method: str, path: str, doing: str, wanted: str) -> RemoteError:
+    """An idempotent write answered with something other than its result: it may not have been
+    made, so it is not recorded, and the next sync (reading the board afresh) makes it."""
+    found = _shape(value) if not isinstance(value, dict) else "an object that does not show it"
+    return RemoteError(
+        f"Trello answered {method} /1{path} with {found} where {wanted} belongs ({doing}): "
+        "the change may not have been made",
+        "rerun later: the next sync checks the card and makes the change",
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,7 +58,10 @@ def read_export(
         history = None
         if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
             fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
-            history = merged_history(state, data["id"], fresh, dry_run)
+            try:
+                history = merged_history(state, data["id"], fresh, dry_run)
+            except RecursionError:  # history nested too deeply to keep: a help, not a must
+                history = None
         try:
             return parse_board(
                 data,
@@ -69,12 +73,17 @@ def read_export(
             )
         except SourceError as exc:
             raise _on_board(board, exc.message, exc.fix, exc) from None
+        except RecursionError:
+            raise SourceError(
+                f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export',
+                EXPORT_FIX,
+            ) from None
 
 
 def _file_bytes(path: Path, board: BoardConfig) -> bytes:
     fix = EXPORT_FIX
     try:
-        return path.read_bytes()
+        return _read_capped(path, board.name)
     except FileNotFoundError:
         raise SourceError(
             f'board "{board.name}": no export file at {path}',
@@ -113,6 +122,38 @@ def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
             f"{exc.colno}: {exc.msg}); the export may be truncated",
             fix,
         ) from None
+    except (RecursionError, ValueError):  # arrays a thousand deep; a 5,000-digit number
+        raise SourceError(
+            f'board "{board.name}": {path} holds JSON no Trello export has (nested too deeply, '
+            "or a number too long to read)",
+            fix,
+        ) from None
+
+
+#: The largest export file read: the biggest real boards export a few tens of megabytes.
+MAX_EXPORT_BYTES = 512 * 2**20
+
+
+def _read_capped(path: Path, name: str) -> bytes:
+    """The file's bytes, if it is a regular file of at most ``MAX_EXPORT_BYTES``: a FIFO would
+    hang the run, ``/dev/zero`` would be read until memory runs out."""
+    info = path.stat()  # never blocks, unlike opening a FIFO
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(
+            f'board "{name}": {path} is not a regular file (a pipe or a device), so it is not read',
+            f"set boards.{name}.source to the export's .json file",
+        )
+    with path.open("rb") as handle:
+        data = handle.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise SourceError(
+            f'board "{name}": {path} is larger than {MAX_EXPORT_BYTES // 2**20} MB, more than '
+            "any Trello export; it was not read",
+            f"set boards.{name}.source to the export's .json file",
+        )
+    return data
 
 
 def _comment_line(text: str) -> int:

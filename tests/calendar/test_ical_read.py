@@ -346,3 +346,13 @@ def test_a_reason_is_one_short_line_whatever_the_text_held(text: str) -> None:
     assert reason.startswith("not valid iCalendar (")
     assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", reason), repr(reason)
     assert len(reason) <= 250
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("interval", ["0", "-1", "", "x"])
+def test_a_repeat_rule_with_no_interval_is_unreadable_not_an_endless_loop(interval):
+    """``INTERVAL=0`` sent dateutil into a loop that never yields (a hypothesis run of the
+    calendar tests once spun at 99% CPU for ten minutes on it)."""
+    rule = f"RRULE:FREQ=DAILY;INTERVAL={interval}"
+    why = unreadable(vcal("DTSTART:00010101T100000Z", "DURATION:PT1H", rule))
+    assert "repeat rule that cannot be read" in why

@@ -21,6 +21,10 @@ through a run"), ``times`` times (:data:`FOREVER`: for the rest of the run). Wha
 ``wrong-shape``           the server did it, and answered with its status and ``body``: valid
                           JSON of the wrong shape (``[]`` where an object belongs, an object
                           without the ``id``, ``{"error": ...}``), sent as ``application/json``
+``wrong-shape-before``    the server did nothing, and answered 200 with ``body``: valid JSON of
+                          the wrong shape (a proxy or a broken deploy), as ``application/json``
+``late``                  a read timeout; the server does it later, when the test calls
+                          ``FaultInjector.land()`` (a write that lands after the client gave up)
 ``401``                   the server refused the credentials (each service's own words)
 ========================  =====================================================================
 
@@ -56,6 +60,8 @@ KINDS = (
     "not-json",
     "not-json-after",
     "wrong-shape",
+    "wrong-shape-before",
+    "late",
     "401",
 )
 FOREVER = 10**9  # ``times`` for a fault that lasts the rest of the run
@@ -86,6 +92,7 @@ class Fault:
     body: str = "Internal Server Error"
     headers: dict[str, str] = field(default_factory=dict)
     hits: int = 0  # requests it changed
+    held: list[Any] = field(default_factory=list)  # "late": the sends still to land
 
     def __post_init__(self) -> None:
         assert self.kind in KINDS, self.kind
@@ -111,6 +118,15 @@ class FaultInjector:
 
     def clear(self) -> None:
         self.faults.clear()
+
+    def land(self) -> int:
+        """The "late" writes reach the server now. Returns how many did."""
+        sends = [send for fault in self.faults for send in fault.held]
+        for fault in self.faults:
+            fault.held.clear()
+        for send in sends:
+            send()
+        return len(sends)
 
     @contextmanager
     def installed(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultInjector]:
@@ -159,6 +175,14 @@ def _apply(fault: Fault, service: str, request: requests.PreparedRequest, send) 
         return _response(request, fault.status, fault.body, headers)
     if kind == "not-json":  # a proxy's page: none of the service's headers
         return _response(request, 200, PROXY_PAGE, {"Content-Type": "text/html"})
+    if kind == "late":  # the server will do it, after the client gave up
+        fault.held.append(send)
+        raise requests.ReadTimeout(f"read timed out ({what})", request=request)
+    if kind == "wrong-shape-before":  # the server never saw it
+        json.loads(fault.body)
+        headers = {**_service_headers(service, 200, fault.body), **fault.headers}
+        headers["Content-Type"] = "application/json; charset=utf-8"
+        return _response(request, 200, fault.body, headers)
     if kind == "401":
         body, content_type = REFUSED[service]
         headers = {**_service_headers(service, 401, body), "Content-Type": content_type}

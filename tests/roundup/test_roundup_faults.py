@@ -37,7 +37,8 @@ from tests.conftest import DEMO_BOARDS
 from tests.fakes.faults import Fault, FaultInjector
 from tests.fakes.medium import FakeMedium
 from tests.fakes.trello import FakeClock, FakeTrello
-from tests.reliability.test_faults import ALWAYS, TOO_MANY, assert_one_line_failures
+from tests.reliability.fault_calls import ALWAYS, TOO_MANY
+from tests.reliability.fault_harness import assert_one_line_failures
 
 LABEL = "Roundup 2026-11-25"
 FEATURED = 11  # the microactions board's cards in the fortnight to 25 November 2026

@@ -1,0 +1,66 @@
+"""Files others should not read (issue 20, fix 6): the state database (card titles and
+descriptions from private boards), its journal, its lock and the log are created 0600, and a
+state folder otg-sync makes 0700; `otg check` names existing ones that others can read."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from tests.conftest import DEMO_BOARDS
+
+CONFIG = f"""\
+timezone = "Europe/London"
+state_db = "private/state/otg.db"
+output_dir = "out"
+
+[boards.events]
+role = "events"
+source = "{DEMO_BOARDS / "events.json"}"
+
+[calendar]
+domain = "oneteamgov.uk"
+feed = "events.ics"
+"""
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "otg.toml"
+    path.write_text(CONFIG)
+    return path
+
+
+def test_the_state_its_lock_and_the_log_are_private(config, tmp_path, monkeypatch):
+    monkeypatch.setenv("OTG_NOW", "2026-11-25T12:00:00Z")
+    log = tmp_path / "otg.log"
+    args = ["--config", str(config), "--log-file", str(log), "sync"]
+    result = CliRunner().invoke(cli.main, args)
+    assert result.exit_code == 0, result.output
+    state = tmp_path / "private" / "state"
+    assert mode(tmp_path / "private") == 0o700 and mode(state) == 0o700
+    made = sorted(p.name for p in state.iterdir())
+    assert "otg.db" in made and "otg.db.lock" in made, made
+    assert {p.name: mode(p) for p in state.iterdir()} == dict.fromkeys(made, 0o600)
+    assert mode(log) == 0o600
+    assert mode(tmp_path / "out" / "events.ics") & 0o044  # the feed is for everyone
+
+    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
+    assert "readable by other users" not in checked.output, checked.output
+
+
+def test_check_names_a_state_database_others_can_read(config, tmp_path):
+    assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
+    db = tmp_path / "private" / "state" / "otg.db"
+    db.chmod(0o644)
+    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
+    assert checked.exit_code == 1
+    assert f"FAIL state: {db} is readable by other users — chmod 600 {db}" in checked.output
