@@ -1,0 +1,84 @@
+"""Fixtures the calendar tests share: otg against a fresh calendar (with the board as an export
+file, or on the Trello fake), a clock of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import jobs.events.outbound
+import jobs.sync
+from sync.calendar.caldav import CalDavClient
+from tests.calendar.export_harness import (
+    Otg,
+)
+from tests.calendar.two_way_harness import (
+    TwoWay,
+    events_board,
+)
+from tests.fakes.trello import FakeClock, FakeTrello
+from tests.servers.radicale import (
+    PASSWORD,
+)
+
+
+@pytest.fixture
+def otg(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> Otg:
+    """otg set up against a fresh calendar; records the CalDAV client each run makes."""
+    monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the working folder
+    env = Otg(tmp_path, calendar_url)
+    original = jobs.events.outbound.caldav_client
+
+    def recording(cfg: Any, caldav: Any) -> CalDavClient:
+        client = original(cfg, caldav)
+        env.clients.append(client)
+        for hook in env.hooks:
+            client.session.hooks["response"].append(hook)
+        return client
+
+    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
+    return env
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    clock = FakeClock()
+    monkeypatch.setattr("sync.http.monotonic", clock.now)
+    monkeypatch.setattr("sync.http.pause", clock.sleep)
+    return clock
+
+
+@pytest.fixture
+def two_way(
+    tmp_path: Path, calendar_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TwoWay]:
+    fake = FakeTrello(clock=clock)
+    fake.add_board(events_board())
+    monkeypatch.setenv("TRELLO_API_KEY", fake.key)
+    monkeypatch.setenv("TRELLO_TOKEN", fake.token)
+    monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
+    monkeypatch.chdir(tmp_path)
+    env = TwoWay(tmp_path, calendar_url, fake, clock)
+    original = jobs.events.outbound.caldav_client
+
+    def serve_laxly(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.request.method == "REPORT":
+            for stored, served in env.lax:
+                response._content = response.content.replace(stored.encode(), served.encode())
+
+    def recording(cfg: Any, caldav: Any) -> CalDavClient:
+        client = original(cfg, caldav)
+        client.session.hooks["response"].append(serve_laxly)
+        env.clients.append(client)
+        return client
+
+    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
+    monkeypatch.setattr(jobs.sync, "now_utc", lambda: env.now)  # the CLI's runs too
+    with fake.running() as rsps:
+        rsps.add_passthru("http://127.0.0.1")
+        yield env
