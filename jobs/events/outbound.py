@@ -158,10 +158,10 @@ def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:
     session = PoliteSession(
         name="CalDAV", timeout=caldav.timeout, retries=cfg.trello.retries, secrets=[password]
     )
-    client = CalDavClient(caldav.url, caldav.username, password, session)
+    client = CalDavClient(caldav.url, caldav.username, password, session, caldav.auth)
     if caldav.calendar:
         client = CalDavClient(
-            client.find_calendar(caldav.calendar), caldav.username, password, session
+            client.find_calendar(caldav.calendar), caldav.username, password, session, caldav.auth
         )
     return client
 

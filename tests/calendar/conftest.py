@@ -1,5 +1,10 @@
-"""Fixtures the calendar tests share: otg against a fresh calendar (with the board as an export
-file, or on the Trello fake), a clock of its own."""
+"""Fixtures the calendar tests share: a fresh calendar on each CalDAV server the contract tests
+run against (Radicale and Xandikos), otg against it (with the board as an export file, or on the
+Trello fake), a clock of its own.
+
+Every test here that uses ``calendar_url`` runs once per server (``[radicale]``, ``[xandikos]``)
+unless it is marked ``radicale_only`` (it needs what only Radicale does here: passwords, a second
+user, a server of its own to stop and start)."""
 
 from __future__ import annotations
 
@@ -21,9 +26,48 @@ from tests.calendar.two_way_harness import (
     events_board,
 )
 from tests.fakes.trello import FakeClock, FakeTrello
-from tests.servers.radicale import (
-    PASSWORD,
-)
+from tests.servers.radicale import PASSWORD, RadicaleServer
+from tests.servers.xandikos import XandikosServer, xandikos_missing
+
+SERVERS = ("radicale", "xandikos")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "radicale_only: a CalDAV test that needs Radicale's passwords or users"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "caldav_server" in metafunc.fixturenames:
+        kinds = SERVERS[:1] if metafunc.definition.get_closest_marker("radicale_only") else SERVERS
+        metafunc.parametrize("caldav_server", kinds, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XandikosServer]:
+    """One Xandikos process for the whole run, on 127.0.0.1."""
+    missing = xandikos_missing()
+    if missing:
+        pytest.skip(missing)
+    server = XandikosServer(tmp_path_factory.mktemp("xandikos"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def caldav_server(request: pytest.FixtureRequest) -> RadicaleServer:
+    """The server this run of the test is against (Radicale or Xandikos), running."""
+    server = request.getfixturevalue(request.param)
+    server.start()  # a no-op unless an earlier test left it stopped
+    return server
+
+
+@pytest.fixture
+def calendar_url(caldav_server: RadicaleServer) -> str:
+    """A new, empty calendar of the user \"organiser\" on this run's server."""
+    return caldav_server.make_calendar()
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ def free_port() -> int:
 class RadicaleServer:
     """One Radicale process; ``start()`` and ``stop()`` may be called again and again."""
 
+    name = "radicale"
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
