@@ -18,15 +18,14 @@ import requests
 import jobs.events.outbound
 import jobs.sync
 from sync.calendar.caldav import CalDavClient
-from tests.calendar.export_harness import (
-    Otg,
-)
+from tests.calendar.export_harness import Otg, otg_at
 from tests.calendar.two_way_harness import (
     TwoWay,
     events_board,
 )
 from tests.fakes.trello import FakeClock, FakeTrello
 from tests.servers.radicale import PASSWORD, RadicaleServer
+from tests.servers.sabredav import SabreDavServer, sabredav_missing
 from tests.servers.xandikos import XandikosServer, xandikos_missing
 
 SERVERS = ("radicale", "xandikos")
@@ -56,6 +55,19 @@ def xandikos(tmp_path_factory: pytest.TempPathFactory) -> Iterator[XandikosServe
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def sabredav(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SabreDavServer]:
+    """One SabreDAV (Debian's php-sabre-dav under `php -S`) for the whole run, on 127.0.0.1:
+    Digest sign-in, UIDs not kept unique. Skips where PHP or SabreDAV is not installed."""
+    missing = sabredav_missing()
+    if missing:
+        pytest.skip(f"SabreDAV cannot be started: {missing}")
+    server = SabreDavServer(tmp_path_factory.mktemp("sabredav"))
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def caldav_server(request: pytest.FixtureRequest) -> RadicaleServer:
     """The server this run of the test is against (Radicale or Xandikos), running."""
@@ -73,20 +85,7 @@ def calendar_url(caldav_server: RadicaleServer) -> str:
 @pytest.fixture
 def otg(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> Otg:
     """otg set up against a fresh calendar; records the CalDAV client each run makes."""
-    monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
-    monkeypatch.chdir(tmp_path)  # no stray .env from the working folder
-    env = Otg(tmp_path, calendar_url)
-    original = jobs.events.outbound.caldav_client
-
-    def recording(cfg: Any, caldav: Any) -> CalDavClient:
-        client = original(cfg, caldav)
-        env.clients.append(client)
-        for hook in env.hooks:
-            client.session.hooks["response"].append(hook)
-        return client
-
-    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
-    return env
+    return otg_at(tmp_path, calendar_url, monkeypatch)
 
 
 @pytest.fixture

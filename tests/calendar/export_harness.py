@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+import pytest
 from click.testing import CliRunner, Result
 from icalendar import Calendar, Event
 
@@ -26,6 +27,7 @@ from sync.report import Report
 from sync.state.records import SyncedItem
 from sync.state.store import State
 from tests.servers.radicale import (
+    PASSWORD,
     USER,
     server_events,
 )
@@ -148,6 +150,7 @@ class Otg:
     actions: list[dict[str, Any]] = field(default_factory=list)
     clients: list[CalDavClient] = field(default_factory=list)
     hooks: list[Callable[..., Any]] = field(default_factory=list)
+    caldav_extra: list[str] = field(default_factory=list)  # more [calendar.caldav] lines
 
     @property
     def config_path(self) -> Path:
@@ -192,6 +195,7 @@ class Otg:
         ]
         if self.calendar:
             lines.append(f'calendar = "{self.calendar}"')
+        lines += self.caldav_extra
         self.config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def sync(self, *, now: datetime = NOW, dry_run: bool = False, recreate: bool = False) -> Report:
@@ -224,3 +228,22 @@ class Otg:
 
 def caldav_outcomes(report: Report) -> list[tuple[str, str, str]]:
     return [(o.kind, o.key, o.status) for o in report.outcomes if o.target == "caldav"]
+
+
+def otg_at(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> Otg:
+    """otg set up against the calendar at ``calendar_url``; records the CalDAV client each run
+    makes (the ``otg`` fixture, on the server of the run)."""
+    monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)
+    monkeypatch.chdir(tmp_path)  # no stray .env from the working folder
+    env = Otg(tmp_path, calendar_url)
+    original = jobs.events.outbound.caldav_client
+
+    def recording(cfg: Any, caldav: Any) -> CalDavClient:
+        client = original(cfg, caldav)
+        env.clients.append(client)
+        for hook in env.hooks:
+            client.session.hooks["response"].append(hook)
+        return client
+
+    monkeypatch.setattr(jobs.events.outbound, "caldav_client", recording)
+    return env
