@@ -9,7 +9,7 @@ from pathlib import Path
 
 from config import Config
 from config.calendar import CalDavConfig
-from jobs.events.board_writes import imported_events
+from jobs.events.board_writes import imported_events, series_cards
 from jobs.events.inbound import Inbound
 from sync.calendar import ical
 from sync.calendar.caldav import CalDavClient
@@ -73,6 +73,14 @@ def sync_events(
                 list(change.fields),
             )
         )
+    series = series_cards(state)
+    for change in changes:
+        if change.kind == "update" and change.card_id in series:
+            report.warnings.append(
+                f'calendar: "{change.title}" repeats on the calendar, so the change to its card '
+                "is not written there nor to the feed; change the series in the calendar app "
+                "(the card follows its next occurrence)"
+            )
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
@@ -98,8 +106,9 @@ def sync_events(
         report.warnings.append(  # the board's failure is the run's (exit 1)
             f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
         )
-    elif cfg.calendar.feed:
-        _write_feed(cfg, state, records, report, dry_run)
+    elif cfg.calendar.feed:  # a series is the calendar's: not in the feed as a one-off
+        feed = {k: v for k, v in records.items() if k not in series}
+        _write_feed(cfg, state, feed, report, dry_run)
 
 
 def _file_digest(path: Path) -> str:

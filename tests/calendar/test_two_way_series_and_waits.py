@@ -305,3 +305,48 @@ def test_events_already_over_or_cancelled_are_not_imported_and_not_read_again(
     again = two_way.sync()
     two_way.assert_nothing_written(again)  # and not even fetched: no REPORT
     assert [o for o in again.outcomes if o.kind == "skip"] == []  # nor said again
+
+
+def feed_uids(two_way: TwoWay) -> list[str]:
+    feed = (two_way.tmp / "out" / "events.ics").read_text(encoding="utf-8")
+    return [line[4:] for line in feed.replace("\r\n ", "").splitlines() if line.startswith("UID:")]
+
+
+def test_a_series_stays_a_series_on_the_calendar_and_out_of_the_feed(two_way: TwoWay) -> None:
+    two_way.put("weekly.ics", WEEKLY_EVENT)
+    two_way.sync()
+    card = two_way.imported()["id"]
+    series = two_way.calendar()[WEEKLY]
+    two_way.later(hours=1)
+    assert two_way.sync().warnings == []
+    assert WEEKLY not in feed_uids(two_way)  # never a one-off under the series' UID
+
+    two_way.later(hours=1)
+    moved_to = {"start": "2026-12-03T10:00:00.000Z", "due": "2026-12-03T11:00:00.000Z"}
+    two_way.trello("PUT", f"/cards/{card}", **moved_to)  # the card moved on Trello
+    two_way.later(hours=1)
+    moved = two_way.sync()
+
+    assert moved.exit_code == 0, (moved.failures, moved.outcomes)
+    [warning] = moved.warnings
+    assert '"Weekly OneTeamGov coffee" repeats on the calendar' in warning
+    assert "change the series in the calendar app" in warning
+    assert two_way.clients[-1].session.writes == 0
+    assert two_way.calendar()[WEEKLY] == series  # the feed and the calendar still agree:
+    assert WEEKLY not in feed_uids(two_way)  # the series is on one, and not on the other
+    two_way.later(hours=1)
+    again = two_way.sync()
+    assert again.warnings == []  # said once
+
+    # an edit of the series on the calendar reaches the card, and is no card change to warn of
+    two_way.put(
+        "weekly.ics", WEEKLY_EVENT.replace("T083000", "T090000").replace("T093000", "T100000")
+    )
+    two_way.later(hours=1)
+    followed = two_way.sync()  # both changed: the series wins whatever calendar.conflict says
+    assert followed.warnings == []
+    [conflict] = [o.detail for o in followed.outcomes if o.kind == "conflict"]
+    assert conflict.endswith("the calendar wins (a repeating series is the calendar's)")
+    assert two_way.fake.card(card)["start"] == "2026-12-03T09:00:00.000Z"
+    two_way.later(hours=1)
+    assert two_way.sync().warnings == []
