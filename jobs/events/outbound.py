@@ -15,6 +15,7 @@ from sync.calendar import ical
 from sync.calendar.caldav import CalDavClient
 from sync.calendar.caldav_target import CalDavTarget, failure_line
 from sync.calendar.feed import write_if_changed
+from sync.calendar.listing import forget, listing, remember
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.http import PoliteSession
@@ -198,7 +199,7 @@ def _sync_caldav(
         return
     target = CalDavTarget(client, state)
     try:
-        server = client.list()
+        server = listing(client, state, fresh=recreate or dry_run)
         target.guard(server, recreate)
         inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
         hold = inbound.run(server, boards, changes)
@@ -213,6 +214,12 @@ def _sync_caldav(
         )
         # the target stops early only when the server went away mid-run: a retry may finish it
         report.transient = report.transient or bool(failures)
+        if not dry_run:  # a quiet run's listing is still the calendar's: the next may use it
+            quiet = client.session.writes == 0 and not failures
+            if quiet:
+                remember(client, state, server)
+            else:
+                forget(client, state)
     except StateError:
         raise  # nothing can be recorded: the run stops (see StateError)
     except OtgError as exc:  # a refused password is not cured by waiting: only RemoteError is

@@ -39,9 +39,17 @@ __all__ = ["CalDavClient", "CalDavError", "PreconditionFailed", "Resource", "Uid
 __all__ += ["UnexpectedAnswer", "normalise_href", "uids"]
 
 LIST_BODY = (
-    '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:">'
-    "<d:prop><d:resourcetype/><d:getetag/><d:getcontenttype/></d:prop></d:propfind>"
+    '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" '
+    'xmlns:cs="http://calendarserver.org/ns/"><d:prop><d:resourcetype/><d:getetag/>'
+    "<d:getcontenttype/><cs:getctag/><d:sync-token/></d:prop></d:propfind>"
 )
+#: the calendar's version: CalendarServer's getctag, or RFC 6578's sync-token
+VERSION_BODY = (
+    '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" '
+    'xmlns:cs="http://calendarserver.org/ns/"><d:prop><cs:getctag/><d:sync-token/></d:prop>'
+    "</d:propfind>"
+)
+CS = "{http://calendarserver.org/ns/}"
 FIND_BODY = (
     '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:" '
     'xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:current-user-principal/>'
@@ -88,6 +96,8 @@ class CalDavClient:
         #: whether the server refuses a second event with one UID (Radicale, Xandikos do);
         #: SabreDAV (Nextcloud, Baïkal), known by the namespace in its XML, stores it
         self.unique_uids = True
+        #: the calendar's version as the latest full listing gave it (None: not offered)
+        self.listed_version: str | None = None
         # a second client on the session (for the calendar found by name) keeps what was learnt
         if (username or password) and not isinstance(session.auth, ChosenAuth):
             session.auth = ChosenAuth(username, password, auth)
@@ -137,12 +147,21 @@ class CalDavClient:
             raise unexpected("PROPFIND", self.url, "it says nothing of the calendar itself")
         if own.find(f"{DAV}resourcetype/{CALDAV}calendar") is None:
             raise CalDavError(f"{self.url} is not a CalDAV calendar", NOT_CALDAV_FIX)
+        self.listed_version = _version(own)
         return {
             href: Resource(href, prop.findtext(f"{DAV}getetag"))
             for href, prop in found.items()
             if href not in (collection, collection.rstrip("/"))
             and prop.find(f"{DAV}resourcetype/{DAV}collection") is None
         }
+
+    def version(self) -> str | None:
+        """The calendar's version (getctag, else sync-token): it changes whenever any event in
+        it does. One small PROPFIND (Depth 0); None when the server offers neither."""
+        found = self._propfind(self.url, VERSION_BODY, depth="0")
+        collection = normalise_href(urlsplit(self.url).path)
+        own = found.get(collection) or found.get(collection.rstrip("/"))
+        return _version(own) if own is not None else None
 
     def fetch(self, hrefs: list[str]) -> dict[str, Resource]:
         """Event bodies and ETags for ``hrefs``, in one calendar-multiget REPORT."""
@@ -248,6 +267,14 @@ class CalDavClient:
                 "rerun later; nothing was lost",
             )
         return response
+
+
+def _version(prop) -> str | None:
+    for name in (f"{CS}getctag", f"{DAV}sync-token"):
+        value = (prop.findtext(name) or "").strip()
+        if value:
+            return f"{name}={value}"
+    return None
 
 
 def uids(text: str) -> set[str]:
