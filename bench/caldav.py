@@ -164,6 +164,6 @@ def _events_board(events: int, cfg) -> object:
 
     from sync.calendar.mapping import EventSpec, event_for
 
-    board = parse_board(synthetic_board(events * 2, role="events"), role=Role.EVENTS, source="b")
+    board = parse_board(synthetic_board(events * 3, role="events"), role=Role.EVENTS, source="b")
     kept = [c for c in board.cards if isinstance(event_for(c, cfg.calendar, cfg.tz), EventSpec)]
     return replace(board, cards=tuple(kept[:events]))

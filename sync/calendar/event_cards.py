@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from config import Config
 from sync.calendar.ical_read import CalendarEvent
+from sync.calendar.mapping import FOOTER
 from sync.model import Board, Role
 from sync.state.store import State
 from sync.trello.api import TrelloApi
@@ -24,7 +25,7 @@ STATE_FOR_STATUS = {"TENTATIVE": "planning", "CONFIRMED": "confirmed", "CANCELLE
 
 def card_description(event: CalendarEvent) -> str:
     """The card's description: the event's, cut to fit, then where it came from and the marker."""
-    footer = "\n\n---\nAdded on the events calendar; kept in step by otg-sync."
+    footer = f"\n\n{FOOTER}"
     if event.rrule:
         footer += (
             f"\nRepeats ({event.rrule}): the card shows the next occurrence; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, timedelta
@@ -200,10 +201,24 @@ def signup_link(card: Card, cfg: CalendarConfig) -> str:
     return ""
 
 
+#: The footer otg-sync puts under the description of a card made from a calendar event: where
+#: it came from, and its marker. Ours, for our own reading: never in text people read.
+FOOTER = "---\nAdded on the events calendar; kept in step by otg-sync."
+MARKER_LINE = re.compile(r"^otg-uid: \S.*$", re.MULTILINE)
+
+
+def without_our_footer(text: str) -> str:
+    """A card's description as people should read it: our footer and marker cut off."""
+    cut = text.find(FOOTER)
+    text = text[:cut] if cut >= 0 else text
+    return MARKER_LINE.sub("", text).strip()
+
+
 def _description(card: Card, cfg: CalendarConfig) -> str:
-    parts = [card.desc.strip()] if card.desc.strip() else []
+    desc = without_our_footer(card.desc)
+    parts = [desc] if desc else []
     link = signup_link(card, cfg)
-    if link:
+    if link and link not in desc:  # a partner's text may give it already: once is enough
         parts.append(f"Sign up: {link}")
     if card.url:
         parts.append(f"Planned on Trello: {card.url}")

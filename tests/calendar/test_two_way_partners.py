@@ -289,3 +289,49 @@ def test_a_card_deleted_on_trello_cancels_its_event(two_way: TwoWay, which: str)
     two_way.later(hours=1)
     two_way.assert_nothing_written(two_way.sync())
     assert two_way.calendar()[uid].status == "CANCELLED"
+
+
+def feed_event(two_way: TwoWay, uid: str) -> str:
+    """The feed's VEVENT of ``uid``, unfolded and unescaped enough to read."""
+    feed = (two_way.tmp / "out" / "events.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    [event] = [block for block in feed.split("BEGIN:VEVENT")[1:] if f"UID:{uid}" in block]
+    return event.replace("\\n", "\n").replace("\\,", ",")
+
+
+def test_a_partners_event_stays_theirs_when_its_card_gains_a_sign_up_link(
+    two_way: TwoWay,
+) -> None:
+    link = "https://partner.example/register"
+    two_way.put(
+        "partner.ics",
+        PARTNER_EVENT.replace(
+            "DESCRIPTION:Doors at 17:45. Bring a friend.",
+            f"DESCRIPTION:Doors at 17:45. Register: {link}",
+        ),
+    )
+    two_way.sync()
+    two_way.later(hours=1)
+    two_way.sync()
+    imported = two_way.calendar()[PARTNER]
+    card = two_way.imported()["id"]
+    two_way.trello("POST", f"/cards/{card}/attachments", name="Register", url=link)
+    two_way.later(hours=1)
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    assert two_way.calendar()[PARTNER] == imported  # the card's new link is not theirs to get
+    assert two_way.caldav_sent.get("PUT", 0) == 0
+    text = feed_event(two_way, PARTNER)
+    assert "otg-uid" not in text and "kept in step by otg-sync" not in text  # never our marker
+    assert text.count(link) == 1  # and their link once
+    assert "Doors at 17:45." in text
+
+    rename_card(two_way, card, "Partner meetup (with OneTeamGov)")  # the title is shared
+    two_way.later(hours=1)
+    renamed = two_way.sync()
+    assert outcomes(renamed, "caldav") == [("update", "caldav", "done")]
+    after = two_way.calendar()[PARTNER]
+    assert str(after.event["SUMMARY"]) == "Partner meetup (with OneTeamGov)"
+    assert after.event["DESCRIPTION"] == imported.event["DESCRIPTION"]
+    assert "otg-uid" not in after.event.to_ical().decode()
