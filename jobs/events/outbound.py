@@ -203,6 +203,8 @@ def _sync_caldav(
         target.guard(server, recreate)
         inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
         hold = inbound.run(server, boards, changes)
+        if not dry_run:  # calendar edits agreed with their cards: the records as they now are
+            records = calendar_records(state.items(TARGET), [])
         outcomes, failures = target.sync(
             records,
             dry_run=dry_run,

@@ -357,3 +357,37 @@ def test_a_card_change_not_yet_written_to_the_calendar_still_conflicts_with_a_ca
     two_way.assert_nothing_written(two_way.sync())
     assert two_way.fake.card(card)["name"] == expected
     assert str(two_way.calendar()[uid].event["SUMMARY"]) == expected
+
+
+@pytest.mark.parametrize("rule", ["calendar", "newest"])
+def test_a_card_renamed_while_its_event_moved_converges_in_one_run(
+    two_way: TwoWay, rule: str
+) -> None:
+    two_way.conflict = rule
+    card = import_and_take_over(two_way)
+    rename_card(two_way, card, "Bristol unconference (renamed on the card)")
+    two_way.later(minutes=5)  # the calendar's edit is the newer
+    edit_on_calendar(
+        two_way,
+        "DTSTART:20270121T093000Z",  # moved a day later on the calendar
+        "DTEND:20270121T163000Z",
+        "LOCATION:The Watershed\\, Bristol",
+        "DESCRIPTION:A day of sessions.\\nBring ideas.",
+        "LAST-MODIFIED:20261201T100000Z",
+        summary="Unconference in Bristol",
+    )
+    two_way.later(minutes=5)
+
+    report = two_way.sync()
+
+    assert report.exit_code == 0, (report.failures, report.outcomes)
+    after = two_way.fake.card(card)
+    assert (after["start"], after["due"]) == (
+        "2027-01-21T09:30:00.000Z",
+        "2027-01-21T16:30:00.000Z",
+    )
+    event = two_way.calendar()[THEIRS].event
+    assert str(event["SUMMARY"]) == "Bristol unconference (renamed on the card)"  # this run
+    assert event.start == datetime(2027, 1, 21, 9, 30, tzinfo=UTC)  # the calendar's move kept
+    two_way.later(hours=1)
+    two_way.assert_nothing_written(two_way.sync())  # nothing was left for a later night
