@@ -97,7 +97,9 @@ def plan_caldav(
             kind = "cancel"
         else:
             kind = "update"
-        fields = changed | set(put_back.get(card_id, MANAGED) if edited else ())
+        fields = changed | (
+            set(put_back.get(card_id, MANAGED)) & set(ours_to_change) if edited else set()
+        )
         steps.append(
             Step(
                 kind,
