@@ -15,7 +15,7 @@ from config.loader import (
 )
 
 HERE = Path(__file__).parent
-STARTER = HERE / "starter.toml"
+STARTER = HERE / "templates" / "starter.toml"
 EXAMPLE = HERE / "example" / "otg.toml"
 
 __all__ = [
