@@ -69,6 +69,8 @@ BY_UID = (
 )
 XML = {"Content-Type": "application/xml; charset=utf-8"}
 SABRE = b"http://sabredav.org/ns"
+#: Nextcloud keeps UIDs unique its own way: 400 with this message, no precondition element
+NEXTCLOUD_UID = b"with uid already exists in this calendar collection"
 REDIRECTS = (301, 302, 303, 307, 308)
 MAX_HOPS = 5
 
@@ -242,8 +244,10 @@ class CalDavClient:
             response = self.session.request(method, url, allow_redirects=False, **kwargs)
         status = response.status_code
         found = precondition(response) if status in (403, 409, 412) else None
-        if found and found[0] == "no-uid-conflict":
-            raise uid_conflict(urlsplit(url).path, found[1])
+        if (found and found[0] == "no-uid-conflict") or (
+            status == 400 and NEXTCLOUD_UID in response.content
+        ):
+            raise uid_conflict(urlsplit(url).path, found[1] if found else None)
         if status == 401:
             who = f' as "{self.username}"' if self.username else ""
             raise refused(response, self.auth, method, who)

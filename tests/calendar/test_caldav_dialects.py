@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from requests.auth import HTTPDigestAuth
 
+from sync.calendar.caldav import CalDavClient, UidConflict
+from sync.http import PoliteSession
 from tests.calendar.export_harness import Otg, card, card_id, otg_at, uid
 from tests.servers.radicale import PASSWORD, USER, put_event, server_events, vcalendar
 from tests.servers.sabredav import SabreDavServer
@@ -210,3 +212,52 @@ def test_a_calendar_that_moved_is_one_line_naming_the_new_url(
         result.output
     )
     assert f"set calendar.caldav.url to {base}/dav/calendars/organiser/events/" in result.output
+
+
+class _NextcloudRefuses(http.server.BaseHTTPRequestHandler):
+    """Nextcloud's answer to a second event with one UID (a 400 with Sabre's error body, no
+    precondition element), and its answer to a REPORT by UID (the copy)."""
+
+    def do_PUT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = (
+            b'<?xml version="1.0" encoding="utf-8"?>\n<d:error xmlns:d="DAV:" '
+            b'xmlns:s="http://sabredav.org/ns">\n  <s:exception>Sabre\\DAV\\Exception\\BadRequest'
+            b"</s:exception>\n  <s:message>Calendar object with uid already exists in this "
+            b"calendar collection.</s:message>\n</d:error>\n"
+        )
+        self._answer(400, body)
+
+    def do_REPORT(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = (
+            b'<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" '
+            b'xmlns:cal="urn:ietf:params:xml:ns:caldav"><d:response>'
+            b"<d:href>/remote.php/dav/calendars/otg/events/imported-0001.ics</d:href><d:propstat>"
+            b'<d:prop><d:getetag>"1"</d:getetag><cal:calendar-data>BEGIN:VCALENDAR\nBEGIN:VEVENT\n'
+            b"UID:x@example\nEND:VEVENT\nEND:VCALENDAR\n</cal:calendar-data></d:prop>"
+            b"<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>"
+        )
+        self._answer(207, body)
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_nextclouds_own_uid_refusal_is_a_uid_conflict_naming_the_copy(serve: Any) -> None:
+    base = serve(_NextcloudRefuses) + "/remote.php/dav/calendars/otg/events/"
+    client = CalDavClient(base, "otg", "app-password", PoliteSession(name="CalDAV"))
+
+    with pytest.raises(UidConflict) as refused:
+        client.put(client.href_for("x@example"), b"BEGIN:VCALENDAR\r\n", uid="x@example")
+
+    copy = "/remote.php/dav/calendars/otg/events/imported-0001.ics"
+    assert refused.value.copy == copy
+    assert f"already has this UID, at {copy}" in str(refused.value)
