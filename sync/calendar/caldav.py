@@ -92,6 +92,7 @@ class CalDavClient:
         auth: str = "auto",
     ) -> None:
         self.url = url if url.endswith("/") else url + "/"
+        self.address = url  # as given: discovery starts there (/.well-known/caldav, say)
         self.session = session
         self.username = username
         self.auth = auth
@@ -108,7 +109,7 @@ class CalDavClient:
 
     def find_calendar(self, name: str) -> str:
         """The URL of the calendar called ``name`` under the server's principal."""
-        props = self._propfind(self.url, FIND_BODY, depth="0", follow=True)
+        props = self._propfind(self.address, FIND_BODY, depth="0", follow=True)
         home = first_href(props, f"{CALDAV}calendar-home-set")
         if home is None:
             principal = first_href(props, f"{DAV}current-user-principal")

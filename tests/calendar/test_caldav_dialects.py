@@ -261,3 +261,19 @@ def test_nextclouds_own_uid_refusal_is_a_uid_conflict_naming_the_copy(serve: Any
     copy = "/remote.php/dav/calendars/otg/events/imported-0001.ics"
     assert refused.value.copy == copy
     assert f"already has this UID, at {copy}" in str(refused.value)
+
+
+def test_a_well_known_address_is_followed_to_the_calendar_with_its_body(
+    otg: Otg, caldav_server: Any
+) -> None:
+    # /.well-known/caldav redirects to the server's root (Radicale 301, Xandikos 302)
+    name = f"OneTeamGov spinoffs {otg.tmp.name}"
+    calendar_url = caldav_server.make_calendar(display_name=name)
+    otg.url, otg.calendar = caldav_server.url + ".well-known/caldav", name
+    otg.add(card(1))
+
+    report = otg.sync()
+
+    assert report.exit_code == 0, report.failures
+    assert set(uids_on(calendar_url)) == {uid(1)}
+    assert otg.clients[-1].url == calendar_url
