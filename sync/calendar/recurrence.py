@@ -11,7 +11,7 @@ the first occurrence that has not ended by ``now`` and is not cancelled.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events
@@ -27,8 +27,9 @@ LIBRARY_ERRORS = (
     recurring_ical_events.InvalidCalendar,
     recurring_ical_events.PeriodEndBeforeStart,
 )
-#: How many occurrences are looked at for one that is not cancelled.
-LOOK_AHEAD = 500
+#: Where the next occurrence is looked for: windows from now, each further than the last. A
+#: series with none in ten years is over (a rule that never matches, say: 30 February).
+WINDOWS = (timedelta(days=40), timedelta(days=400), timedelta(days=3660))
 
 
 def next_occurrence(calendar: Calendar, master, start, end, now: datetime, tz: ZoneInfo):
@@ -36,7 +37,7 @@ def next_occurrence(calendar: Calendar, master, start, end, now: datetime, tz: Z
     cancelled (where an override moved it, as moved); if none, its first occurrence, which is
     over (the caller says so). None when the series cannot be read. ``start``/``end`` are the
     master's, as read (UTC, or dates)."""
-    if _too_many(master, start, now):
+    if _too_many(master, start, now) or _never_moves(master):
         return None
     length = end - start
     series = Calendar()
@@ -46,9 +47,7 @@ def next_occurrence(calendar: Calendar, master, start, end, now: datetime, tz: Z
             series.add_component(component)
     try:
         query = recurring_ical_events.of(series)
-        for count, occurrence in enumerate(query.after(now)):
-            if count >= LOOK_AHEAD:
-                break
+        for occurrence in _coming(query, now):
             if (
                 str(occurrence.get("STATUS", "")).upper() == "CANCELLED"
                 and str(master.get("STATUS", "")).upper() != "CANCELLED"
@@ -64,6 +63,32 @@ def next_occurrence(calendar: Calendar, master, start, end, now: datetime, tz: Z
     except (ValueError, TypeError, OverflowError, KeyError, AttributeError, *LIBRARY_ERRORS):
         return None
     return start, end
+
+
+def _coming(query, now: datetime):
+    """The occurrences that have not ended by ``now``, in order, window by window (the library's
+    own ``after()`` has no end, and a rule that never matches would be followed for ever)."""
+    start = now
+    for span in WINDOWS:
+        yield from sorted(query.between(start, now + span), key=_sort_key)
+        start = now + span
+
+
+def _sort_key(occurrence) -> datetime:
+    begin = occurrence.decoded("DTSTART")
+    if not isinstance(begin, datetime):
+        return datetime.combine(begin, time(0), UTC)
+    return begin if begin.tzinfo else begin.replace(tzinfo=UTC)
+
+
+def _never_moves(master) -> bool:
+    """An ``INTERVAL`` of 0 (or less): the rule would repeat on the spot for ever."""
+    try:
+        rule = master["RRULE"].to_ical().decode().upper() if "RRULE" in master else ""
+    except (ValueError, TypeError, AttributeError):
+        return False
+    interval = re.search(r"INTERVAL=(-?\d+)", rule)
+    return bool(interval) and int(interval.group(1)) < 1
 
 
 def _too_many(master, start, now: datetime) -> bool:

@@ -191,3 +191,17 @@ def test_a_daily_series_since_the_year_1_is_refused_quickly() -> None:
     event = read_event("/cal/series.ics", text, tz=LONDON, now=NOW)
     assert isinstance(event, Unreadable)
     assert event.reason.startswith("has a repeat rule that cannot be read")
+
+
+def test_a_rule_that_never_moves_on_is_refused_not_followed() -> None:
+    text = series(["DTSTART:20261201T090000Z", "RRULE:FREQ=DAILY;INTERVAL=0"])
+    event = read_event("/cal/series.ics", text, tz=LONDON, now=NOW)
+    assert isinstance(event, Unreadable)
+    assert event.reason == "has a repeat rule that cannot be read (RRULE:FREQ=DAILY;INTERVAL=0)"
+
+
+def test_a_rule_that_never_matches_is_over() -> None:
+    text = series(["DTSTART:20260101T090000Z", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"])
+    event = read_event("/cal/series.ics", text, tz=LONDON, now=NOW)
+    assert isinstance(event, CalendarEvent)
+    assert event.start == datetime(2026, 1, 1, 9, tzinfo=UTC)  # its first: over, not imported
