@@ -27,8 +27,8 @@ lint: $(BIN)/otg
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: $(BIN)/otg
-	$(BIN)/python -m bench
+bench: $(BIN)/otg  # quick; `make bench BENCH=--full` for the big sizes
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache *.egg-info

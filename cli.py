@@ -10,81 +10,101 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-import config as config_pkg
-import jobs.inspect
-import jobs.ledger
-import jobs.roundup
-import jobs.status
-import jobs.sync
+from cli_output import (
+    a_run,
+    example_option,
+    health_option,
+    print_check,
+    print_resolved,
+    print_run_once,
+    print_status,
+    say,
+    show_report,
+)
 from cli_support import (
     OtgGroup,
     dry_run_option,
+    global_options,
     json_option,
     json_text,
     load,
     look_at_state,
     open_state,
+    quiet,
     run_lock,
     setup_logging,
+    show_envvars,
     verbosity,
     wait_option,
     with_config,
 )
-from jobs.content import CARD_FIX
 from jobs.lock import lock_for
-from jobs.runners import RUNNERS
-from jobs.scheduler import JobScheduler
-from sync import __version__, stopping
+from jobs.runners import RUNNERS  # the job names only: each job is imported when it runs
+from sync import stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
 from sync.model import Role
-from sync.report import render_text
 from sync.stopping import graceful_signals
 from sync.text import one_line
 
+if TYPE_CHECKING:  # each command imports what it uses: `otg --help` stays quick
+    import config as config_pkg
+
 
 @click.group(cls=OtgGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="otg")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Config file (default: $OTG_CONFIG, else ./otg.toml).",
-)
-@click.option("-v", "--verbose", count=True, help="More detail: -v for actions, -vv for debug.")
-@click.option(
-    "--log-file",
-    type=click.Path(dir_okay=False),
-    envvar="OTG_LOG_FILE",
-    help="Also log to this file, with timestamps, rotated at 5 MB ($OTG_LOG_FILE).",
-)
+@click.version_option(None, "--version", package_name="otg-sync", prog_name="otg")
+@global_options
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int, log_file: str | None) -> None:
+def main(ctx: click.Context, **options: Any) -> None:
     """otg-sync keeps One Team Government's Trello boards, events calendar and Medium drafts
-    in step."""
-    ctx.ensure_object(dict)["config_path"] = config_path
-    setup_logging(verbose, log_file)
+    in step.
+
+    Every option can be set in the environment too: OTG_VERBOSE=1, OTG_SYNC_DRY_RUN=1 (OTG_,
+    the command, the option); each command's --help names them."""
+    ctx.ensure_object(dict).update(options)  # config_path, verbose, quiet, log_file
+    setup_logging(options["verbose"], options["log_file"], options["quiet"])
 
 
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False), default="otg.toml")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option(
+    "--from",
+    "from_board",
+    metavar="EXPORT_OR_TRELLO_ID",
+    help="Propose the board table and its list mapping from this board's own lists: a JSON "
+    "export's path, or a Trello board id or short link (read with TRELLO_API_KEY/TRELLO_TOKEN).",
+)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    help="The --from board's role (default: guessed from its list names).",
+)
+@click.option(
+    "--github-actions",
+    is_flag=True,
+    help="Also write the nightly GitHub Actions workflow (sync, state branch, GitHub Pages) to "
+    ".github/workflows/ beside PATH; an existing PATH is kept.",
+)
+@example_option
+def init(path: str, force: bool, from_board: str | None, role: str | None, **more: bool) -> None:
     """Write a commented starter config to PATH (default ./otg.toml)."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists", "pass --force to overwrite it")
-    try:
-        target.write_text(config_pkg.STARTER.read_text(encoding="utf-8"), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write {target}: {exc.strerror or exc}",
-            "create its folder, or pick another path",
-        ) from None
-    click.echo(f"Wrote {target}. Edit the [boards.*] tables, then run `otg check`.")
+    import config.bundled
+    import jobs.init
+
+    if more["example"]:  # the demo, with its boards beside it
+        lines = config.bundled.write_example(Path(path), force=force, alone=not from_board)
+    else:
+        lines = jobs.init.write(
+            Path(path), force=force, source=from_board, role=role,
+            github_actions=more["github_actions"],
+        )  # fmt: skip
+    for line in lines:
+        click.echo(one_line(line))
 
 
 @main.command()
@@ -93,13 +113,15 @@ def init(path: str, force: bool) -> None:
     is_flag=True,
     help="Also contact Trello, CalDAV, Medium and the feeds: credentials and access.",
 )
+@json_option
 @with_config
 @click.pass_context
-def check(ctx: click.Context, online: bool) -> None:
+def check(ctx: click.Context, online: bool, as_json: bool) -> None:
     """Check the config, export files and folders (--online also contacts the services)."""
+    import jobs.inspect
+
     result = jobs.inspect.check(load(ctx, warn=False), online=online)
-    for item in result.checks:
-        click.echo(one_line(f"{'ok ' if item.ok else 'FAIL'} {item.subject}: {item.message}"))
+    print_check(ctx, result, as_json)
     sys.exit(0 if result.ok else 1)
 
 
@@ -109,6 +131,8 @@ def check(ctx: click.Context, online: bool) -> None:
 @click.pass_context
 def boards(ctx: click.Context, as_json: bool) -> None:
     """List each board, its lists mapped to states, and card counts."""
+    import jobs.inspect
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         read, errors = jobs.inspect.boards(cfg, state)
@@ -117,6 +141,27 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     else:
         if read:  # none read: only the errors, and no blank line before them
             click.echo("\n\n".join(jobs.inspect.render_board(b, m) for b, m in read))
+        for error in errors:
+            click.echo(one_line(f"error: {error}"), err=True)
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@json_option
+@with_config
+@click.pass_context
+def events(ctx: click.Context, as_json: bool) -> None:
+    """List the events boards' upcoming events and what each lacks (date, place, sign-up link,
+    organiser, open checklist items due before the event)."""
+    import jobs.events.listing
+
+    cfg = load(ctx)
+    with look_at_state(cfg) as state:
+        found, errors = jobs.events.listing.events(cfg, state, now_utc())
+    if as_json:
+        click.echo(json_text(jobs.events.listing.as_data(found, errors, cfg.tz)))
+    else:
+        click.echo(jobs.events.listing.render(found, cfg.tz))
         for error in errors:
             click.echo(one_line(f"error: {error}"), err=True)
     sys.exit(1 if errors else 0)
@@ -144,6 +189,12 @@ def boards(ctx: click.Context, as_json: bool) -> None:
     metavar="CARD",
     help="Create a fresh Medium draft for this content card (id or short link; repeatable).",
 )
+@click.option(
+    "--allow-mass-cancel",
+    is_flag=True,
+    help="Let through what the mass-change guard stopped (many events cancelled at once, or a "
+    "renamed list), and accept the renamed lists.",
+)
 @wait_option
 @with_config
 @click.pass_context
@@ -155,8 +206,12 @@ def sync(
     recreate_calendar: bool,
     new_version: tuple[str, ...],
     wait: float,
+    allow_mass_cancel: bool,
 ) -> None:
     """Read every board and bring the targets in step (--dry-run changes nothing)."""
+    import jobs.sync
+    from jobs.content import CARD_FIX
+
     new_version = tuple(ref.strip() for ref in new_version)
     if not all(new_version):
         raise UsageError("--new-version needs a card", CARD_FIX)
@@ -165,7 +220,7 @@ def sync(
         raise UsageError("--new-version needs the content boards", "add --only content")
     if recreate_calendar:
         _refuse_recreate_without_caldav(cfg, only)
-    with run_lock(cfg, "otg sync", wait, dry_run), open_state(cfg, dry_run) as state:
+    with a_run(ctx, cfg, "otg sync", wait, dry_run, as_json) as state:
         report = jobs.sync.run(
             cfg,
             state,
@@ -173,8 +228,9 @@ def sync(
             only=[Role(o) for o in only],
             recreate_calendar=recreate_calendar,
             new_version=new_version,
+            allow_mass_cancel=allow_mass_cancel,
         )
-    click.echo(json_text(report.to_dict()) if as_json else render_text(report))
+    show_report(ctx, report, as_json)
     sys.exit(stopping.exit_code(report.exit_code))
 
 
@@ -207,6 +263,8 @@ def ledger() -> None:
 @click.pass_context
 def ledger_list(ctx: click.Context, as_json: bool) -> None:
     """List every intent, pending and settled, oldest first."""
+    import jobs.ledger
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         found = jobs.ledger.intents(state)
@@ -221,24 +279,40 @@ def ledger_list(ctx: click.Context, as_json: bool) -> None:
 @click.option("--url", help="The draft was created: this is its URL (it is recorded and linked).")
 @click.option("--retry", is_flag=True, help="No draft was created: allow one more attempt.")
 @click.option("--abandon", is_flag=True, help="Do not draft this card automatically any more.")
+@json_option
 @wait_option
 @with_config
 @click.pass_context
 def ledger_resolve(
-    ctx: click.Context, intent_id: int, url: str | None, retry: bool, abandon: bool, wait: float
+    ctx: click.Context,
+    intent_id: int,
+    url: str | None,
+    retry: bool,
+    abandon: bool,
+    as_json: bool,
+    wait: float,
 ) -> None:
     """Settle intent ID after checking Medium: --url URL, --retry or --abandon."""
+    import jobs.ledger
+
     cfg = load(ctx)
     if not cfg.state_db.exists():
         raise UsageError(f"there is no state database at {cfg.state_db}", "run `otg sync` first")
     # the same lock as a sync: an intent is never settled under a run that is reading it
     with run_lock(cfg, "otg ledger resolve", wait), open_state(cfg) as state:
-        click.echo(jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon))
+        said = jobs.ledger.resolve(state, intent_id, url=url, retry=retry, abandon=abandon)
+        print_resolved(ctx, state, intent_id, said, as_json)
 
 
 @main.command()
 @click.option("--from", "first", metavar="DATE", help="First day (YYYY-MM-DD, local time).")
-@click.option("--to", "last", metavar="DATE", help="Last day (default: today; 14 days in all).")
+@click.option(
+    "--to",
+    "last",
+    metavar="DATE",
+    help="Last day (YYYY-MM-DD, local time); either alone means 14 days in all. Without both: "
+    "from the end of the last drafted roundup to now.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), help="Write the Markdown to FILE.")
 @click.option(
     "--target",
@@ -251,6 +325,12 @@ def ledger_resolve(
 @click.option("--finalise", is_flag=True, help="Label the featured cards so they are not repeated.")
 @click.option("--new-version", is_flag=True, help="Make another draft for a period drafted before.")
 @click.option("--include-featured", is_flag=True, help="Also feature cards featured before.")
+@click.option(
+    "--include-estimated",
+    is_flag=True,
+    help="Also list cards done before their board's history begins, whose time is only an "
+    "estimate (marked as such).",
+)
 @dry_run_option
 @json_option
 @wait_option
@@ -266,11 +346,15 @@ def roundup(
     finalise: bool,
     new_version: bool,
     include_featured: bool,
+    include_estimated: bool,
     dry_run: bool,
     as_json: bool,
     wait: float,
 ) -> None:
-    """Draft the fortnightly "two weeks on" post (default: the 14 days ending today)."""
+    """Draft the fortnightly "two weeks on" post: by default the next one, from the end of the
+    last drafted roundup (or 14 days ago) to now; --from/--to for other days."""
+    import jobs.roundup
+
     if new_version and target == "stdout":
         raise UsageError(
             "--new-version needs --target drafts or medium",
@@ -282,21 +366,28 @@ def roundup(
             "--json prints the gathered data and --output writes the post: leave one out",
         )
     cfg = load(ctx)
-    period = jobs.roundup.period_from(first, last, now_utc().astimezone(cfg.tz).date())
+    now = now_utc()
     # printing it (stdout, --output, --json) is not a run: like a dry run, it reads a copy of the
     # state in memory, takes no lock and saves nothing (see jobs.roundup.run)
     writes = (target != "stdout" or finalise) and not dry_run
-    with run_lock(cfg, "otg roundup", wait, not writes), open_state(cfg, not writes) as state:
+    with a_run(ctx, cfg, "otg roundup", wait, not writes, as_json) as state:
+        period = (
+            jobs.roundup.period_from(first, last, now.astimezone(cfg.tz).date())
+            if first or last
+            else jobs.roundup.next_period(cfg, state, now)
+        )
         result = jobs.roundup.run(
             cfg,
             state,
             period,
+            now=now,
             target=target,
             template=Path(template) if template else None,
             dry_run=dry_run,
             finalise=finalise,
             new_version=new_version,
             include_featured=include_featured,
+            include_estimated=include_estimated,
         )
     if as_json:
         click.echo(json_text({"context": result.roundup.context(), **result.report.to_dict()}))
@@ -304,12 +395,30 @@ def roundup(
         pass  # a board could not be read: nothing to show or write (the report says why)
     elif output and not dry_run:
         jobs.roundup.write_output(Path(output), result.markdown)
-        click.echo(f"Wrote the roundup for {period.label} to {output}.")
+        say(ctx, f"Wrote the roundup for {period.label} to {output}.")
     elif target == "stdout" or dry_run:
         click.echo(result.markdown, nl=False)
     if not as_json and (result.report.outcomes or result.report.failures or result.report.warnings):
-        click.echo(render_text(result.report), err=target == "stdout")
+        show_report(ctx, result.report, as_json, to_stderr=target == "stdout")
     sys.exit(stopping.exit_code(result.report.exit_code))
+
+
+@main.command()
+@dry_run_option
+@json_option
+@wait_option
+@with_config
+@click.pass_context
+def site(ctx: click.Context, dry_run: bool, as_json: bool, wait: float) -> None:
+    """Write the static site: events page, feed, roundups (and drafts if [site] says so)."""
+    import jobs.site
+
+    cfg = load(ctx)
+    # it reads the state and saves nothing there; the lock keeps a sync from writing the site too
+    with run_lock(cfg, "otg site", wait, dry_run), open_state(cfg, dry_run=True) as state:
+        report = jobs.site.run(cfg, state, now=now_utc(), dry_run=dry_run)
+    show_report(ctx, report, as_json)
+    sys.exit(stopping.exit_code(report.exit_code))
 
 
 # -- scheduled jobs ------------------------------------------------------------------------------
@@ -326,6 +435,8 @@ def jobs_group() -> None:
 @click.pass_context
 def jobs_list(ctx: click.Context, as_json: bool) -> None:
     """Each job, when it runs, and its next three runs in local time."""
+    import jobs.status
+
     cfg = load(ctx)
     rows = jobs.status.schedule_rows(cfg, now_utc(), available=set(RUNNERS))
     click.echo(json_text(rows) if as_json else jobs.status.render_schedule(rows))
@@ -336,8 +447,10 @@ def jobs_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def jobs_run(ctx: click.Context) -> None:
     """Run the scheduler until SIGTERM or Ctrl-C (for systemd, or a terminal)."""
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
-    if verbosity(ctx) == 0:  # unattended: one line per job and per action, on stderr
+    if verbosity(ctx) == 0 and not quiet(ctx):  # unattended: one line per job and action
         logging.getLogger().handlers[0].setLevel(logging.INFO)
         logging.getLogger().setLevel(logging.INFO)
     with graceful_signals():
@@ -346,31 +459,35 @@ def jobs_run(ctx: click.Context) -> None:
 
 @jobs_group.command("run-once")
 @click.argument("name", metavar="JOB", type=click.Choice(sorted(RUNNERS)))
+@json_option
 @wait_option
 @with_config
 @click.pass_context
-def jobs_run_once(ctx: click.Context, name: str, wait: float) -> None:
+def jobs_run_once(ctx: click.Context, name: str, as_json: bool, wait: float) -> None:
     """Run one job now, as the scheduler would (lock, retries, run history).
 
     JOB is sync, publication or roundup (see `otg jobs list`)."""
+    from jobs.scheduler import JobScheduler
+
     cfg = load(ctx)
     job = next(j for j in cfg.jobs if j.name == name)
     with graceful_signals():
         outcome = JobScheduler(cfg, RUNNERS, lock_wait=wait).run_job(job, scheduled=False)
-    click.echo(f"{name}: {outcome}")
-    if outcome == "failed":  # why, as the run history has it (a crash was logged as it happened)
-        with look_at_state(cfg) as state:
-            for failure in jobs.status.last_failures(state, name):
-                click.echo(f"  failed: {one_line(failure)}", err=True)
+    print_run_once(ctx, cfg, name, outcome, as_json)
     sys.exit(stopping.exit_code({"ok": 0, "busy": 3}.get(outcome, 1)))
 
 
 @main.command()
+@health_option
 @json_option
 @with_config
 @click.pass_context
-def status(ctx: click.Context, as_json: bool) -> None:
-    """The last run of each job, what it did, what needs an operator, and the next runs."""
+def status(ctx: click.Context, health: bool, as_json: bool) -> None:
+    """The last run of each job, what it did, what needs an operator, and the next runs.
+
+    Exit 0; with --check, 1 when something needs an operator."""
+    import jobs.status
+
     cfg = load(ctx)
     with look_at_state(cfg) as state:
         busy = lock_for(cfg.state_db, "otg status").held()
@@ -382,16 +499,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
             in_progress=busy,
             scheduler=jobs.status.scheduler_running(cfg.state_db),
         )
-    if as_json:
-        click.echo(json_text(data))
-        return
-    if not cfg.state_db.exists():
-        click.echo(
-            f"No runs yet: there is no state database at {cfg.state_db} "
-            "(the first sync creates it)."
-        )
-    click.echo(jobs.status.render_status(data, cfg.tz))
+    print_status(ctx, cfg, data, health, as_json)
 
 
-if __name__ == "__main__":
-    main()
+show_envvars(main)  # last: every command is defined
+
+if __name__ == "__main__":  # `python -m cli`, where the `otg` script is not on PATH
+    main(prog_name="otg")

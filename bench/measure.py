@@ -1,4 +1,6 @@
-"""Measuring one piece of work: wall-clock seconds and peak Python memory."""
+"""Measuring one piece of work in-process: wall-clock seconds and peak Python memory (for the
+parts that time a library call, such as bench/site.py; whole commands are measured as
+processes, bench/proc.py)."""
 
 from __future__ import annotations
 

@@ -1,38 +1,44 @@
-"""The roundup: gather a fortnight from a big microactions board and render the default template."""
+"""The roundup as a user runs it: `otg roundup` as its own process on three export boards of N
+cards each, reading the boards included, printing the fortnight's post. Its floor is reading
+the same three files with ``json.loads``, measured in the same bench run.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from functools import partial
+from pathlib import Path
 
-from bench.measure import measure
-from config.calendar import CalendarConfig
-from sync.dates import zone
-from sync.model import Role
-from sync.roundup.gather import Options, fortnight_ending, gather
-from sync.roundup.render import render
-from sync.trello.parse import parse_board
-from tests.fakes.boards import synthetic_board
+from bench.boards import files, workplace
+from bench.floor import json_floor
+from bench.proc import OTG, measure
+
+#: The target (docs/reference/benchmarks.md), in seconds of the whole process, at N = 5,000.
+TARGET_SECONDS = 0.5
 
 
-def build(board) -> tuple[int, int]:
-    options = Options(tz=zone("Europe/London"), calendar=CalendarConfig())
-    roundup = gather([board], fortnight_ending(date(2026, 11, 15)), options)
-    text = render(roundup.context())
-    return sum(len(items) for items in roundup.microactions.values()), len(text)
-
-
-def run(sizes: list[int]) -> None:
-    print("\nRoundup: gather a fortnight from a microactions board and render it")
-    header = f"{'cards':>6} | {'featured':>8} {'post KiB':>9} {'seconds':>8} {'peak MiB':>9}"
+def run(sizes: list[int], runs: int, where: Path) -> list[str]:
+    print(
+        "\nThe roundup, whole process: `otg roundup --to 2026-11-15` on 3 export boards of N "
+        f"cards (median of {runs} runs, range in brackets)"
+    )
+    header = (
+        f"{'N':>6} | {'CPU s':>18} | {'wall s':>18} | {'peak RSS MiB':>16} | "
+        f"{'floor CPU s':>18} | {'ratio':>6} | {'floor MiB':>9}"
+    )
     print(header)
     print("-" * len(header))
+    missed = []
     for n in sizes:
-        board = parse_board(synthetic_board(n), role=Role.MICROACTIONS, source="bench")
-        figures = measure(partial(build, board))
-        featured, size = figures.result
+        place = workplace(n, where)
+        command = [OTG, "--config", str(place / "otg.toml"), "roundup", "--to", "2026-11-15"]
+        ours = measure(command, runs=runs, cwd=place)
+        floor = measure(json_floor(files(n)), runs=runs)
+        ratio = ours.median("cpu") / floor.median("cpu")
         print(
-            f"{n:>6} | {featured:>8} {size / 1024:>9.1f} {figures.seconds:>8.2f} "
-            f"{figures.peak_mib:>9.1f}",
+            f"{n:>6} | {ours.cell('cpu'):>18} | {ours.cell('wall'):>18} | "
+            f"{ours.cell('rss', 0):>16} | {floor.cell('cpu'):>18} | {ratio:>5.2f}× | "
+            f"{floor.median('rss'):>9.0f}",
             flush=True,
         )
+        if n == 5000 and ours.median("wall") > TARGET_SECONDS:
+            missed.append(f"roundup N={n}: {ours.median('wall'):.2f} s (target {TARGET_SECONDS} s)")
+    return missed

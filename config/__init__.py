@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from config.bundled import EXAMPLE, ROUNDUP_TEMPLATE, STARTER
 from config.loader import (
     BoardConfig,
     Config,
@@ -14,12 +13,9 @@ from config.loader import (
     load_config,
 )
 
-HERE = Path(__file__).parent
-STARTER = HERE / "templates" / "starter.toml"
-EXAMPLE = HERE / "example" / "otg.toml"
-
 __all__ = [
     "EXAMPLE",
+    "ROUNDUP_TEMPLATE",
     "STARTER",
     "BoardConfig",
     "Config",

@@ -15,6 +15,7 @@ from config.schema import (
     positive,
     timeout_field,
 )
+from sync.text import quoted
 
 PUBLISHABLE = ("proposed", "planning", "confirmed", "done")
 DOMAIN = re.compile(
@@ -29,6 +30,12 @@ def _domain(value: str) -> str | None:
 def _states(value: list[Any]) -> str | None:
     bad = [v for v in value if v not in PUBLISHABLE]
     return f"{bad} are not event states (use some of {', '.join(PUBLISHABLE)})" if bad else None
+
+
+def _event_link(value: str) -> str | None:
+    if value in ("", "caldav") or (value.startswith(("https://", "http://")) and "{uid}" in value):
+        return None
+    return f'{quoted(value)} is not "caldav" or a web address with {{uid}} in it'
 
 
 CALENDAR_FIELDS = [
@@ -77,6 +84,38 @@ CALENDAR_FIELDS = [
         check=non_negative,
         maximum=3650,
         help="how long a cancelled event stays on the calendar before it is dropped",
+    ),
+    Field(
+        "mass_cancel_count",
+        int,
+        3,
+        check=non_negative,
+        maximum=100000,
+        help="a sync that would cancel more than this many of a board's events (and more than "
+        "mass_cancel_percent of them) stops for that board until --allow-mass-cancel",
+    ),
+    Field(
+        "mass_cancel_percent",
+        int,
+        20,
+        check=non_negative,
+        maximum=100,
+        help="the share of a board's events (in %) that a sync may cancel without stopping",
+    ),
+    Field(
+        "comment_problems",
+        bool,
+        False,
+        help="the nightly sync comments on a Confirmed event card once for each thing it lacks "
+        "(date, place, sign-up link, organiser, checklist items due before the event)",
+    ),
+    Field(
+        "event_link",
+        str,
+        "",
+        check=_event_link,
+        help='attach the calendar event\'s link to its card, once: "caldav" (the event on the '
+        'CalDAV server), a web address with {uid} in it, or "" not to',
     ),
     Field("all_day_label", str, "All day", help="a card label that makes an event all-day"),
     Field("all_day_field", str, "All day", help="a checkbox custom field that does the same"),
@@ -145,6 +184,10 @@ class CalendarConfig:
     publish: tuple[str, ...] = ("planning", "confirmed", "done")
     default_duration_minutes: int = 120
     keep_cancelled_days: int = 30
+    mass_cancel_count: int = 3
+    mass_cancel_percent: int = 20
+    comment_problems: bool = False
+    event_link: str = ""
     all_day_label: str = "All day"
     all_day_field: str = "All day"
     start_field: str = ""
@@ -167,5 +210,10 @@ def check_calendar(table: Any, problems: list[str]) -> CalendarConfig:
         caldav_values = check_section(table["caldav"], CALDAV_FIELDS, "calendar.caldav.", problems)
         if caldav_values["url"]:
             caldav = CalDavConfig(**caldav_values)
+    if values["event_link"] == "caldav" and "caldav" not in table:
+        problems.append(
+            'calendar.event_link: "caldav" needs a [calendar.caldav] table (or give a web '
+            "address with {uid} in it)"
+        )
     values["publish"] = tuple(values["publish"])
     return CalendarConfig(**values, caldav=caldav)

@@ -31,6 +31,7 @@ from config.schema import (
     timeout_field,
 )
 from config.schema import unknown_key_problem as _unknown
+from config.site import SiteConfig, check_site
 from sync.dates import zone
 from sync.errors import ConfigError, EnvFileError
 from sync.model import Role
@@ -92,6 +93,20 @@ BOARD_FIELDS = [
         help="trello:<board id or short link>, or the path of a Trello JSON export",
     ),
     Field("lists", dict, {}, help='list name → state, e.g. "Done 🎉" = "done"'),
+    Field(
+        "done_when_due_complete",
+        bool,
+        False,
+        help="a card whose due date is ticked complete counts as done in any list but an "
+        "ignored one (by default only the done list decides)",
+    ),
+    Field(
+        "done_date_field",
+        str,
+        "",
+        help='a custom date field saying when a card was done, such as "End" or "Done on"; '
+        "when set on a card it is that card's completion time",
+    ),
 ]
 TRELLO_FIELDS = [
     timeout_field(),
@@ -105,7 +120,7 @@ TRELLO_FIELDS = [
         help="how far back the first sync reads board history",
     ),
 ]
-SECTIONS = {"boards", "trello", "calendar", "medium", "jobs", "roundup"}
+SECTIONS = {"boards", "trello", "calendar", "medium", "jobs", "roundup", "site"}
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,8 @@ class BoardConfig:
     role: Role
     source: str
     lists: dict[str, str] = field(default_factory=dict)
+    done_when_due_complete: bool = False
+    done_date_field: str = ""
 
     @property
     def is_api(self) -> bool:
@@ -164,6 +181,7 @@ class Config:
     jobs: tuple[JobConfig, ...] = ()
     roundup: RoundupConfig = field(default_factory=RoundupConfig)
     medium: MediumConfig = field(default_factory=MediumConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -258,6 +276,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
             f" (events boards: {', '.join(events_boards) or 'none'})"
         )
     medium = check_medium(raw.get("medium"), problems)
+    site = check_site(raw.get("site"), problems)
     # A secret's key is already explained; "unknown key" on top of it would only confuse.
     problems = [p for p in problems if not any(p.startswith(f"{k}: unknown key") for k in secrets)]
     base_dir = path.resolve().parent
@@ -283,6 +302,7 @@ def build_config(raw: dict[str, Any], path: Path, environ: dict[str, str] | None
         jobs=jobs,
         roundup=roundup,
         medium=medium,
+        site=site,
         raw=raw,
     )
 
@@ -315,7 +335,16 @@ def _check_boards(table: Any, problems: list[str]) -> list[BoardConfig]:
             else:
                 lists[list_name] = state
         if values["source"] is not None:
-            boards.append(BoardConfig(name=name, role=role, source=values["source"], lists=lists))
+            boards.append(
+                BoardConfig(
+                    name=name,
+                    role=role,
+                    source=values["source"],
+                    lists=lists,
+                    done_when_due_complete=values["done_when_due_complete"],
+                    done_date_field=values["done_date_field"],
+                )
+            )
     return boards
 
 

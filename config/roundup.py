@@ -54,6 +54,13 @@ ROUNDUP_FIELDS = [
         help="how far ahead 'coming up' looks",
     ),
     Field(
+        "people_field",
+        str,
+        "Who",
+        help="a card's custom field naming who did a microaction (people who are not board "
+        "members, say), listed after its members",
+    ),
+    Field(
         "tags",
         list,
         ["OneTeamGov", "Public Sector", "Reform"],
@@ -71,6 +78,7 @@ class RoundupConfig:
     team_list: str = ""
     featured_label: str = "Roundup {date}"
     coming_days: int = 60
+    people_field: str = "Who"
     tags: tuple[str, ...] = ("OneTeamGov", "Public Sector", "Reform")
 
     @property

@@ -23,6 +23,7 @@ from sync.content.drafts_folder import (
     place_version,
     write_placed,
 )
+from sync.content.durable import Batch
 from sync.content.medium import (
     MediumAuthError,
     MediumClient,
@@ -78,6 +79,7 @@ def sync_content(
             f"{CARD_FIX}"
         )
     flow = ContentFlow(cfg, state, report, dry_run=dry_run, now=now, trello=trello)
+    flow.board_names = {board.id: board.name for board in boards}  # named in the ledger
     for action in plan.actions:
         if stop_requested() and not dry_run:
             report.failures.append(
@@ -85,6 +87,7 @@ def sync_content(
             )
             break
         flow.apply(action)
+    flow.settle()
     flow.count_requests()
     return items
 
@@ -148,6 +151,11 @@ class ContentFlow:
         self.target = "medium" if self.via == "medium" else "drafts"
         self.stopped = ""  # why no more drafts are created this run
         self._medium: MediumTarget | None = None
+        self.board_names: dict[str, str] = {}  # board id → its name on Trello
+        # drafts written, not yet on disk nor recorded: (action, record, its outcome's index)
+        self.unsettled: Batch[tuple[ContentAction, SyncedItem, int]] = Batch(
+            cfg.output_dir / cfg.medium.drafts_dir
+        )
 
     # -- outcomes ----------------------------------------------------------------------------
 
@@ -163,7 +171,8 @@ class ContentFlow:
     def apply(self, action: ContentAction) -> None:
         card = action.card
         if action.kind == "pending":
-            self.outcome("pending", "medium", action.key, action.title, action.detail, "failed")
+            # said every run, but not a failure: the run is ok, `otg status --check` says 1
+            self.outcome("pending", "medium", action.key, action.title, action.detail, "pending")
         elif action.kind == "skip":
             self.outcome("skip", self.target, action.key, action.title, action.detail, "skipped")
         elif action.kind == "stale" and card is not None:
@@ -233,7 +242,8 @@ class ContentFlow:
             return
         try:
             if placement is not None:
-                write_placed(folder, draft, self.cfg.medium, placement)
+                # on disk with the rest of the batch (see settle): recorded once it is
+                write_placed(folder, draft, self.cfg.medium, placement, durable=False)
                 record = draft_record(
                     draft,
                     via="folder",
@@ -242,9 +252,16 @@ class ContentFlow:
                     file=f"{self.cfg.medium.drafts_dir}/{placement.files.markdown.name}",
                     file_hashes={**written, **file_digests(placement, draft, self.cfg.medium)},
                 )
-                self.state.put_item(record)
+                self.outcome("create", self.target, draft.card_id, draft.title, version + detail)
+                item = (action, record, len(self.report.outcomes) - 1)
+                if not action.board or action.board.read_only:  # no write-back: say so now
+                    self.after_record(action.board, action.card, record)
+                if self.unsettled.add(item, placement.files.markdown, placement.files.html):
+                    self.settle()
+                return
             else:
-                record = self.medium().create(draft, action.version, self.now)
+                board = self.board_names.get(draft.board_id, "")
+                record = self.medium().create(draft, action.version, self.now, board=board)
                 detail = record.data["url"]
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)
@@ -306,6 +323,21 @@ class ContentFlow:
             refused = isinstance(exc, (MediumAuthError, AuthError))
             self.stopped = "Medium refused the token" if refused else "Medium could not be reached"
         return str(exc)
+
+    def settle(self) -> None:
+        """The drafts written since the last call, made durable together, then each recorded
+        and written back to its card as a draft made alone would be. If they cannot be made
+        durable, none is recorded and each outcome says why; the next sync finds the files as
+        it would write them and records them then (sync/content/durable.py)."""
+        batch, error = self.unsettled.settle()
+        for action, record, index in batch:
+            if error is not None:
+                done = self.report.outcomes[index]
+                self.report.outcomes[index] = replace(done, detail=str(error), status="failed")
+                continue
+            self.state.put_item(record)
+            if action.board and not action.board.read_only:
+                self.write_back(action.board, action.card, record)
 
     # -- recording and writing back ----------------------------------------------------------
 

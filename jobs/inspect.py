@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from config import BoardConfig, Config
+from config import STARTER, BoardConfig, Config
 from jobs.events.outbound import caldav_client
+from jobs.site import site_check
 from sync.content.medium import MediumClient, medium_session
 from sync.content.rss import read_feed
 from sync.dates import now_utc
@@ -17,11 +19,15 @@ from sync.errors import OtgError
 from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import plural, summarise
+from sync.roundup.sample import try_template
 from sync.state.migrations import SCHEMA_VERSION
 from sync.state.opening import read_only_uri, read_problem
 from sync.state.store import State
 from sync.text import one_line
+from sync.trello.advice import board_advice
 from sync.trello.api import TrelloApi
+from sync.trello.done import ESTIMATE, FIELD, HISTORY, DoneRules, done
+from sync.trello.fast_read import releases_model
 from sync.trello.sources import connect, read_boards, read_export
 
 
@@ -30,6 +36,7 @@ class Check:
     ok: bool
     subject: str
     message: str
+    warn: bool = False  # worth a look, not a failure
 
 
 @dataclass
@@ -43,6 +50,9 @@ class CheckResult:
     def add(self, ok: bool, subject: str, message: str) -> None:
         self.checks.append(Check(ok, subject, message))
 
+    def warn(self, subject: str, message: str) -> None:
+        self.checks.append(Check(True, subject, message, warn=True))
+
 
 def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckResult:
     """Offline: the config, export files and which secrets are set. Online: Trello access too."""
@@ -52,7 +62,17 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
     result.add(*_state_place(cfg.state_db))
     result.add(*_output_place(cfg.output_dir))
     api_boards = [b for b in cfg.boards if b.is_api]
+    placeholders = starter_sources()
     for board in cfg.boards:
+        if board.source in placeholders:  # `otg init` wrote it: it names no one's board
+            result.add(
+                False,
+                f"board {board.name}",
+                f"{board.source} is the starter config's placeholder, not a board — set "
+                f"boards.{board.name}.source to trello:<the 8 characters after /b/ in the "
+                "board's URL>, or to an export file",
+            )
+            continue
         if board.is_api:
             result.add(
                 True,
@@ -73,6 +93,8 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
             f"board {board.name}",
             f'{board.role}, export of "{model.name}" with {len(model.cards)} cards',
         )
+        for advice in board_advice(board, model):
+            result.warn(f"board {board.name}", advice)
     if api_boards:
         missing = [n for n in ("TRELLO_API_KEY", "TRELLO_TOKEN") if not cfg.secrets.get(n)]
         result.add(
@@ -87,13 +109,42 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         result.add(
             False, "secrets", f"{env_file} is readable by other users — chmod 600 {env_file}"
         )
-    if online and api_boards:
-        _check_online(cfg, api_boards, result, api)
+    if online and api_boards:  # the placeholders are FAIL already: Trello has no such board
+        _check_online(cfg, [b for b in api_boards if b.source not in placeholders], result, api)
     if cfg.boards_with_role("events"):
         _check_calendar(cfg, result, online)
     if cfg.boards_with_role("content"):
         _check_medium(cfg, result, online)
+    if cfg.site.configured:
+        result.add(*site_check(cfg))
+    _check_roundup_template(cfg, result)
     return result
+
+
+def starter_sources() -> set[str]:
+    """The board sources `otg init` writes: placeholders, which name no real board."""
+    try:
+        starter = tomllib.loads(STARTER.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):  # pragma: no cover - the package ships it
+        return set()
+    return {str(b.get("source", "")) for b in starter.get("boards", {}).values()} - {""}
+
+
+def check_data(result: CheckResult) -> dict[str, Any]:
+    """`otg check --json`: whether all is well, and each check."""
+    return {"ok": result.ok, "checks": [asdict(item) for item in result.checks]}
+
+
+def _check_roundup_template(cfg: Config, result: CheckResult) -> None:
+    """The roundup's template renders: a sample with one of everything, and an empty fortnight."""
+    template = (cfg.base_dir / cfg.roundup.template) if cfg.roundup.template else None
+    try:
+        try_template(template)
+    except OtgError as exc:
+        result.add(False, "roundup template", str(exc))
+        return
+    name = template or "the bundled template"
+    result.add(True, "roundup template", f"{name} renders (tried on a sample and an empty period)")
 
 
 def _state_place(path: Path) -> tuple[bool, str, str]:
@@ -219,6 +270,7 @@ def _check_online(
         result.add(True, f"board {board.name}", f'can read "{data.get("name")}"{closed}')
 
 
+@releases_model
 def boards(
     cfg: Config, state: State, api: TrelloApi | None = None
 ) -> tuple[list[tuple[BoardConfig, Board]], list[str]]:
@@ -248,11 +300,38 @@ def render_board(board_cfg: BoardConfig, board: Board) -> str:
             f"{'card' if count == 1 else 'cards'}"
         )
     archived = sum(1 for c in board.cards if not c.visible)
+    sources = done_sources(board_cfg, board)
+    if sum(sources.values()):
+        lines.append(f"  {_done_line(board_cfg, sources)}")
     lines.append(
         f"  {plural(archived, 'archived card')}, {len(board.deleted)} deleted in the "
         f"history, {plural(board.actions_read, 'history entry', 'history entries')} read"
     )
+    lines += [f"  warning: {one_line(advice)}" for advice in board_advice(board_cfg, board)]
     return "\n".join(lines)
+
+
+def done_sources(board_cfg: BoardConfig, board: Board) -> dict[str, int]:
+    """How many open cards are done, by where their completion time comes from."""
+    rules = DoneRules.of(board_cfg)
+    counts = {HISTORY: 0, FIELD: 0, ESTIMATE: 0}
+    for card in board.cards:
+        found = done(card, rules) if card.visible else None
+        if found is not None:
+            counts[found.source] += 1
+    return counts
+
+
+def _done_line(board_cfg: BoardConfig, sources: dict[str, int]) -> str:
+    parts = [f"{sources[HISTORY]} from the history"]
+    if board_cfg.done_date_field:
+        parts.append(f'{sources[FIELD]} from the "{one_line(board_cfg.done_date_field)}" field')
+    if sources[ESTIMATE]:
+        parts.append(
+            f"{sources[ESTIMATE]} done before the history begins (time estimated; a roundup "
+            "lists them only with --include-estimated)"
+        )
+    return f"{sum(sources.values())} done: " + ", ".join(parts)
 
 
 def boards_data(read: list[tuple[BoardConfig, Board]], errors: list[str]) -> dict[str, Any]:
@@ -261,10 +340,12 @@ def boards_data(read: list[tuple[BoardConfig, Board]], errors: list[str]) -> dic
         "boards": [
             summarise(board_cfg, board).__dict__
             | {
+                "done": done_sources(board_cfg, board),
                 "lists": [
                     {"name": lst.name, "state": lst.state, "archived": lst.closed}
                     for lst in board.lists
-                ]
+                ],
+                "warnings": board_advice(board_cfg, board),
             }
             for board_cfg, board in read
         ],

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 Runner = Callable[[Config, State, str], Report]  # (config, state, job name) → what it did
 TICK = 30.0  # seconds between looks at the clock: a job starts at most this late
 LOCK_WAIT = 15 * 60.0  # a job waits this long for a manual run to finish
+#: Jobs that do their work once per period (the roundup drafts each period once): a failed run did
+#: not do it, so it is caught up at start like a missed one, until a run succeeds.
+ONCE_PER_PERIOD = frozenset({"roundup"})
 
 
 @dataclass
@@ -94,12 +97,18 @@ class JobScheduler:
             log.error("job %s failed: %s: %s", job.name, type(exc).__name__, exc)
             log.debug("job %s", job.name, exc_info=True)
             return "crashed", isinstance(exc, RemoteError)  # the network may come back
-        log.info(
-            "job %s: %s (%s)",
-            job.name,
-            "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-            report.summary().get("counts") or "nothing to write",
-        )
+        counts = report.counts()
+        done = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "nothing to write"
+        failures = report.failure_lines()
+        if report.ok:
+            log.info("job %s: ok (%s)", job.name, done)
+        else:  # why, one line each: what the journal and cron's mail show
+            word = "interrupted" if stop_requested() else "failed"
+            log.error("job %s: %s (%s; %d failed)", job.name, word, done, len(failures))
+            for line in failures:
+                log.error("job %s: failed: %s", job.name, line)
+        for line in report.waiting_lines():  # every run until settled, but not a failure
+            log.warning("job %s: waiting for an operator: %s", job.name, line)
         return ("ok" if report.ok else "failed"), report.transient
 
     def catch_up(self) -> list[str]:
@@ -109,7 +118,9 @@ class JobScheduler:
             # a run that was killed or interrupted did not do its work: it does not count
             last_runs = {
                 job.name: [
-                    r for r in state.runs(job.name, limit=20) if r.status in ("ok", "failed")
+                    r
+                    for r in state.runs(job.name, limit=20)
+                    if r.status in (("ok",) if job.name in ONCE_PER_PERIOD else ("ok", "failed"))
                 ]
                 for job in self.jobs
             }

@@ -15,6 +15,7 @@ from jobs.timetable import next_runs
 from sync.content.plan import DRAFTED
 from sync.content.plan import TARGET as CONTENT
 from sync.report import plural
+from sync.roundup.targets import last_drafted
 from sync.state.store import DIED, State
 from sync.text import one_line
 
@@ -59,35 +60,113 @@ def status(
     nexts = {row["job"]: row["next"][:1] for row in schedule_rows(cfg, now, 1, available)}
     jobs = []
     for name in [job.name for job in cfg.jobs]:
-        last = state.runs(name, limit=1)
-        run = last[0] if last else None
-        dead = run is not None and run.status == "running" and not in_progress
         jobs.append(
             {
                 "job": name,
-                "last_run": None
-                if run is None
-                else {
-                    "id": run.id,
-                    "started_at": run.started_at,
-                    "finished_at": run.finished_at,
-                    "status": "killed" if dead else run.status,
-                    "counts": run.summary.get("counts", {}),
-                    "failures": run.summary.get("failures", []),
-                    "error": DIED if dead else run.error,
-                },
+                "last_run": last_run(state, name, in_progress),
                 "next_run": (nexts.get(name) or [None])[0],
             }
         )
     pending = [
-        {"id": i.id, "kind": i.kind, "key": i.key, "since": i.created_at, "what": i.payload}
+        {
+            "id": i.id,
+            "kind": i.kind,
+            "key": i.key,
+            "since": i.created_at,
+            "title": str(i.payload.get("title") or i.payload.get("name") or i.key),
+            "board": str(i.payload.get("board") or ""),
+            "what": i.payload,
+        }
         for i in state.intents(status="pending")
     ]
-    return {
+    data = {
         "jobs": jobs,
         "scheduler": scheduler or {"running": False},
         "pending_intents": pending,
         "drafts_gone": drafts_gone(state),
+        "roundup": last_roundup(state, cfg.tz),
+    }
+    data["problems"] = problems(data)
+    data["healthy"] = not data["problems"]
+    return data
+
+
+def last_roundup(state: State, tz: ZoneInfo) -> dict[str, Any] | None:
+    """The last roundup drafted: the instants it covered (the next one starts at its end)."""
+    latest = last_drafted(state, tz)
+    if latest is None:
+        return None
+    period, data = latest
+    start, end = period.bounds(tz)
+    return {
+        "period": period.label,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "covers": period.covers(tz),
+        "where": data.get("where", ""),
+    }
+
+
+#: A last run that says something is wrong (interrupted was asked for: it is not).
+UNHEALTHY = ("failed", "crashed", "killed")
+#: What each kind of intent is, for the operator.
+INTENT_KINDS = {
+    "medium-post": "a Medium draft",
+    "roundup-post": "the roundup's Medium draft",
+    "trello-comment": "a Trello comment",
+    "trello-card": "a Trello card",
+}
+
+
+def problems(data: dict[str, Any]) -> list[str]:
+    """What `otg status --check` fails on, one line each: a job whose last run failed, crashed
+    or was killed (with why), and each request that waits for an operator."""
+    found = []
+    for job in data["jobs"]:
+        run = job["last_run"]
+        if run and run["status"] in UNHEALTHY:
+            why = (run["failures"] or [run["error"] or ""])[0]
+            more = len(run["failures"]) - 1
+            found.append(
+                f"{job['job']}: last run {run['id']} {run['status']}"
+                + (f": {one_line(why)}" if why else "")
+                + (f" (and {more} more)" if more > 0 else "")
+            )
+    for intent in data["pending_intents"]:
+        found.append(f"waiting for an operator: {intent_line(intent)}")
+    return found
+
+
+def intent_line(intent: dict[str, Any]) -> str:
+    """A pending intent named for a person: its card's title and board, what it is, since when,
+    and how to settle it."""
+    board = f' on board "{one_line(intent["board"])}"' if intent.get("board") else ""
+    what = INTENT_KINDS.get(intent["kind"], intent["kind"])
+    since = intent["since"][:16].replace("T", " ")
+    return (
+        f'#{intent["id"]} "{one_line(intent["title"])}"{board}: {what} of unknown outcome '
+        f"since {since} UTC — check, then `otg ledger resolve {intent['id']} --url URL` "
+        "(or --retry, --abandon)"
+    )
+
+
+def last_run(state: State, job: str, in_progress: bool = False) -> dict[str, Any] | None:
+    """The job's latest run as `otg status` shows it, or None. ``in_progress``: a run holds the
+    run lock now; if none does, a run still marked ``running`` died without a word (killed)."""
+    runs = state.runs(job, limit=1)
+    if not runs:
+        return None
+    run = runs[0]
+    dead = run.status == "running" and not in_progress
+    return {
+        "id": run.id,
+        "started_at": run.started_at,
+        "finished_at": run.finished_at,
+        "status": "killed" if dead else run.status,
+        "counts": run.summary.get("counts", {}),
+        "failures": run.summary.get("failures", []),
+        "waiting": run.summary.get("waiting", []),
+        "error": DIED if dead else run.error,
     }
 
 
@@ -117,15 +196,6 @@ def drafts_gone(state: State) -> list[dict[str, Any]]:
     return sorted(gone, key=lambda g: (g["since"], g["title"]))
 
 
-def last_failures(state: State, job: str, limit: int = 5) -> list[str]:
-    """What the job's latest run failed at: its first ``limit`` failure lines."""
-    runs = state.runs(job, limit=1)
-    if not runs:
-        return []
-    failures = runs[0].summary.get("failures") or ([runs[0].error] if runs[0].error else [])
-    return [str(f) for f in failures[:limit]]
-
-
 def _local(stamp: str, tz: ZoneInfo) -> str:
     return datetime.fromisoformat(stamp).astimezone(tz).strftime("%a %d %b %H:%M")
 
@@ -153,14 +223,22 @@ def render_status(data: dict[str, Any], tz: ZoneInfo) -> str:
             f"{_local(run['started_at'], tz)} (run {run['id']}): {counts}{nxt}"
         )
         lines += [f"{'':<{name_width}}failed: {one_line(f)}" for f in run["failures"][:5]]
+        if run["error"] and not run["failures"]:  # crashed, killed: why, in its one line
+            lines.append(f"{'':<{name_width}}why: {one_line(run['error'])}")
     lines.append(_scheduler_line(data.get("scheduler") or {"running": False}, tz))
+    roundup = data.get("roundup")
+    if roundup:
+        lines.append(
+            f"last roundup drafted: {roundup['period']}, covering {roundup['covers']} "
+            "(the next one starts there)"
+        )
     pending = data["pending_intents"]
     if pending:
         lines.append(
             f"{plural(len(pending), 'request')} of unknown outcome need an operator "
             "(see `otg ledger list`):"
         )
-        lines += [f"  #{p['id']} {p['kind']} {p['key']} since {p['since']}" for p in pending]
+        lines += [f"  {intent_line(p)}" for p in pending]
     else:
         lines.append("No requests of unknown outcome.")
     gone = data.get("drafts_gone") or []

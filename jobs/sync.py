@@ -9,25 +9,29 @@ warning.
 from __future__ import annotations
 
 import logging
-from contextlib import suppress
 from datetime import datetime
 
 from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
+from jobs.history import RunRecord, describe
 from jobs.roundup import finalise_published
+from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
 from sync.model import Board, Role
-from sync.report import Report, log_line, summarise
+from sync.report import Report, summarise
 from sync.state.store import State
-from sync.stopping import STOPPED_NOW, stop_requested
+from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.fast_read import releases_model
+from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 log = logging.getLogger(__name__)
 
 
+@releases_model
 def run(
     cfg: Config,
     state: State,
@@ -39,18 +43,24 @@ def run(
     recreate_calendar: bool = False,
     new_version: tuple[str, ...] = (),
     job: str = "sync",
+    allow_mass_cancel: bool = False,
 ) -> Report:
-    """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it)."""
+    """One sync. ``job`` names it in the run history (the scheduler's jobs reuse it).
+    ``allow_mass_cancel`` lets through what the mass-change guard would stop (see
+    ``sync/calendar/guard.py``), and accepts renamed lists."""
     now = now or now_utc()
     report = Report(job=job, dry_run=dry_run)
     boards = [b for b in cfg.boards if not only or b.role in only]
     # with --new-version, the run starts once its cards are known to be there (see below)
-    run_id = None if dry_run or new_version else state.start_run(job)
+    record = RunRecord(state, job, report)  # its end is recorded whatever happens
+    if not (dry_run or new_version):
+        record.start()
 
     def failed(board: BoardConfig, exc: Exception) -> None:
         report.transient = report.transient or isinstance(exc, RemoteError)
+        report.config_error = report.config_error or getattr(exc, "exit_code", 1) == 2
         report.failures.append(
-            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {_describe(exc)}'
+            str(exc) if str(exc).startswith("board ") else f'board "{board.name}": {describe(exc)}'
         )
 
     try:
@@ -59,12 +69,18 @@ def run(
         )
         if new_version:  # every board is read before anything is written: a typo stops here
             _refuse_unknown_cards(boards, read, new_version)
-            run_id = None if dry_run else state.start_run(job)
+            if not dry_run:
+                record.start()
+        renames: dict[str, list[Rename]] = {}
         for board_cfg, board in read:
             report.boards.append(summarise(board_cfg, board))
             report.warnings += card_warnings(board_cfg, board)
+            renames[board.id] = renamed_lists(board, board_cfg, remembered(state, board.id))
+            if board.role is not Role.EVENTS and not allow_mass_cancel:
+                report.warnings += rename_warnings(board_cfg, board, renames[board.id])
+        tripped: set[str] = set()
         if any(b.role is Role.EVENTS for b in boards) and not stopped(dry_run):
-            sync_events(
+            tripped = sync_events(
                 cfg,
                 state,
                 [b for _, b in read if b.role is Role.EVENTS],
@@ -73,6 +89,8 @@ def run(
                 now=now,
                 recreate_calendar=recreate_calendar,
                 trello=lambda: reader.api,
+                renames=renames,
+                allow_mass_cancel=allow_mass_cancel,
             )
         if any(b.role is Role.CONTENT for b in boards) and not stopped(dry_run):
             content = [(c, b) for c, b in read if b.role is Role.CONTENT]
@@ -95,36 +113,27 @@ def run(
                 dry_run=dry_run,
                 trello=lambda: reader.api,
             )
+        if cfg.site.configured and not dry_run and not stopped(dry_run):
+            site_step(cfg, state, read, report, now=now)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent
+        if not dry_run and not stop_requested():
+            for _, board in read:
+                # a stopped board, or a rename still warned about, keeps the old names: the next
+                # run sees the rename again until it is mapped or accepted
+                held = board.role is not Role.EVENTS and renames.get(board.id)
+                if board.id not in tripped and (allow_mass_cancel or not held):
+                    remember(state, board)
     except StateError as exc:  # nothing more can be recorded: stop here (see StateError)
         report.failures.append(str(exc))
     except BaseException as exc:
-        if run_id is not None:
-            with suppress(StateError):  # the state database may be why: say the first error
-                if isinstance(exc, KeyboardInterrupt):  # a second Ctrl-C or SIGTERM
-                    state.finish_run(run_id, "interrupted", report.summary(), STOPPED_NOW)
-                else:
-                    state.finish_run(run_id, "crashed", report.summary(), _describe(exc))
+        record.ended_by(exc)  # crashed, with its one line, or interrupted
         raise
     if stop_requested() and not dry_run:
         report.failures.append(
             "stopped by a signal: what was done is recorded; the next run picks up the rest"
         )
-    for outcome in report.outcomes:
-        log.info("%s", log_line(outcome))
-    if run_id is not None:
-        report.run_id = run_id
-        try:
-            state.finish_run(
-                run_id,
-                "ok" if report.ok else "interrupted" if stop_requested() else "failed",
-                report.summary(),
-                "; ".join(report.failures[:5]) or None,
-            )
-        except StateError as exc:
-            if not any(f.startswith(exc.message) for f in report.failures):
-                report.failures.append(f"{exc} (this run is not in the history)")
+    record.finish()
     return report
 
 
@@ -165,8 +174,3 @@ def card_warnings(board_cfg: BoardConfig, board: Board) -> list[str]:
         for card in board.cards
         for problem in card.problems
     ]
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if hasattr(exc, "fix") else f"unexpected {type(exc).__name__}: {text}"

@@ -27,6 +27,15 @@ def parse_utc(value: object) -> datetime | None:
     """Parse a Trello date. ``None`` and ``""`` mean unset; anything unreadable raises BadDate."""
     if value is None or value == "":
         return None
+    if value.__class__ is str and len(value) == 24 and value[-1] == "Z":
+        # Trello's own form (2019-04-04T19:00:00.000Z), nearly every date read: parsed as it is
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass  # the general way below says what is wrong
+        else:
+            if EARLIEST <= parsed < LATEST:
+                return parsed
     if not isinstance(value, str):
         raise BadDate(f"{quoted(value)} is not a date")
     text = value.strip()

@@ -89,6 +89,21 @@ class UnknownList(SourceError):
         )
 
 
+class ListCollision(SourceError):
+    """Two entries of a board's list mapping fold to the same list name with different states,
+    and neither is the list's exact name: which one is meant cannot be told. A config error."""
+
+    exit_code = 2
+
+    def __init__(self, list_name: str, entries: dict[str, str]) -> None:
+        both = " and ".join(f'"{name}" = "{state}"' for name, state in entries.items())
+        super().__init__(
+            f'list "{list_name}" matches {both} in [boards.<name>.lists] once case, emoji and '
+            "punctuation are set aside",
+            f'add an entry with its exact name ("{list_name}" = ...), or remove one of them',
+        )
+
+
 class AuthError(SourceError):
     """Credentials were refused."""
 

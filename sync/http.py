@@ -17,18 +17,23 @@ import logging
 import random
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from sync import __version__
 from sync.errors import NotSent, RemoteError, Stopped
+from sync.redaction import RedactingFilter as RedactingFilter  # still found here
+from sync.redaction import redact as redact
 from sync.stopping import pause_unless_stopped, stop_requested
 from sync.text import one_line
 
 log = logging.getLogger(__name__)
 
+#: Who is asking, on every request: the services' logs (and their operators) can tell us apart.
+USER_AGENT = f"otg-sync/{__version__} (+https://github.com/oneteamgov/otg-sync)"
 READS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND", "REPORT"})
 MAX_BACKOFF = 60.0
 #: The network failing under a request: no answer, or an answer cut off on the way (a connection
@@ -67,13 +72,6 @@ def pause(seconds: float) -> None:
     pause_unless_stopped(seconds)
 
 
-def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
 def where(url: str) -> str:
     """A URL fit for messages: scheme, host and path, never the query string."""
     try:
@@ -81,31 +79,6 @@ def where(url: str) -> str:
     except ValueError:  # "http://[x"
         return "(a URL that cannot be read)"
     return one_line(f"{parts.scheme}://{parts.netloc}{parts.path}")
-
-
-class RedactingFilter(logging.Filter):
-    """Makes a log record fit to write: every known secret becomes ``***``, in the message and in
-    the traceback of ``exc_info`` (which -vv logs), and the message is one line, so that a card
-    name holding a line break cannot forge a line of the log."""
-
-    def __init__(self, secrets: Callable[[], Iterable[str]]) -> None:
-        super().__init__()
-        self._secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        secrets = list(self._secrets())
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the format
-            message = f"{record.msg} {record.args}"
-        record.msg, record.args = one_line(redact(message, secrets)), ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text, secrets)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info, secrets)
-        return True
 
 
 class SlidingWindow:
@@ -159,11 +132,17 @@ class PoliteSession(requests.Session):
         self.secrets = [s for s in secrets if s]
         self.sent = 0  # requests that reached the wire, retries included
         self.sent_by_method: Counter[str] = Counter()
-        self.headers["User-Agent"] = "otg-sync (+https://github.com/oneteamgov/otg-sync)"
+        self.headers["User-Agent"] = USER_AGENT
 
     def request(self, method: str, url: str, *args, **kwargs) -> requests.Response:  # type: ignore[override]
         method = method.upper()
         kwargs.setdefault("timeout", self.timeout)
+        headers = kwargs.get("headers") or {}
+        if any(name.lower() == "user-agent" for name in headers):  # py-trello sends its own
+            kwargs["headers"] = {
+                **{k: v for k, v in headers.items() if k.lower() != "user-agent"},
+                "User-Agent": self.headers["User-Agent"],
+            }
         attempt = 0
         while True:
             self._respect_window(method, url)

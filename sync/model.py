@@ -48,6 +48,7 @@ class CheckItem:
     id: str
     name: str
     complete: bool
+    due: datetime | None = None  # when the item is due, if it has a date
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,12 @@ class Card:
     attachments: tuple[Attachment, ...] = ()
     checklists: tuple[Checklist, ...] = ()
     custom_fields: dict[str, FieldValue] = field(default_factory=dict, hash=False, compare=False)
+    #: When the history shows the card came into its completed list (done, published) from
+    #: another, or was created there; None when the history does not reach back that far.
+    #: Whether and when it counts as done: ``sync.trello.done``.
     completed_at: datetime | None = None
-    completed_from: str = ""  # how completed_at was found: "action", "dateCompleted", "estimate"
+    #: When its due date was ticked complete: from the history, else Trello's ``dateCompleted``.
+    due_ticked_at: datetime | None = None
     problems: tuple[str, ...] = ()  # what could not be read on this card, one line each
 
     @property

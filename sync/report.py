@@ -6,10 +6,14 @@ summary, and its ``exit_code`` is the command's: 0 all well, 1 something failed.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sync import progress
 from sync.text import one_line
+from sync.trello.done import DoneRules, state_of
 
 if TYPE_CHECKING:
     from config import BoardConfig
@@ -38,8 +42,35 @@ class Outcome:
     key: str
     title: str
     detail: str = ""
-    status: str = "done"  # planned, done, skipped, failed
+    status: str = "done"  # planned, done, skipped, failed, pending (waits for an operator)
     fields: list[str] = field(default_factory=list)  # for updates: what changed
+
+
+class Actions(list[Outcome]):
+    """A report's outcomes, each logged (one line, INFO) and counted on the progress line as it
+    is added, not when the run ends: a log file says what a killed run had done, line by line,
+    each with its own time."""
+
+    def __init__(self, outcomes: Iterable[Outcome] = (), job: str = "") -> None:
+        super().__init__(outcomes)
+        self.log = logging.getLogger(f"jobs.{job or 'run'}")
+
+    def append(self, outcome: Outcome) -> None:
+        super().append(outcome)
+        self._said(outcome)
+
+    def extend(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            self.append(outcome)
+
+    def __iadd__(self, outcomes: Iterable[Outcome]) -> Actions:  # type: ignore[override]
+        self.extend(outcomes)
+        return self
+
+    def _said(self, outcome: Outcome) -> None:
+        if isinstance(outcome, Outcome):  # (asdict rebuilds the list with dicts: not actions)
+            self.log.info("%s", log_line(outcome))
+            progress.action(outcome)
 
 
 @dataclass
@@ -53,6 +84,10 @@ class Report:
     requests: dict[str, int] = field(default_factory=dict)
     run_id: int | None = None
     transient: bool = False  # a failure that a retry may cure (the network, a server down)
+    config_error: bool = False  # a board's config cannot be used (exit 2, as a config error)
+
+    def __post_init__(self) -> None:
+        self.outcomes = Actions(self.outcomes, self.job)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +95,23 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        return 0 if self.ok else 1
+        return 2 if self.config_error else 0 if self.ok else 1
+
+    def failure_lines(self) -> list[str]:
+        """What failed, one line each: the run's failures, then each failed action that they
+        do not already tell (a CalDAV server going down is one failure of the run, which names
+        the request that failed)."""
+        told = " ".join(self.failures)
+        return self.failures + [
+            outcome_line(o)
+            for o in self.outcomes
+            if o.status == "failed" and not (o.detail and o.detail in told)
+        ]
+
+    def waiting_lines(self) -> list[str]:
+        """What waits for an operator (a Medium draft of unknown outcome), one line each: said
+        every run until it is settled, without making the run a failed one."""
+        return [outcome_line(o) for o in self.outcomes if o.status == "pending"]
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -76,7 +127,8 @@ class Report:
             "cards": sum(b.cards for b in self.boards),
             "counts": self.counts(),
             "warnings": len(self.warnings),
-            "failures": self.failures[:20],
+            "failures": self.failure_lines()[:20],
+            "waiting": self.waiting_lines()[:20],
             "requests": self.requests,
         }
 
@@ -85,14 +137,20 @@ class Report:
 
 
 def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
-    """What a report says of one board read."""
+    """What a report says of one board read. A card counts as done by the one rule the roundup
+    uses too (``sync.trello.done``)."""
+    rules = DoneRules.of(board_cfg)
+    states: dict[str, int] = {}
+    for card in board.cards:
+        key = state_of(card, rules)
+        states[key] = states.get(key, 0) + 1
     return BoardSummary(
         name=board_cfg.name,
         role=board.role.value,
         source=board_cfg.source,
         title=board.name,
         cards=len(board.cards),
-        states=board.state_counts(),
+        states=states,
         deleted=len(board.deleted),
         history=board.actions_read,
         read_only=board.read_only,
@@ -112,7 +170,16 @@ def log_line(outcome: Outcome) -> str:
     return f"{words} {outcome.target}: {outcome.title}{detail}"
 
 
-def render_text(report: Report) -> str:
+def outcome_line(outcome: Outcome) -> str:
+    """An action that failed or waits, for stderr and the run history:
+    ``create medium: Title — why``."""
+    detail = f" — {outcome.detail}" if outcome.detail else ""
+    return one_line(f"{outcome.kind} {outcome.target}: {outcome.title}{detail}")
+
+
+def render_text(report: Report, failures: bool = True) -> str:
+    """The report as text. ``failures=False`` leaves out the ``failed:`` lines, which the CLI
+    prints on stderr instead."""
     lines: list[str] = []
     verb = "Would" if report.dry_run else ""
     for board in report.boards:
@@ -131,7 +198,7 @@ def render_text(report: Report) -> str:
         lines.append(f"{word:<16} {outcome.target:<12} {outcome.title}{detail}")
     for warning in report.warnings:
         lines.append(f"warning: {warning}")
-    for failure in report.failures:
+    for failure in report.failures if failures else ():
         lines.append(f"failed: {failure}")
     lines.append(_closing_line(report))
     return "\n".join(one_line(line) for line in lines)  # a card name cannot break a line

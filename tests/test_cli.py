@@ -322,7 +322,7 @@ def test_a_broken_board_fails_alone(runner, tmp_path, write_config):
         f'failed: board "broken": {tmp_path / "truncated.json"} is not valid JSON (line 1, '
         "column 32: Expecting value); the export may be truncated"
     ) in result.output
-    assert result.output.splitlines()[-1] == "2 boards read; 13 create, 1 write; 1 failed (run 1)."
+    assert result.stdout.splitlines()[-1] == "2 boards read; 13 create, 1 write; 1 failed (run 1)."
     assert "Traceback" not in result.output
 
 

@@ -149,3 +149,12 @@ def test_secrets_are_redacted_from_text_and_logs(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("token %s in a message", "abcd1234")
     assert "abcd1234" not in caplog.text and "token *** in a message" in caplog.text
+
+
+@responses.activate
+def test_the_sessions_user_agent_wins_over_a_librarys(session):
+    responses.get(URL, json={})
+    session.get(URL, headers={"user-agent": "py-trello/Linux", "Accept": "application/json"})
+    sent = responses.calls[0].request.headers
+    assert sent["User-Agent"].startswith("otg-sync/") and "py-trello" not in sent["User-Agent"]
+    assert sent["Accept"] == "application/json"

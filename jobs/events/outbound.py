@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -10,11 +11,13 @@ from pathlib import Path
 from config import Config
 from config.calendar import CalDavConfig
 from jobs.events.board_writes import imported_events, series_cards
+from jobs.events.card_notes import leave_notes
 from jobs.events.inbound import Inbound
 from sync.calendar import ical
 from sync.calendar.caldav import CalDavClient
 from sync.calendar.caldav_target import CalDavTarget, failure_line
 from sync.calendar.feed import write_if_changed
+from sync.calendar.guard import Tripped, board_of, explain_renames, guard
 from sync.calendar.listing import forget, listing, remember
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
@@ -24,6 +27,12 @@ from sync.report import Outcome, Report, plural
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
+from sync.trello.renames import Rename, rename_fix
+
+log = logging.getLogger(__name__)
+#: More cards than this with no date on one board are one line with their count.
+UNDATED_ONE_LINE = 3
+NO_DATE = "has no date"
 
 
 def sync_events(
@@ -36,19 +45,35 @@ def sync_events(
     now: datetime,
     recreate_calendar: bool = False,
     trello: Callable[[], TrelloApi] | None = None,
-) -> None:
+    renames: dict[str, list[Rename]] | None = None,
+    allow_mass_cancel: bool = False,
+) -> set[str]:
     """The events flow. ``boards`` are the events boards read this run (none: none could be
-    read). ``trello`` gives the Trello API for writing back to API boards."""
+    read). ``trello`` gives the Trello API for writing back to API boards. ``renames``: each
+    board's lists renamed since the last sync (see ``sync/trello/renames.py``). Returns the ids of
+    the boards the mass-change guard stopped (nothing of theirs was written)."""
     stored = state.items(TARGET)
+    renames = renames or {}
     changes = plan_events(
         boards, stored, cfg=cfg.calendar, tz=cfg.tz, now=now, imported=imported_events(state)
     )
+    changes = explain_renames(changes, boards, renames)
+    cards = {card.id: board.id for board in boards for card in board.cards}
+    tripped = {} if allow_mass_cancel else guard(changes, stored, boards, renames, cfg.calendar)
+    if tripped:
+        changes = [c for c in changes if board_of(c, cards) not in tripped]
+        for trip in tripped.values():
+            report.failures.append(_stopped_line(cfg, trip, boards))
+    undated: dict[str, list[EventChange]] = {}  # board id → its cards with no date
     for change in changes:
         if stop_requested() and not dry_run:
             report.failures.append(
                 "calendar: stopped before every change was recorded; the next sync records the rest"
             )
-            return
+            return set(tripped)
+        if change.kind == "skip" and change.detail.startswith(NO_DATE):
+            undated.setdefault(board_of(change, cards), []).append(change)
+            continue
         if change.kind == "skip":
             report.outcomes.append(
                 Outcome(
@@ -74,6 +99,7 @@ def sync_events(
                 list(change.fields),
             )
         )
+    report.outcomes += _undated(undated, boards)
     series = series_cards(state)
     for change in changes:
         if change.kind == "update" and change.card_id in series:
@@ -95,7 +121,8 @@ def sync_events(
             dry_run=dry_run,
             now=now,
             recreate=recreate_calendar,
-            boards=boards,
+            # a board the guard stopped is as if unread: calendar edits to it wait, too
+            boards=[b for b in boards if b.id not in tripped],
             changes=changes,
             trello=trello or _no_trello,
         )
@@ -110,6 +137,63 @@ def sync_events(
     elif cfg.calendar.feed:  # a series is the calendar's: not in the feed as a one-off
         feed = {k: v for k, v in records.items() if k not in series}
         _write_feed(cfg, state, feed, report, dry_run)
+    if not stop_requested() or dry_run:
+        leave_notes(
+            cfg,
+            state,
+            boards,
+            report,
+            dry_run=dry_run,
+            now=now,
+            trello=trello or _no_trello,
+            held=set(tripped),
+        )
+    return set(tripped)
+
+
+def _undated(undated: dict[str, list[EventChange]], boards: list[Board]) -> list[Outcome]:
+    """A skip per card with no date; a board with more than ``UNDATED_ONE_LINE`` of them has one
+    line with the count instead (each card is logged, seen with -v)."""
+    outcomes = []
+    names = {board.id: board.name for board in boards}
+    for board_id, skipped in undated.items():
+        if len(skipped) <= UNDATED_ONE_LINE:
+            outcomes += [
+                Outcome("skip", "calendar", c.card_id, c.title, c.detail, status="skipped")
+                for c in skipped
+            ]
+            continue
+        for change in skipped:
+            log.info("skipped calendar: %s (%s)", change.title, change.detail)
+        outcomes.append(
+            Outcome(
+                "skip",
+                "calendar",
+                board_id,
+                f"{len(skipped)} cards on {names.get(board_id, 'a board')}",
+                "have no date: set their start or due date (each is listed with -v)",
+                status="skipped",
+            )
+        )
+    return outcomes
+
+
+def _stopped_line(cfg: Config, trip: Tripped, boards: list[Board]) -> str:
+    """Why a board's events were left as they were, and what to do."""
+    board = next(b for b in boards if b.id == trip.board_id)
+    board_cfg = next((c for c in cfg.boards if board.source.endswith(c.source)), None)
+    name = board_cfg.name if board_cfg else board.name
+    if trip.renames and board_cfg:
+        fix = rename_fix(board_cfg, list(trip.renames))
+    else:
+        fix = (
+            "look at the board (a list renamed, cards archived by mistake?); if the cancellations "
+            "are meant, run `otg sync --allow-mass-cancel` once"
+        )
+    return (
+        f'board "{name}": stopped before writing: {trip.why}; its events on the calendar are '
+        f"left as they were — {fix}"
+    )
 
 
 def _file_digest(path: Path) -> str:
@@ -130,7 +214,14 @@ def _write_feed(cfg: Config, state: State, records: dict, report: Report, dry_ru
     options = (cfg.calendar.name, cfg.calendar.refresh_minutes, cfg.timezone)
     inputs = ical.records_digest(records.values(), options)
     mark = f"feed:{path}"
-    if state.bookmark(mark) == f"{inputs}:{_file_digest(path)}":
+    last = state.bookmark(mark)
+    if last == f"{inputs}:{_file_digest(path)}":
+        return
+    if dry_run and (last is not None or not path.exists()):
+        # a dry run says what would be written without rendering it (the feed of 20,000 events
+        # is most of a dry run's time): the file differs from what these records make, or is
+        # missing. Only a feed never written by a sync is rendered, to compare with the file.
+        _planned_feed(report, path, len(records))
         return
     content = ical.calendar(
         records.values(),
@@ -156,6 +247,12 @@ def _write_feed(cfg: Config, state: State, records: dict, report: Report, dry_ru
                 "planned" if dry_run else "done",
             )
         )
+
+
+def _planned_feed(report: Report, path: Path, events: int) -> None:
+    report.outcomes.append(
+        Outcome("write", "feed", str(path), path.name, plural(events, "event"), "planned")
+    )
 
 
 def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:

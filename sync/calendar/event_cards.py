@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from config import Config
-from sync.calendar.ical_read import CalendarEvent
 from sync.calendar.mapping import FOOTER
 from sync.model import Board, Role
 from sync.state.store import State
-from sync.trello.api import TrelloApi
 from sync.trello.lists import fold
+
+if TYPE_CHECKING:  # types only: the roundup and `otg status` read MARKER without iCalendar or HTTP
+    from sync.calendar.ical_read import CalendarEvent
+    from sync.trello.api import TrelloApi
 
 MARKER = "otg-uid: "
 DESC_LIMIT = 16384  # Trello's cap on a card description

@@ -12,11 +12,12 @@ import json
 import re
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
+from sync.calendar.event_cards import MARKER
 from sync.model import Card
 
 TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
@@ -28,6 +29,8 @@ STATUS_FOR_STATE = {
 }
 #: Changes to these are significant: SEQUENCE rises and calendar clients re-alert.
 SIGNIFICANT = ("summary", "start", "end", "all_day", "location", "status")
+#: The time of day (UTC) at which the Trello app stores a start date, which has no time.
+DATE_ONLY_AT = time(12, 0)
 SIGNUP_WORDS = ("sign up", "signup", "sign-up", "register", "registration", "tickets", "book")
 
 
@@ -130,12 +133,34 @@ def time_fields(card: Card, cfg: CalendarConfig) -> tuple[str, str]:
     )
 
 
+def date_only_start(card: Card) -> bool:
+    """Whether the card's own start is a day, not a time. The Trello app sets ``start`` as a
+    date with no time, stored at 12:00 UTC (the same day in every zone from UTC-11 to UTC+11);
+    a start written by otg-sync for an event imported from the calendar (its card carries the
+    ``otg-uid:`` marker) is a real time, whatever it is."""
+    start = card.start
+    return (
+        start is not None
+        and start.astimezone(UTC).time() == DATE_ONLY_AT
+        and MARKER not in card.desc
+    )
+
+
 def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, bool] | str:
-    start = _field_date(card, cfg.start_field) or card.start
+    field_start = _field_date(card, cfg.start_field)
+    start = field_start or card.start
     end = _field_date(card, cfg.end_field) or card.due
     bad = [p for p in card.problems if p.startswith(("start:", "due:"))]
     if start is None and end is None:
         return bad[0] if bad else "has no date: set the card's start or due date"
+    if start is not None and field_start is None and date_only_start(card):
+        day = start.astimezone(tz).date()
+        if end is None:  # a day and nothing more: an all-day event
+            return day, day + timedelta(days=1), True
+        if end.astimezone(tz).date() == day:
+            start = None  # the due says more than the day it falls on: the due is the time
+        elif all_day_by(card, cfg) is None:  # from the start of that day to the due
+            start = datetime.combine(day, time(0), tzinfo=tz)
     if start is None:  # only one time known: it is the start
         start, end = end, None
     all_day = all_day_by(card, cfg) is not None or _midnight_to_midnight(start, end, tz)
@@ -148,9 +173,15 @@ def _times(card: Card, cfg: CalendarConfig, tz: ZoneInfo) -> tuple[Any, Any, boo
     if end is None:
         end = start + timedelta(minutes=cfg.default_duration_minutes)
     if end < start:
+        # seconds only when the minutes agree: "ends (03:31:05) before it starts (03:31:40)"
+        shown = (
+            "%Y-%m-%d %H:%M:%S"
+            if f"{end:%Y%m%d%H%M}" == f"{start:%Y%m%d%H%M}"
+            else "%Y-%m-%d %H:%M"
+        )
         return (
-            f"ends ({end.astimezone(tz):%Y-%m-%d %H:%M}) before it starts "
-            f"({start.astimezone(tz):%Y-%m-%d %H:%M}): fix the start or due date"
+            f"ends ({end.astimezone(tz):{shown}}) before it starts "
+            f"({start.astimezone(tz):{shown}}): fix the start or due date"
         )
     if end == start:
         end = start + timedelta(minutes=cfg.default_duration_minutes)

@@ -147,7 +147,8 @@ class _Planner:
         significant = [name for name in changed if name in SIGNIFICANT]
         sequence = record.sequence + 1 if significant else record.sequence
         detail = "changed: " + "; ".join(
-            _describe(name, before, wanted, self.tz) for name in changed
+            _describe(name, before, wanted, self.tz, self.now.astimezone(self.tz).year)
+            for name in changed
         )
         if record.status == CANCELLED_STATUS:
             detail = "restored; " + detail
@@ -187,18 +188,22 @@ class _Planner:
         return EventChange("cancel", record.key, spec.summary, why, ("status",), new)
 
 
-def _describe(name: str, before: EventSpec, after: EventSpec, tz: ZoneInfo) -> str:
-    """``start 9 Dec 09:00 → 10:00``: what a person needs to see of one changed field."""
+def _describe(
+    name: str, before: EventSpec, after: EventSpec, tz: ZoneInfo, year: int | None = None
+) -> str:
+    """``start 9 Dec 09:00 → 10:00``: what a person needs to see of one changed field. The year
+    is shown when the two differ in it, or either is not in ``year`` (the run's)."""
     if name not in ("summary", "start", "end", "location", "status", "all_day"):
         return name
     old, new = getattr(before, name), getattr(after, name)
     if isinstance(old, datetime) and isinstance(new, datetime):
         old, new = old.astimezone(tz), new.astimezone(tz)
         same_day = old.date() == new.date()
+        day = "%a %d %b %Y" if year is not None and {old.year, new.year} != {year} else "%a %d %b"
         return (
-            f"{name} {old:%a %d %b %H:%M} → {new:%H:%M}"
+            f"{name} {old:{day} %H:%M} → {new:%H:%M}"
             if same_day
-            else (f"{name} {old:%a %d %b %H:%M} → {new:%a %d %b %H:%M}")
+            else (f"{name} {old:{day} %H:%M} → {new:{day} %H:%M}")
         )
     return f"{name} {old or '(none)'} → {new or '(none)'}"
 

@@ -125,7 +125,7 @@ def _read(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise _unwritable(path, exc) from None
+        raise unwritable(path, exc) from None
 
 
 def _digest(data: bytes) -> str:
@@ -151,12 +151,18 @@ def place_version(
     ``<stem>-v<version>``, so that the hand edits and the fresh draft are both there to compare.
     """
     files = files_for(folder, draft)
+    found = {
+        path: current
+        for path in (files.markdown, files.html)
+        if (current := _read(path)) is not None
+    }
+    # rendered only when there is a file to compare with: a dry run over a new folder renders
+    # no draft (python-markdown is most of a draft's cost)
+    contents = _contents(files, draft, cfg) if found else {}
     kept = tuple(
         path
-        for path, text in _contents(files, draft, cfg).items()
-        if (current := _read(path)) is not None
-        and current != text.encode("utf-8")
-        and written.get(path.name) != _digest(current)
+        for path, current in found.items()
+        if current != contents[path].encode("utf-8") and written.get(path.name) != _digest(current)
     )
     if not kept:
         return Placement(files)
@@ -166,16 +172,28 @@ def place_version(
     return Placement(files_for(folder, draft, suffix), suffix, kept)
 
 
-def write_placed(folder: Path, draft: Draft, cfg: MediumConfig, placement: Placement) -> bool:
+def write_placed(
+    folder: Path, draft: Draft, cfg: MediumConfig, placement: Placement, *, durable: bool = True
+) -> bool:
     """Write a card's draft where ``place_version`` put it; whether anything was written.
 
     otg-sync's own untouched files are replaced; a hand-edited file never is. Beside edited files
-    (``-v2``), a file with other content already there stops the write too (a ``DraftsError``)."""
-    return write_draft(folder, draft, cfg, replace=not placement.kept, suffix=placement.suffix)[1]
+    (``-v2``), a file with other content already there stops the write too (a ``DraftsError``).
+    ``durable=False``: the files are complete and in place, but on disk only once their batch
+    is made durable (``sync/content/durable.py``)."""
+    return write_draft(
+        folder, draft, cfg, replace=not placement.kept, suffix=placement.suffix, durable=durable
+    )[1]
 
 
 def write_draft(
-    folder: Path, draft: Draft, cfg: MediumConfig, *, replace: bool = False, suffix: str = ""
+    folder: Path,
+    draft: Draft,
+    cfg: MediumConfig,
+    *,
+    replace: bool = False,
+    suffix: str = "",
+    durable: bool = True,
 ) -> tuple[DraftFiles, bool]:
     """Write a draft's two files; returns them and whether anything was written.
 
@@ -194,7 +212,7 @@ def write_draft(
             raise _in_the_way(path)
         to_write.append((path, text))
     for path, text in to_write:  # only once both files were checked
-        _atomic_write(path, text)
+        _atomic_write(path, text, durable=durable)
     return files, bool(to_write)
 
 
@@ -205,7 +223,7 @@ def _in_the_way(path: Path) -> DraftsError:
     )
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _atomic_write(path: Path, text: str, *, durable: bool = True) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -213,17 +231,18 @@ def _atomic_write(path: Path, text: str) -> None:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:  # else once for the batch: sync/content/durable.py
+                    os.fsync(handle.fileno())
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise _unwritable(path, exc) from None
+        raise unwritable(path, exc) from None
 
 
-def _unwritable(path: Path, exc: OSError) -> DraftsError:
+def unwritable(path: Path, exc: OSError) -> DraftsError:
     return DraftsError(
         f"cannot write the draft {path}: {exc.strerror or exc}",
         file_fix(exc, "medium.drafts_dir / output_dir in the config"),

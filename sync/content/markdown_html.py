@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
-
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 TASK = re.compile(r"^\[([ xX])\]\s+")
@@ -63,32 +61,44 @@ def _escape_block_start(found: re.Match[str]) -> str:
     return f"\\{found.group()}"
 
 
-class _Sanitise(Treeprocessor):
+def _sanitise(root: ET.Element) -> None:
     """Drops unsafe link targets and image sources; turns task-list items into ☑/☐."""
-
-    def run(self, root: ET.Element) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and not safe_url(value):
-                    del element.attrib[attribute]
-            if element.tag == "li" and element.text and (found := TASK.match(element.text)):
-                box = "☐" if found.group(1) == " " else "☑"
-                element.text = f"{box} {element.text[found.end() :]}"
+    for element in root.iter():
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is not None and not safe_url(value):
+                del element.attrib[attribute]
+        if element.tag == "li" and element.text and (found := TASK.match(element.text)):
+            box = "☐" if found.group(1) == " " else "☑"
+            element.text = f"{box} {element.text[found.end() :]}"
 
 
-class _NoRawHtml(Extension):
-    """Raw HTML is text: the block and inline HTML handlers are removed."""
+@cache
+def _no_raw_html() -> type[Any]:
+    """The python-markdown extension that makes raw HTML text (the block and inline HTML handlers
+    are removed) and sanitises the tree. Built on first use: python-markdown is imported only by
+    a command that renders a draft, not by every command that imports this module."""
+    from markdown.extensions import Extension
+    from markdown.treeprocessors import Treeprocessor
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_Sanitise(md), "otg_sanitise", 0)
+    class Sanitise(Treeprocessor):
+        def run(self, root: ET.Element) -> None:
+            _sanitise(root)
+
+    class NoRawHtml(Extension):
+        def extendMarkdown(self, md: Any) -> None:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+            md.treeprocessors.register(Sanitise(md), "otg_sanitise", 0)
+
+    return NoRawHtml
 
 
 def to_html(text: str) -> str:
     """The HTML of a Markdown body: deterministic, escaped, safe to send to Medium."""
+    import markdown
+
     converter = markdown.Markdown(
-        extensions=[_NoRawHtml(), "sane_lists", "fenced_code"], output_format="html"
+        extensions=[_no_raw_html()(), "sane_lists", "fenced_code"], output_format="html"
     )
     return converter.convert(text)

@@ -47,9 +47,11 @@ def payload_for(draft: Draft, cfg: MediumConfig) -> dict[str, Any]:
     return payload
 
 
-def intent_payload(draft: Draft, version: int, path: str) -> dict[str, Any]:
-    """What the intent row keeps: enough to record the draft without the card."""
+def intent_payload(draft: Draft, version: int, path: str, board: str = "") -> dict[str, Any]:
+    """What the intent row keeps: enough to record the draft without the card, and the board's
+    name, for the operator (`otg status`)."""
     return {
+        "board": board,
         "title": draft.title,
         "version": version,
         "hash": draft.digest(),
@@ -70,11 +72,11 @@ class MediumTarget:
         self.state = state
         self.cfg = cfg
 
-    def create(self, draft: Draft, version: int, now: datetime) -> SyncedItem:
+    def create(self, draft: Draft, version: int, now: datetime, board: str = "") -> SyncedItem:
         """Create one draft and record it. Raises the client's errors, after settling the
         intent when Medium surely created nothing; an unknown outcome leaves it pending."""
         path = self.client.posts_path()  # GET /me first: a refused token sends no POST
-        payload = intent_payload(draft, version, path)
+        payload = intent_payload(draft, version, path, board)
         intent_id = self.state.open_intent(INTENT_KIND, draft.card_id, payload)
         try:
             data = self.client.create_draft(path, payload_for(draft, self.cfg))

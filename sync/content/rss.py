@@ -16,13 +16,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import feedparser
-
 from sync.errors import OtgError, RemoteError
-from sync.http import PoliteSession, where
 from sync.report import plural
+
+if TYPE_CHECKING:
+    from sync.http import PoliteSession
 
 FEEDS_FIX = "check medium.feeds (a Medium feed is https://medium.com/feed/@username)"
 POST_ID = re.compile(r"(?:/p/|-)([0-9a-f]{8,16})$")
@@ -77,6 +78,8 @@ def _moment(entry: dict) -> datetime | None:
 
 def parse_feed(content: bytes, source: str) -> FeedRead:
     """The items of an RSS or Atom document. Pure: ``source`` names it in messages."""
+    import feedparser  # imported by the commands that read a feed, not by all that import this
+
     parsed = feedparser.parse(content)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     reason = _reason(problem)
@@ -125,6 +128,8 @@ def read_feed(source: str, session: PoliteSession, base_dir: Path) -> FeedRead:
             return parse_feed(path.read_bytes(), str(path))
         except OSError as exc:
             raise FeedReadError(f"cannot read feed {path}: {exc.strerror}", FEEDS_FIX) from None
+    from sync.http import where  # the HTTP stack, imported by the commands that fetch a feed
+
     try:
         response = session.get(source)
     except RemoteError as exc:  # "RSS: GET <url> timed out": say it of the feed

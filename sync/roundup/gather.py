@@ -1,147 +1,45 @@
 """The "two weeks on" roundup: a period → what happened in it, ready for a template. Pure.
 
-What a roundup features, for a period of local days:
+What a roundup reports, for a period (its instants, see sync/roundup/period.py):
 
-- **team and admin news**: cards completed in the period that carry the team label (or sit in the
-  team list), on any board;
-- **microactions** completed in the period (completion times from the board history), grouped by
-  their first label, with who did them;
-- **spinoff events** held in the period and coming up after it (dates in local time, place,
-  sign-up link), cancelled ones left out;
-- **posts published** in the period (from the content boards' Published list and what the Medium
-  feed said).
+- **team and admin news**: cards done in the period that carry the team label (or sit in the team
+  list), on any board;
+- **microactions** done in the period, grouped by their first label, with who did them;
+- **spinoff events** held in the period (they ended in it), happening at its end, and coming up
+  after it (dates in local time, place, sign-up link; Planning ones to be confirmed), cancelled
+  ones left out;
+- **posts published** in the period (the Medium feed's date, else the card's move into Published).
 
-Cards already featured in a finalised roundup (they carry a label like "Roundup 2026-11-25") are
-left out unless asked for. Names are kept on one line, and links only to http(s) addresses: the
-Markdown escaping is the renderer's (sync/roundup/render.py).
+Whether and when a card was done is ``sync.trello.done``'s one rule. Only known times count: a card
+done before its board's history begins has only an estimated time, and is left out (counted in
+``Roundup.left_out``) unless ``include_estimated``. Cards featured in another finalised roundup
+(a label like "Roundup 2026-11-11") are left out unless asked for; those featured in this period's
+own roundup are in, so that re-printing it shows what it featured. Names are kept on one line, and
+links only to http(s) addresses: the Markdown escaping is the renderer's (sync/roundup/render.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
 from sync.calendar.mapping import EventSpec, event_for, signup_link
-from sync.dates import day_bounds
 from sync.model import Board, Card, Role
+from sync.roundup.items import TITLE, EventItem, Item, Post, Roundup
+from sync.roundup.period import Period, fortnight_ending
 from sync.text import one_line
+from sync.trello.done import Done, DoneRules, done_in
+
+__all__ = ["TITLE", "Options", "Period", "Roundup", "fortnight_ending", "gather", "web_url"]
 
 UNLABELLED = "Other microactions"
 UNTITLED = "(untitled card)"
-#: The post's title, as Medium and the drafts folder get it (a template may set its own).
-TITLE = "One Team Government: two weeks on ({label})"
-
-
-@dataclass(frozen=True)
-class Period:
-    first: date
-    last: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-    @property
-    def label(self) -> str:
-        """ "25 November 2026" (one day), "12–25 November 2026", "28 November – 4 December 2026",
-        "29 December 2026 – 11 January 2027": the month and year written once when shared."""
-        a, b = self.first, self.last
-        if a == b:
-            return f"{a.day} {a:%B %Y}"
-        if a.year != b.year:
-            return f"{a.day} {a:%B %Y} – {b.day} {b:%B %Y}"
-        if a.month != b.month:
-            return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
-        return f"{a.day}–{b.day} {b:%B %Y}"
-
-    @property
-    def key(self) -> str:
-        return f"{self.first.isoformat()}..{self.last.isoformat()}"
-
-
-def fortnight_ending(day: date) -> Period:
-    return Period(day - timedelta(days=13), day)
-
-
-@dataclass
-class Item:
-    title: str
-    url: str
-    card_id: str
-    who: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    done: str = ""  # local date, ISO
-
-
-@dataclass
-class EventItem:
-    title: str
-    url: str
-    card_id: str
-    when: str  # "Wed 2 December, 08:00–09:00" in local time
-    date: str  # ISO local date of the start
-    place: str = ""
-    signup: str = ""
-
-
-@dataclass
-class Post:
-    title: str
-    url: str
-    card_id: str
-    published: str  # ISO local date
-
-
-@dataclass
-class Roundup:
-    period: Period
-    team: list[Item] = field(default_factory=list)
-    microactions: dict[str, list[Item]] = field(default_factory=dict)  # label → items
-    events_held: list[EventItem] = field(default_factory=list)
-    events_coming: list[EventItem] = field(default_factory=list)
-    posts: list[Post] = field(default_factory=list)
-
-    @property
-    def featured(self) -> list[str]:
-        """Card ids featured: the ones a finalised roundup labels."""
-        ids = [i.card_id for i in self.team]
-        ids += [i.card_id for items in self.microactions.values() for i in items]
-        ids += [e.card_id for e in self.events_held + self.events_coming]
-        return ids + [p.card_id for p in self.posts]
-
-    @property
-    def empty(self) -> bool:
-        return not self.featured
-
-    def context(self) -> dict[str, Any]:
-        """What templates see (documented in the README)."""
-        groups = [
-            {"label": label, "items": [asdict(i) for i in items]}
-            for label, items in self.microactions.items()
-        ]
-        return {
-            "title": TITLE.format(label=self.period.label),
-            "period": {
-                "first": self.period.first.isoformat(),
-                "last": self.period.last.isoformat(),
-                "label": self.period.label,
-                "days": self.period.days,
-            },
-            "team": [asdict(i) for i in self.team],
-            "microactions": {"total": sum(len(g["items"]) for g in groups), "groups": groups},
-            "events": {
-                "held": [asdict(e) for e in self.events_held],
-                "coming": [asdict(e) for e in self.events_coming],
-            },
-            "posts": [asdict(p) for p in self.posts],
-            "empty": self.empty,
-        }
 
 
 @dataclass(frozen=True)
@@ -153,6 +51,11 @@ class Options:
     featured_prefix: str = "Roundup "
     include_featured: bool = False
     coming_days: int = 60
+    #: This period's own roundup label: cards carrying it are in (what its post featured).
+    own_label: str = ""
+    include_estimated: bool = False  # list cards whose time is only an estimate, marked
+    rules: dict[str, DoneRules] = field(default_factory=dict)  # board id → what counts as done
+    people_field: str = ""  # a card's custom field naming who did it, beside its members
 
 
 def gather(
@@ -161,35 +64,38 @@ def gather(
     options: Options,
     published: dict[str, tuple[str, datetime]] | None = None,
 ) -> Roundup:
-    """Everything the roundup features. ``published``: card id → (post URL, published at),
+    """Everything the roundup reports. ``published``: card id → (post URL, published at),
     as recorded by the content flow from the Medium feed."""
-    start, end = day_bounds(period.first, period.last, options.tz)
+    start, end = period.bounds(options.tz)
     roundup = Roundup(period)
     groups: dict[str, list[Item]] = defaultdict(list)
     for board in boards:
+        rules = options.rules.get(board.id, DoneRules())
         for card in board.cards:
             if not card.visible or _featured(card, options):
                 continue
             if board.role is Role.MICROACTIONS or _is_team(card, options):
-                _microaction(card, start, end, options, roundup, groups)
+                _microaction(card, rules, start, end, options, roundup, groups)
             elif board.role is Role.EVENTS:
                 _event(card, start, end, options, roundup)
             elif board.role is Role.CONTENT:
-                _post(card, start, end, options, roundup, published or {})
+                _post(card, rules, start, end, options, roundup, published or {})
     roundup.microactions = {
         label: sorted(items, key=lambda i: (i.done, i.title))
         for label, items in sorted(groups.items(), key=_group_order)
     }
     roundup.team.sort(key=lambda i: (i.done, i.title))
-    roundup.events_held.sort(key=lambda e: (e.date, e.title))
-    roundup.events_coming.sort(key=lambda e: (e.date, e.title))
+    for events in (roundup.events_held, roundup.events_now, roundup.events_coming):
+        events.sort(key=lambda e: (e.date, e.starts, e.title))  # a day's by time
     roundup.posts.sort(key=lambda p: (p.published, p.title))
     return roundup
 
 
 def _featured(card: Card, options: Options) -> bool:
+    """Featured by another period's finalised roundup (this period's own label does not count)."""
     return not options.include_featured and any(
-        name.startswith(options.featured_prefix) for name in card.label_names
+        name.startswith(options.featured_prefix) and name != options.own_label
+        for name in card.label_names
     )
 
 
@@ -199,15 +105,28 @@ def _is_team(card: Card, options: Options) -> bool:
     )
 
 
+def _counted(found: Done | None, kind: str, options: Options, roundup: Roundup) -> bool:
+    """Whether a card done (or published) in the period is listed: a known time always; an
+    estimated one only when asked for, else it is counted among those left out."""
+    if found is None:
+        return False
+    if found.known or options.include_estimated:
+        return True
+    roundup.left_out[kind] = roundup.left_out.get(kind, 0) + 1
+    return False
+
+
 def _microaction(
     card: Card,
+    rules: DoneRules,
     start: datetime,
     end: datetime,
     options: Options,
     roundup: Roundup,
     groups: dict[str, list[Item]],
 ) -> None:
-    if card.completed_at is None or not start <= card.completed_at < end:
+    found = done_in(card, rules, start, end)
+    if not _counted(found, "microactions", options, roundup) or found is None or found.at is None:
         return
     labels = [
         _title(name, "")
@@ -219,9 +138,10 @@ def _microaction(
         _title(card.name),
         web_url(card.url),
         card.id,
-        [name for m in card.members if (name := _title(m.full_name, ""))],
+        _people(card, options),
         labels,
-        card.completed_at.astimezone(options.tz).date().isoformat(),
+        found.at.astimezone(options.tz).date().isoformat(),
+        not found.known,
     )
     if _is_team(card, options):
         roundup.team.append(item)
@@ -229,15 +149,30 @@ def _microaction(
         groups[labels[0] if labels else UNLABELLED].append(item)
 
 
+def _people(card: Card, options: Options) -> list[str]:
+    """Who did it: the card's members, then the names its people field and a "Who:" line of its
+    description give (people who are not members of the board are named there), each once."""
+    names = [name for m in card.members if (name := _title(m.full_name, ""))]
+    given = card.custom_fields.get(options.people_field) if options.people_field else None
+    texts = [given] if isinstance(given, str) else []
+    texts += [  # the card's own text: a line "Who: Ada Lovelace, Bo" or "By: ..."
+        line.split(":", 1)[1]
+        for line in card.desc.splitlines()
+        if line.strip().lower().startswith(("who:", "by:"))
+    ]
+    for text in texts:
+        for part in text.replace(";", ",").replace(" and ", ",").split(","):
+            name = _title(part, "")
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
 def _event(card: Card, start: datetime, end: datetime, options: Options, roundup: Roundup) -> None:
     spec = event_for(card, options.calendar, options.tz)  # what the calendar shows
     if not isinstance(spec, EventSpec):
         return  # no usable date: nothing to say when it is
-    begins = (
-        spec.start
-        if isinstance(spec.start, datetime)
-        else datetime.combine(spec.start, datetime.min.time(), tzinfo=options.tz)
-    )
+    begins, ends = _instant(spec.start, options.tz), _instant(spec.end, options.tz)
     item = EventItem(
         _title(spec.summary, "(untitled event)"),
         web_url(card.url),
@@ -246,34 +181,57 @@ def _event(card: Card, start: datetime, end: datetime, options: Options, roundup
         begins.astimezone(options.tz).date().isoformat(),
         _title(spec.location, ""),
         web_url(signup_link(card, options.calendar)),
+        tbc=card.state in ("proposed", "planning"),
+        starts=(
+            begins.astimezone(options.tz).strftime("%Y-%m-%dT%H:%M")
+            if isinstance(spec.start, datetime)
+            else spec.start.isoformat()
+        ),
     )
-    if start <= begins < end:
+    if start < ends <= end:  # over by the period's end: held
         roundup.events_held.append(item)
+    elif begins < end < ends:  # running at the period's end
+        roundup.events_now.append(item)
     elif end <= begins < end + timedelta(days=options.coming_days):
         roundup.events_coming.append(item)
 
 
+def _instant(moment: Any, tz: ZoneInfo) -> datetime:
+    """An event's start or end as an instant: an all-day date at its local midnight."""
+    if isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, datetime.min.time(), tzinfo=tz)
+
+
 def _post(
     card: Card,
+    rules: DoneRules,
     start: datetime,
     end: datetime,
     options: Options,
     roundup: Roundup,
     published: dict[str, tuple[str, datetime]],
 ) -> None:
+    """A post published in the period: the Medium feed's date (recorded by the content flow),
+    else the card's move into the Published list by the one rule for done."""
     url, when = published.get(card.id, ("", None))
-    if when is None and card.state == "published":
-        when = card.completed_at  # when it reached the Published list
+    estimated = False
+    if when is None:
+        found = done_in(card, rules, start, end)
+        if not _counted(found, "posts", options, roundup) or found is None or found.at is None:
+            return
+        when, estimated = found.at, not found.known
         url = url or next(
             (a.url for a in card.attachments if "medium.com" in a.url and "/edit" not in a.url), ""
         )
-    if when is not None and start <= when < end:
+    if start <= when < end:
         roundup.posts.append(
             Post(
                 _title(card.name),
                 web_url(url),
                 card.id,
                 when.astimezone(options.tz).date().isoformat(),
+                estimated,
             )
         )
 

@@ -21,12 +21,13 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from config.bundled import ROUNDUP_TEMPLATE
 from sync.content.markdown_html import escape_text
 from sync.errors import UsageError
 from sync.roundup.gather import web_url
 from sync.text import one_line
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "config" / "templates" / "roundup.md.j2"
+DEFAULT_TEMPLATE = ROUNDUP_TEMPLATE  # package data: in a wheel too (config/bundled.py)
 
 
 class TemplateError(UsageError):

@@ -11,14 +11,14 @@ is settled by an operator with `otg ledger resolve`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from config import Config
 from sync.content.draft import Draft, slugify
 from sync.content.drafts_folder import write_draft
-from sync.content.medium import NOTHING_MADE, MediumClient, medium_session
-from sync.content.medium_target import payload_for
 from sync.errors import OtgError
 from sync.roundup.gather import TITLE, Period
 from sync.state.records import SyncedItem
@@ -80,6 +80,7 @@ def place(
     if record is not None and not new_version:
         return Placed(record.data.get("where", ""), False, record.sequence)
     version = record.sequence + 1 if record else 1
+    start, end = period.bounds(cfg.tz)
     draft = roundup_draft(markdown, title, period, cfg, version)
     if target == "drafts":
         files, _ = write_draft(
@@ -100,7 +101,10 @@ def place(
                 "via": target,
                 "made_at": now.isoformat(),
                 "title": draft.title,
+                "first_day": period.first.isoformat(),
                 "last_day": period.last.isoformat(),
+                "start": start.isoformat(),  # the instants it covered: the next starts at "end"
+                "end": end.isoformat(),
                 "featured": list(featured or []),
             },
         )
@@ -108,7 +112,37 @@ def place(
     return Placed(where, True, version)
 
 
+def drafted_period(data: dict[str, Any], tz: ZoneInfo) -> Period | None:
+    """The period a roundup record covered: its instants, or (older records) its days."""
+    try:
+        if data.get("start") and data.get("end"):
+            start, end = datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"])
+            return Period.between(start, end, tz)
+        last = date.fromisoformat(data["last_day"])
+        first = date.fromisoformat(data.get("first_day") or (last - timedelta(days=13)).isoformat())
+    except (KeyError, TypeError, ValueError):
+        return None  # not a record this version can read: it does not move the next period
+    return Period(first, last)
+
+
+def last_drafted(state: State, tz: ZoneInfo) -> tuple[Period, dict[str, Any]] | None:
+    """The roundup drafted last (the one whose period ends latest, whatever its target), and its
+    record's data; None before the first."""
+    latest: tuple[Period, dict[str, Any]] | None = None
+    for record in state.items(TARGET).values():
+        period = drafted_period(record.data, tz)
+        if period is not None and (
+            latest is None or period.bounds(tz)[1] > latest[0].bounds(tz)[1]
+        ):
+            latest = (period, record.data)
+    return latest
+
+
 def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int) -> str:
+    # imported here: a roundup printed or put in the drafts folder needs no HTTP stack
+    from sync.content.medium import NOTHING_MADE, MediumClient, medium_session
+    from sync.content.medium_target import payload_for
+
     for intent in state.intents(KIND):
         if intent.key != period.key:
             continue

@@ -6,17 +6,14 @@ becomes a problem on the card, never an exception.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sync.dates import BadDate, id_timestamp, parse_utc
 from sync.model import Action, Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
 from sync.text import quoted
+from sync.trello.done import COMPLETED_STATES
 from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
-
-#: States whose entry marks a card as completed (its ``completed_at``).
-COMPLETED_STATES = frozenset({"done", "published"})
 
 
 class CardContext:
@@ -48,10 +45,17 @@ class CardContext:
         problems: list[str] = []
         trello_list = self.lists.get(text(raw.get("idList")))
         labels = [self.labels[i] for i in ids(raw.get("idLabels")) if i in self.labels]
-        if not labels:  # old exports carry only the embedded label objects
-            labels = [label(lbl) for lbl in dicts(raw.get("labels")) if text(lbl.get("id"))]
+        if not labels:  # old exports carry only the embedded label objects (2013–2014: no ids)
+            made = (label(lbl) for lbl in dicts(raw.get("labels")))
+            labels = [self.labels.get(lbl.id, lbl) for lbl in made if lbl is not None]
         state = trello_list.state if trello_list else None
-        card = Card(
+        # each value read once, in the order its problems are noted; the card is built once
+        due, start = date(raw, "due", problems), date(raw, "start", problems)
+        due_complete = bool(raw.get("dueComplete"))
+        last_activity = date(raw, "dateLastActivity", problems)
+        custom_fields = self._custom_fields(raw, problems)
+        due_ticked_at = self._ticked(card_id, due_complete, raw, problems)
+        return Card(
             id=card_id,
             name=text(raw.get("name")),
             board_id=self.board_id,
@@ -66,10 +70,10 @@ class CardContext:
             pos=number(raw.get("pos")),
             labels=tuple(labels),
             members=tuple(self.members[m] for m in ids(raw.get("idMembers")) if m in self.members),
-            due=date(raw, "due", problems),
-            start=date(raw, "start", problems),
-            due_complete=bool(raw.get("dueComplete")),
-            last_activity=date(raw, "dateLastActivity", problems),
+            due=due,
+            start=start,
+            due_complete=due_complete,
+            last_activity=last_activity,
             created=id_timestamp(card_id),
             location_name=text(raw.get("locationName")),
             address=text(raw.get("address")),
@@ -80,11 +84,10 @@ class CardContext:
                 if text(a.get("url"))
             ),
             checklists=tuple(self.checklists.get(card_id, ())),
-            custom_fields=self._custom_fields(raw, problems),
-        )
-        completed_at, completed_from = self._completion(card, raw, problems)
-        return replace(
-            card, completed_at=completed_at, completed_from=completed_from, problems=tuple(problems)
+            custom_fields=custom_fields,
+            completed_at=self._completion(card_id, state),
+            due_ticked_at=due_ticked_at,
+            problems=tuple(problems),
         )
 
     def _custom_fields(self, raw: dict[str, Any], problems: list[str]) -> dict[str, FieldValue]:
@@ -103,27 +106,39 @@ class CardContext:
                 values[name] = value
         return values
 
-    def _completion(
-        self, card: Card, raw: dict[str, Any], problems: list[str]
-    ) -> tuple[datetime | None, str]:
-        """When the card was completed, and how we know.
+    def _completion(self, card_id: str, state: str | None) -> datetime | None:
+        """When the history shows the card came into its completed state: the newest move (or
+        creation) into a completed list from a list that is not one. None when the history does
+        not reach back that far (a move out of completed lists, or nothing, comes first): the
+        time is then not known, and ``sync.trello.done`` says so rather than guess."""
+        if state not in COMPLETED_STATES:
+            return None
+        for action in self.history.get(card_id, ()):  # newest first
+            if action.list_after is None:
+                continue
+            if self._state(action.list_after) not in COMPLETED_STATES:
+                return None  # the move back into a completed list is older than the history
+            if (
+                action.list_before is None
+                or self._state(action.list_before) not in COMPLETED_STATES
+            ):
+                return action.date
+        return None
 
-        From the newest action that moved it into its current done/published list (or created it
-        there), or that marked it dueComplete. When the history no longer reaches back that far:
-        Trello's own ``dateCompleted`` if the export has it, else ``dateLastActivity`` as an
-        estimate (``completed_from = "estimate"``).
-        """
-        if card.state not in COMPLETED_STATES and not card.due_complete:
-            return None, ""
-        for action in self.history.get(card.id, ()):  # newest first
-            if card.state in COMPLETED_STATES and action.list_after == card.list_id:
-                return action.date, "action"
-            if card.due_complete and action.due_complete is True:
-                return action.date, "action"
-        completed = date(raw, "dateCompleted", problems)
-        if completed is not None:
-            return completed, "dateCompleted"
-        return card.last_activity, "estimate"
+    def _state(self, list_id: str) -> str | None:
+        found = self.lists.get(list_id)
+        return found.state if found else None
+
+    def _ticked(
+        self, card_id: str, due_complete: bool, raw: dict[str, Any], problems: list[str]
+    ) -> datetime | None:
+        """When the due date was ticked complete: the history, else Trello's ``dateCompleted``."""
+        if not due_complete:
+            return None
+        for action in self.history.get(card_id, ()):  # newest first
+            if action.due_complete is not None:
+                return action.date if action.due_complete else None
+        return date(raw, "dateCompleted", problems)
 
 
 def _field_value(definition: dict[str, Any], item: dict[str, Any]) -> FieldValue | None:

@@ -1,8 +1,10 @@
 """List name → state mapping: defaults that match common list names, and config overrides.
 
-A list name is compared after folding case, emoji, punctuation and spacing, so "✅ Done!" and
-"done" are the same list. A list with no mapping has no state: its cards are counted but not
-synced.
+A config entry whose name is exactly the list's wins; failing that, names are compared after
+folding case, emoji, punctuation and spacing, so "✅ Done!" and "done" are the same list. Two
+entries that fold to a list's name and map it to different states (and neither is its exact
+name) are a config error naming both. A list with no mapping has no state: its cards are counted
+but not synced.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sync.errors import ListCollision
 from sync.model import IGNORE, STATES, Role
 
 DEFAULT_LISTS: dict[Role, dict[str, tuple[str, ...]]] = {
@@ -55,9 +58,14 @@ def valid_states(role: Role) -> tuple[str, ...]:
 
 
 def state_for(role: Role, list_name: str, overrides: dict[str, str]) -> str | None:
-    """The state a list maps to: an override by (folded) name first, then the defaults."""
+    """The state a list maps to: an override by its exact name, else by its folded name, else
+    the defaults. Raises ``ListCollision`` when two overrides fold to it with different states."""
+    if list_name in overrides:
+        return overrides[list_name]
     folded = fold(list_name)
-    for name, state in overrides.items():
-        if fold(name) == folded:
-            return state
+    matches = {name: state for name, state in overrides.items() if fold(name) == folded}
+    if len(set(matches.values())) > 1:
+        raise ListCollision(list_name, matches)
+    if matches:
+        return next(iter(matches.values()))
     return default_state(role, list_name)

@@ -12,6 +12,7 @@ history); each card is read by ``sync/trello/card.py``, each value by ``sync/tre
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from sync.dates import BadDate, parse_utc
@@ -32,7 +33,7 @@ from sync.model import (
 from sync.text import quoted
 from sync.trello.card import CardContext
 from sync.trello.lists import fold, state_for
-from sync.trello.values import dicts, label, number, ref, text
+from sync.trello.values import dicts, label, label_names, number, ref, text
 
 #: Actions after which a card is in ``data.list``.
 ARRIVALS = frozenset(
@@ -185,13 +186,22 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
+    """The board's labels: its ``labels`` list, or the ones its cards carry (some 2015 exports
+    have no list). 2013–2014 labels have no id: they are known by colour, named by the board's
+    ``labelNames`` (see ``values.label``)."""
     found: dict[str, Label] = {}
+    names = label_names(data.get("labelNames"))
     sources = dicts(data.get("labels")) or [
         lbl for card in dicts(data.get("cards")) for lbl in dicts(card.get("labels"))
     ]
     for item in sources:
-        if isinstance(item.get("id"), str):
-            found.setdefault(text(item["id"]), label(item))
+        made = label(item, names)
+        if made is not None:
+            found.setdefault(made.id, made)
+    if found and all(lbl.id.startswith("color:") for lbl in found.values()):
+        # a board of that era: its other named colours are labels too, worn by no card yet
+        for color, name in names.items():
+            found.setdefault(f"color:{color}", Label(f"color:{color}", name, color))
     return tuple(found.values())
 
 
@@ -199,13 +209,26 @@ def _checklists(data: dict[str, Any]) -> dict[str, list[Checklist]]:
     by_card: dict[str, list[Checklist]] = defaultdict(list)
     for item in sorted(dicts(data.get("checklists")), key=lambda c: number(c.get("pos"))):
         items = tuple(
-            CheckItem(text(ci.get("id")), text(ci.get("name")), ci.get("state") == "complete")
+            CheckItem(
+                text(ci.get("id")),
+                text(ci.get("name")),
+                ci.get("state") == "complete",
+                _item_due(ci.get("due")),
+            )
             for ci in sorted(dicts(item.get("checkItems")), key=lambda c: number(c.get("pos")))
         )
         by_card[text(item.get("idCard"))].append(
             Checklist(text(item.get("id")), text(item.get("name")), items)
         )
     return by_card
+
+
+def _item_due(value: Any) -> datetime | None:
+    """A checklist item's due date; one that cannot be read is none (it only adds advice)."""
+    try:
+        return parse_utc(value)
+    except BadDate:
+        return None
 
 
 def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

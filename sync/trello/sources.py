@@ -11,16 +11,28 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from config import BoardConfig, Config
+from sync import progress
 from sync.dates import format_utc, parse_utc
-from sync.errors import AuthError, OtgError, SourceError, StateError, UnknownList
-from sync.http import redact
+from sync.errors import (
+    AuthError,
+    ListCollision,
+    OtgError,
+    SourceError,
+    StateError,
+    UnknownList,
+)
 from sync.model import Board
+from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import API_FIX, CREDENTIALS_FIX, TrelloApi, trello_session
+from sync.trello.fast_read import collector_paused, keep_model, loads
 from sync.trello.parse import parse_board
+
+if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +40,41 @@ log = logging.getLogger(__name__)
 LOOKBACK = timedelta(minutes=15)
 
 
-def read_export(path: Path, board: BoardConfig) -> Board:
-    fix = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
+#: How to mend an export that cannot be read.
+EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
+
+
+def read_export(
+    path: Path, board: BoardConfig, state: State | None = None, *, dry_run: bool = True
+) -> Board:
+    """An export file's board. With ``state``, the export's history is merged into the history
+    kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
+    only the newest 1,000 actions, and a newer export must not forget what an older one held."""
+    with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+        # The file's bytes are only an argument: they are gone once parsed, and the JSON once
+        # the model is built (the model keeps only the strings it uses).
+        data = _json(_file_bytes(path, board), path, board)
+        history = None
+        if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+            fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
+            history = merged_history(state, data["id"], fresh, dry_run)
+        try:
+            return parse_board(
+                data,
+                role=board.role,
+                source=str(path),
+                list_overrides=board.lists,
+                actions=history,
+                read_only=True,
+            )
+        except SourceError as exc:
+            raise _on_board(board, exc.message, exc.fix, exc) from None
+
+
+def _file_bytes(path: Path, board: BoardConfig) -> bytes:
+    fix = EXPORT_FIX
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_bytes()
     except FileNotFoundError:
         raise SourceError(
             f'board "{board.name}": no export file at {path}',
@@ -42,29 +85,70 @@ def read_export(path: Path, board: BoardConfig) -> Board:
             f'board "{board.name}": {path} is a folder, not a board export file',
             f"set boards.{board.name}.source to the export's .json file",
         ) from None
-    except UnicodeDecodeError:
-        raise SourceError(
-            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
-        ) from None
     except OSError as exc:
         raise SourceError(
             f'board "{board.name}": cannot read {path}: {exc.strerror or type(exc).__name__}',
             "make it readable by the user otg-sync runs as, or " + fix,
         ) from None
+
+
+def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
+    fix = EXPORT_FIX
     try:
-        data = json.loads(text)
+        return loads(raw)
+    except UnicodeDecodeError:
+        raise SourceError(
+            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
+        ) from None
     except json.JSONDecodeError as exc:
+        comment = _comment_line(raw.decode("utf-8", "replace"))
+        if comment:
+            raise SourceError(
+                f'board "{board.name}": {path} has comments (line {comment} starts with "//" '
+                "or /*), which JSON does not allow",
+                "remove the comment lines, or export the board again",
+            ) from None
         raise SourceError(
             f'board "{board.name}": {path} is not valid JSON (line {exc.lineno}, column '
             f"{exc.colno}: {exc.msg}); the export may be truncated",
             fix,
         ) from None
-    try:
-        return parse_board(
-            data, role=board.role, source=str(path), list_overrides=board.lists, read_only=True
-        )
-    except SourceError as exc:
-        raise SourceError(f'board "{board.name}": {exc.message}', exc.fix) from None
+
+
+def _comment_line(text: str) -> int:
+    """The number of the first line that is a JavaScript-style comment (0: none)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith(("//", "/*")):
+            return number
+    return 0
+
+
+def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> SourceError:
+    """``exc`` said of the board by its config name, keeping its exit code (a config error's
+    is 2)."""
+    named = SourceError(f'board "{board.name}": {message}', fix)
+    named.exit_code = exc.exit_code
+    return named
+
+
+def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool) -> list[dict]:
+    """The board's history kept in the state with ``fresh`` actions added, newest first: saved
+    there, or (a dry run writes nothing) merged in memory. Entries without a text id and date
+    are left out: they could not be kept, and history is a help, never a must."""
+    fresh = [
+        a
+        for a in fresh
+        if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
+    ]
+    merged = {a["id"]: a for a in state.load_actions(board_id)}
+    if not dry_run:
+        # only what is new or changed is written: an export repeats its 1,000 newest actions (a
+        # big one tens of thousands) every night, and rewriting them all cost more than the read
+        changed = [a for a in fresh if merged.get(a["id"]) != a]
+        if changed:
+            state.save_actions(board_id, changed)
+    merged.update({a["id"]: a for a in fresh})
+    return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 
 
 class TrelloReader:
@@ -102,17 +186,10 @@ class TrelloReader:
             else self.now - timedelta(days=self.cfg.trello.history_days)
         )
         fresh = self.api.actions(board_id, format_utc(since))
-        if self.dry_run:
-            merged = {a["id"]: a for a in self.state.load_actions(board_id)}
-            merged.update({a["id"]: a for a in fresh if isinstance(a, dict) and "id" in a})
-            history = sorted(
-                merged.values(), key=lambda a: (a.get("date", ""), a["id"]), reverse=True
-            )
-        else:
-            self.state.save_actions(board_id, fresh)
+        history = merged_history(self.state, board_id, fresh, self.dry_run)
+        if not self.dry_run:
             # Never past the run's start: what happens during the run is read next time.
             self.state.set_bookmark(bookmark_name, format_utc(self.now))
-            history = self.state.load_actions(board_id)
         log.info(
             'board "%s": %d new history entries since %s', board.name, len(fresh), format_utc(since)
         )
@@ -127,8 +204,10 @@ class TrelloReader:
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no
             # cards list, say) is Trello's to mend, and a rerun asks again.
-            fix = exc.fix if isinstance(exc, UnknownList) else API_FIX
-            raise SourceError(f'board "{board.name}": {exc.message}', fix) from None
+            from sync.trello.api import API_FIX
+
+            fix = exc.fix if isinstance(exc, UnknownList | ListCollision) else API_FIX
+            raise _on_board(board, exc.message, fix, exc) from None
 
     @property
     def requests_sent(self) -> int:
@@ -136,6 +215,8 @@ class TrelloReader:
 
 
 def connect(cfg: Config) -> TrelloApi:
+    from sync.trello.api import CREDENTIALS_FIX, TrelloApi, trello_session
+
     key, token = cfg.secrets.get("TRELLO_API_KEY"), cfg.secrets.get("TRELLO_TOKEN")
     missing = [
         name for name, value in (("TRELLO_API_KEY", key), ("TRELLO_TOKEN", token)) if not value
@@ -165,10 +246,14 @@ def read_boards(
     for board in boards:
         if stop_requested():
             break
+        progress.reading(board.name)
         try:
-            model = (
-                reader.read(board) if board.is_api else read_export(cfg.board_path(board), board)
-            )
+            with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+                model = (
+                    reader.read(board)
+                    if board.is_api
+                    else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
+                )
         except StateError:
             raise  # nothing can be recorded: the run stops (see StateError)
         except OtgError as exc:
@@ -181,5 +266,8 @@ def read_boards(
                 board, OtgError(f"unexpected {type(exc).__name__}: {text}", "please report it")
             )
             continue
+        log.info('board "%s": read, %d cards', board.name, len(model.cards))
+        progress.board_read(len(model.cards))
         read.append((board, model))
+    keep_model()  # see fast_read.py: the job that called this releases it
     return read, reader

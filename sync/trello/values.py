@@ -17,6 +17,8 @@ from sync.text import valid
 
 def text(value: Any) -> str:
     """A string from the JSON (lone surrogates made encodable), or "" for anything else."""
+    if value.__class__ is str and value.isascii():  # most of a board: nothing to mend
+        return value
     return valid(value) if isinstance(value, str) else ""
 
 
@@ -72,6 +74,23 @@ def coordinates(value: Any) -> tuple[float, float] | None:
     return (lat, lng) if -90 <= lat <= 90 and -180 <= lng <= 180 else None  # NaN fails too
 
 
-def label(item: dict[str, Any]) -> Label:
-    color = item.get("color")
-    return Label(text(item["id"]), text(item.get("name")), text(color) or None)
+def label(item: dict[str, Any], names: dict[str, str] | None = None) -> Label | None:
+    """A label. 2013–2014 exports give labels no ``id``, only a colour and a name (one label per
+    colour, named in the board's ``labelNames``): such a label is known by its colour
+    (``color:green``). ``names`` is that map; None when there is neither id nor colour."""
+    color = text(item.get("color")) or None
+    name = text(item.get("name"))
+    label_id = text(item.get("id"))
+    if not label_id:
+        if color is None:
+            return None
+        label_id = f"color:{color}"
+        name = name or (names or {}).get(color, "")
+    return Label(label_id, name, color)
+
+
+def label_names(value: Any) -> dict[str, str]:
+    """A board's ``labelNames`` (colour → name), the names of the old exports' labels."""
+    if not isinstance(value, dict):
+        return {}
+    return {text(k): text(v) for k, v in value.items() if isinstance(k, str) and text(v)}

@@ -14,6 +14,8 @@ import pytest
 
 import cli
 from config import EXAMPLE
+from sync.calendar import ical
+from sync.content.draft import Draft
 from tests.conftest import DEMO_BOARDS, ROOT
 
 DRY_RUNS = [
@@ -173,3 +175,31 @@ def test_a_dry_run_works_on_a_read_only_state_mount(runner, config, tmp_path):
         f"error: cannot open the run lock {folder / 'otg-state.db.lock'}: Read-only file system"
     ), result.stderr
     assert files(folder) == before
+
+
+def test_a_dry_run_counts_what_it_would_write_without_rendering_it(
+    runner, config, tmp_path, monkeypatch
+):
+    """Rendering the feed and the drafts is most of a big first run: a dry run plans and counts,
+    and says the same as a run that renders."""
+    rendered = []
+    real_calendar = ical.calendar
+    real_html = Draft.html
+    monkeypatch.setattr(
+        ical, "calendar", lambda *a, **k: rendered.append("feed") or real_calendar(*a, **k)
+    )
+    monkeypatch.setattr(Draft, "html", lambda self: rendered.append("draft") or real_html(self))
+    fresh = otg(runner, config, "sync", "--dry-run")
+    assert fresh.exit_code == 0, fresh.output
+    assert rendered == []  # no feed to compare with, no draft file there: nothing rendered
+    assert "would write      feed         events.ics — 13 events\n" in fresh.output
+    assert fresh.output.count("would create     drafts") == 3
+    real = otg(runner, config, "sync")
+    assert real.exit_code == 0 and rendered.count("feed") == 1
+    # the feed's last records are known: a dry run after a change says so without rendering
+    feed = tmp_path / "out" / "events.ics"
+    feed.write_bytes(feed.read_bytes() + b"\r\n")
+    rendered.clear()
+    again = otg(runner, config, "sync", "--dry-run")
+    assert "would write      feed         events.ics — 13 events\n" in again.output
+    assert rendered == []

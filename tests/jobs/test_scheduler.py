@@ -262,7 +262,9 @@ def test_run_once_says_why_a_job_failed(write_config, runner, tmp_path):
     result = runner.invoke(cli.main, ["--config", str(path), "jobs", "run-once", "sync"])
     assert result.exit_code == 1
     assert result.stdout == "sync: failed\n"
-    assert result.stderr.startswith(f'  failed: board "events": {broken} is not valid JSON')
+    [summary, line] = result.stderr.splitlines()  # as they happened: the journal's lines too
+    assert summary.endswith("ERROR jobs.scheduler: job sync: failed (nothing to write; 1 failed)")
+    assert f'job sync: failed: board "events": {broken} is not valid JSON' in line
 
 
 def test_status_shows_a_run_whose_process_died_as_killed_not_running(cfg, runner):

@@ -480,8 +480,11 @@ def test_a_fault_is_reported_harms_nothing_and_a_rerun_converges(baseline, make_
     said = world.settle_as_an_operator()
     if case.call == "medium draft create" and case.fault in UNKNOWN_OUTCOME:
         assert len(said) == 1, "a create of unknown outcome must wait for an operator"
-        [line] = [x for x in lines if "otg ledger resolve" in x]  # reported, with the way out
+        # reported, with the way out: in the report, and its one line on stderr
+        [line] = [x for x in lines if "otg ledger resolve" in x and not x.startswith("failed: ")]
         assert line.startswith("failed ") and "the draft may have been created" in line, line
+        [told] = [x for x in lines if "otg ledger resolve" in x and x.startswith("failed: ")]
+        assert told.startswith("failed: create medium: ") and told.endswith(line.split(" — ")[-1])
     harness.converge()
     world.assert_consistent()
     assert world.fingerprint() == clean["fingerprint"]

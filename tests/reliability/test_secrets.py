@@ -90,7 +90,12 @@ feeds = ["{FEED_URL}"]
 
 #: Every leaf command, with the arguments that make it do its work (and meet the credentials).
 RUNS: dict[str, list[list[str]]] = {
-    "init": [["{root}/starter.toml"]],
+    "init": [
+        ["{root}/starter.toml"],
+        ["{root}/from.toml", "--from", EVENTS_BOARD],
+        ["{root}/starter.toml", "--github-actions"],
+    ],
+    "events": [[], ["--json"]],
     "check": [[], ["--online"]],
     "boards": [[], ["--json"]],
     "sync": [[], ["--dry-run"], ["--json"], ["--only", "content", "--new-version", "qBqgCgJ9"]],
@@ -108,6 +113,7 @@ RUNS: dict[str, list[list[str]]] = {
     "jobs run": [[]],
     "jobs run-once": [["sync"], ["roundup"], ["publication"]],
     "status": [[], ["--json"]],
+    "site": [[], ["--dry-run"], ["--json"]],
 }
 
 
@@ -293,8 +299,8 @@ def test_check_fails_a_dotenv_readable_by_others(tmp_path, monkeypatch, mode, ex
     result = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
     assert result.exit_code == (1 if exposed else 0), result.output
     fail = f"FAIL secrets: {env} is readable by other users — chmod 600 {env}"
-    assert (fail in result.stdout.splitlines()) is exposed, result.stdout
-    assert "is readable by other users" not in result.stderr  # said once, as the FAIL line
+    assert (fail in result.stderr.splitlines()) is exposed, result.stderr  # a FAIL: on stderr
+    assert result.output.count("is readable by other users") == exposed  # once, as the FAIL
     assert not _leaks(result.output)
 
 

@@ -272,8 +272,11 @@ def test_a_card_label_fault_is_reported_and_the_rerun_labels_the_rest(setup, how
 
     code, lines = setup.roundup("--finalise")
     assert hit.hits == 1
-    [problem] = assert_one_line_failures(code, lines, "Trello")
+    problems = assert_one_line_failures(code, lines, "Trello")
+    [problem] = [p for p in problems if not p.startswith("label trello: ")]  # in the report
     assert "/idLabels" in problem or "labelling card" in problem, problem
+    [told] = [p for p in problems if p.startswith("label trello: ")]  # its one line on stderr
+    assert told.endswith(problem.split(" — ", 1)[1]), (told, problem)
     setup.assert_nothing_doubled()
     assert setup.labelled() >= FEATURED - 1  # the other cards were labelled
 

@@ -16,8 +16,10 @@ import requests
 import cli
 import jobs.sync
 from config import load_config
+from sync import __version__
 from sync.errors import RemoteError
 from sync.state.store import State
+from sync.trello import done as rule
 from sync.trello.api import ACTION_TYPES, TrelloApi, trello_session
 from sync.trello.sources import TrelloReader
 from tests.fakes.boards import synthetic_board
@@ -124,8 +126,7 @@ def test_the_second_sync_reads_only_new_history(fake, secrets, write_config, tmp
         reader = TrelloReader(load_config(path), state, dry_run=True, now=NOW)
         model = reader.read(load_config(path).boards[0])
     moved = next(c for c in model.cards if c.id == card["id"])
-    assert (moved.state, moved.completed_from) == ("done", "action")
-    assert moved.completed_at == datetime(2026, 11, 21, 12, tzinfo=UTC)
+    assert rule.done(moved) == rule.Done(datetime(2026, 11, 21, 12, tzinfo=UTC), rule.HISTORY)
 
 
 def test_a_dry_run_saves_no_history_and_no_bookmark(fake, secrets, write_config, tmp_path):
@@ -434,3 +435,14 @@ def test_an_injected_429_answers_as_trello_does(fake, secrets):
         for name in ("token", "key"):
             assert int(answer.headers[f"x-rate-limit-api-{name}-max"]) in (100, 300)
             assert answer.headers[f"x-rate-limit-api-{name}-interval-ms"] == "10000"
+
+
+def test_trello_hears_otg_sync_and_its_version_not_py_trello(fake):
+    """py-trello sets its own User-Agent on each request; the session's wins."""
+    board = add(fake, 3, role="events")
+    api = connected(fake)
+    api.me()
+    api.board(board["shortLink"])
+    assert fake.requests
+    agents = {r.headers.get("User-Agent") for r in fake.requests}
+    assert agents == {f"otg-sync/{__version__} (+https://github.com/oneteamgov/otg-sync)"}

@@ -11,6 +11,7 @@ from config import load_config
 from sync.errors import SourceError, UnknownList
 from sync.model import Role
 from sync.state.store import State
+from sync.trello.done import ESTIMATE, HISTORY, Done, DoneRules, done
 from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
 from tests.fakes.trello import FakeClock, FakeTrello
@@ -217,7 +218,8 @@ def test_completion_time_comes_from_the_move_into_done():
         )
     )
     [c] = model.cards
-    assert (c.completed_at, c.completed_from) == (datetime(2026, 11, 18, 9, tzinfo=UTC), "action")
+    assert c.completed_at == datetime(2026, 11, 18, 9, tzinfo=UTC)
+    assert done(c) == Done(datetime(2026, 11, 18, 9, tzinfo=UTC), HISTORY)
 
 
 def test_completion_time_from_due_complete_then_fallbacks():
@@ -228,16 +230,15 @@ def test_completion_time_from_due_complete_then_fallbacks():
         "data": {"card": {"id": CARD, "dueComplete": True}, "old": {"dueComplete": False}},
     }
     [c] = parse(board([card(idList=IDEAS, dueComplete=True)], [ticked])).cards
-    assert (c.completed_at, c.completed_from) == (datetime(2026, 11, 15, 12, tzinfo=UTC), "action")
-    [c] = parse(board([card(dateCompleted="2026-11-16T08:00:00.000Z")])).cards
-    assert c.completed_from == "dateCompleted"
+    assert c.due_ticked_at == datetime(2026, 11, 15, 12, tzinfo=UTC) and c.completed_at is None
+    assert done(c) is None  # outside a done list a tick counts only where the config says so
+    assert done(c, DoneRules(when_due_complete=True)) == Done(c.due_ticked_at, HISTORY)
+    [c] = parse(board([card(dueComplete=True, dateCompleted="2026-11-16T08:00:00.000Z")])).cards
+    assert done(c) == Done(datetime(2026, 11, 16, 8, tzinfo=UTC), HISTORY)  # Trello's record
     [c] = parse(board([card()])).cards
-    assert (c.completed_at, c.completed_from) == (
-        datetime(2026, 11, 20, 10, tzinfo=UTC),
-        "estimate",
-    )
+    assert done(c) == Done(datetime(2026, 11, 20, 10, tzinfo=UTC), ESTIMATE)
     [c] = parse(board([card(idList=IDEAS)])).cards
-    assert c.completed_at is None
+    assert c.completed_at is None and done(c) is None
 
 
 def test_history_given_separately_replaces_the_exports_own():

@@ -1,0 +1,1 @@
+"""The static site: what is public, its pages, its templates, its Atom feed."""

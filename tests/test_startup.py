@@ -1,0 +1,57 @@
+"""A command imports what it uses: `otg --help` and `otg status` start without the calendar,
+Medium, Jinja2 or HTTP code (they cost 0.2–0.3 s to import, a command's whole budget is 0.12 s)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+#: What only the commands that sync, draft or publish need.
+HEAVY = (
+    "icalendar",
+    "jinja2",
+    "feedparser",
+    "markdown",
+    "requests",
+    "trello",
+    "msgspec",
+    "sync.calendar.caldav",
+    "sync.trello.api",
+    "jobs.sync",
+    "jobs.inspect",
+)
+
+
+def imported_after(args: list[str], cwd) -> list[str]:
+    """The HEAVY modules a fresh Python has imported after running `otg ARGS` in-process."""
+    code = textwrap.dedent(f"""
+        import json, sys
+        import cli
+        try:
+            cli.main({args!r}, standalone_mode=False)
+        except SystemExit:
+            pass
+        print(json.dumps(sorted(m for m in {list(HEAVY)!r} if m in sys.modules)))
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_imports_none_of_the_jobs(tmp_path):
+    assert imported_after(["--help"], tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [["status"], ["jobs", "list"], ["ledger", "list"]])
+def test_looking_commands_import_none_of_the_sync_code(tmp_path, args):
+    (tmp_path / "otg.toml").write_text(
+        'state_db = "state.db"\n[boards.e]\nrole = "events"\nsource = "e.json"\n'
+        '[calendar]\ndomain = "x.example"\n',
+        encoding="utf-8",
+    )
+    assert imported_after(["--config", str(tmp_path / "otg.toml"), *args], tmp_path) == []
