@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from config import Config
-from sync.calendar.mapping import FOOTER
 from sync.model import Board, Role
 from sync.state.store import State
 from sync.trello.lists import fold
@@ -22,6 +21,9 @@ if TYPE_CHECKING:  # types only: the roundup and `otg status` read MARKER withou
     from sync.trello.api import TrelloApi
 
 MARKER = "otg-uid: "
+#: The footer under the description of a card made from a calendar event: where it came from,
+#: and (below) its marker. Ours, for our own reading: never in text people read.
+FOOTER = "---\nAdded on the events calendar; kept in step by otg-sync."
 DESC_LIMIT = 16384  # Trello's cap on a card description
 STATE_FOR_STATUS = {"TENTATIVE": "planning", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 

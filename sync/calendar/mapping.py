@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
-from sync.calendar.event_cards import MARKER
+from sync.calendar.event_cards import FOOTER, MARKER
 from sync.model import Card
 
 TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
@@ -232,9 +232,6 @@ def signup_link(card: Card, cfg: CalendarConfig) -> str:
     return ""
 
 
-#: The footer otg-sync puts under the description of a card made from a calendar event: where
-#: it came from, and its marker. Ours, for our own reading: never in text people read.
-FOOTER = "---\nAdded on the events calendar; kept in step by otg-sync."
 MARKER_LINE = re.compile(r"^otg-uid: \S.*$", re.MULTILINE)
 
 
