@@ -67,7 +67,7 @@ CALENDAR_FIELDS = [
         list,
         ["planning", "confirmed", "done"],
         check=_states,
-        help="list states whose cards appear on the calendar",
+        help="list states whose cards appear on the calendar (proposed may be added)",
     ),
     Field(
         "default_duration_minutes",
@@ -129,7 +129,7 @@ CALENDAR_FIELDS = [
         "Inbox",
         help='list that events added on the CalDAV calendar arrive in; "" not to import',
     ),
-    Field("import_board", str, "", help="the events board (its config name) they arrive on"),
+    Field("import_board", str, "", help='the board (config name) they arrive on; "" for the first'),
     Field(
         "cancelled_list",
         str,

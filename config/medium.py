@@ -91,7 +91,7 @@ MEDIUM_FIELDS = [
         str,
         "",
         check=_canonical,
-        help='e.g. "https://oneteamgov.uk/blog/{slug}"; "" for none',
+        help='e.g. "https://oneteamgov.uk/blog/{slug}" (also {short_link}, {card_id}); "" for none',
     ),
     Field("notify_followers", bool, False, help="tell followers when a post is published"),
     Field(

@@ -43,7 +43,7 @@ ROUNDUP_FIELDS = [
         str,
         "Roundup {date}",
         check=_label,
-        help="the label a finalised roundup puts on the cards it featured",
+        help="the label --finalise puts on featured cards ({date}: the period's last day)",
     ),
     Field(
         "coming_days",
