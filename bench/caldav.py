@@ -1,7 +1,9 @@
-"""CalDAV: requests for a first sync and for a sync with nothing changed, on a real Radicale.
+"""CalDAV: requests for a first sync and for a sync with nothing changed, on a real Radicale;
+and what a quiet night costs at 1,000 and 5,000 events (requests and bytes).
 
 The server is started here on 127.0.0.1, as the tests do. Target: a no-change sync makes only the
-reads (one PROPFIND) and zero writes, whatever the number of events.
+reads (one PROPFIND) and zero writes, whatever the number of events; once a quiet night has kept
+the listing, the next is one small PROPFIND (the calendar's version), whatever the number of events.
 """
 
 from __future__ import annotations
@@ -74,3 +76,94 @@ def run(sizes: list[int]) -> None:
                 )
         finally:
             server.stop()
+    quiet_nights()
+
+
+# -- a quiet night as the calendar grows (issue 16) ----------------------------------------------
+
+QUIET_SIZES = (1000, 5000)
+
+
+def _counting(traffic: list[tuple[str, int]]):
+    """Wrap the job's CalDAV client so that every request's method and bytes (sent and received,
+    bodies only) are counted in ``traffic``."""
+    import jobs.events.outbound as outbound
+
+    original = outbound.caldav_client
+
+    def hook(response, *args, **kwargs) -> None:
+        body = response.request.body or b""
+        traffic.append((response.request.method, len(body) + len(response.content)))
+
+    def counting(cfg, caldav):
+        client = original(cfg, caldav)
+        client.session.hooks["response"].append(hook)
+        return client
+
+    return original, counting
+
+
+def quiet_nights(sizes: tuple[int, ...] = QUIET_SIZES) -> None:
+    """Requests and bytes of a sync with nothing changed: the night after a run that wrote (the
+    calendar listed whole, and kept) and every quiet night after it (its version alone)."""
+    import jobs.events.outbound as outbound
+
+    print("\nCalDAV quiet nights (a real Radicale on 127.0.0.1): requests and bytes per sync")
+    header = (
+        f"{'events':>6} | {'listed whole: requests':>22} {'bytes':>10} | "
+        f"{'quiet night: requests':>21} {'bytes':>6} {'seconds':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    traffic: list[tuple[str, int]] = []
+    original, counting = _counting(traffic)
+    outbound.caldav_client = counting
+    try:
+        with TemporaryDirectory() as tmp:
+            server = RadicaleServer(Path(tmp) / "radicale")
+            server.start()
+            try:
+                for n in sizes:
+                    raw = {
+                        "boards": {"e": {"role": "events", "source": "unused.json"}},
+                        "state_db": f"quiet-{n}.db",
+                        "output_dir": f"quiet-out-{n}",
+                        "calendar": {
+                            "domain": "bench.example",
+                            "feed": "",
+                            "caldav": {"url": server.make_calendar(), "username": USER},
+                        },
+                    }
+                    cfg = build_config(
+                        raw, Path(tmp) / "otg.toml", environ={"CALDAV_PASSWORD": PASSWORD}
+                    )
+                    board = _events_board(n, cfg)
+                    with State(cfg.state_db) as state:
+                        first, _ = one_sync(cfg, state, board)
+                        traffic.clear()
+                        one_sync(cfg, state, board)
+                        whole = list(traffic)
+                        traffic.clear()
+                        _, quiet_s = one_sync(cfg, state, board)
+                        quiet = list(traffic)
+                    events = sum(1 for o in first.outcomes if o.target == "calendar")
+                    print(
+                        f"{events:>6} | {len(whole):>22} {sum(b for _, b in whole):>10,} | "
+                        f"{len(quiet):>21} {sum(b for _, b in quiet):>6,} {quiet_s:>8.2f}",
+                        flush=True,
+                    )
+            finally:
+                server.stop()
+    finally:
+        outbound.caldav_client = original
+
+
+def _events_board(events: int, cfg) -> object:
+    """A synthetic events board cut to its first ``events`` cards that make an event."""
+    from dataclasses import replace
+
+    from sync.calendar.mapping import EventSpec, event_for
+
+    board = parse_board(synthetic_board(events * 3, role="events"), role=Role.EVENTS, source="b")
+    kept = [c for c in board.cards if isinstance(event_for(c, cfg.calendar, cfg.tz), EventSpec)]
+    return replace(board, cards=tuple(kept[:events]))

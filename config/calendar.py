@@ -154,6 +154,14 @@ CALDAV_FIELDS = [
     ),
     Field("calendar", str, "", help="the calendar's display name, found under url"),
     Field("username", str, "", help="user name; the password comes from CALDAV_PASSWORD"),
+    Field(
+        "auth",
+        str,
+        "auto",
+        choices=("auto", "basic", "digest"),
+        help='how to sign in: "basic", "digest" (the password never travels), or "auto" '
+        "(Basic, then Digest if the server asks for it)",
+    ),
     timeout_field(),
 ]
 
@@ -164,6 +172,7 @@ class CalDavConfig:
     calendar: str = ""
     username: str = ""
     timeout: float = 20.0
+    auth: str = "auto"
 
 
 @dataclass(frozen=True)

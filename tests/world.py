@@ -42,7 +42,7 @@ from sync.content.plan import INTENT_KIND
 from sync.content.plan import TARGET as CONTENT
 from sync.report import Report
 from sync.state.store import State
-from tests.calendar.test_caldav import read_calendar
+from tests.calendar.export_harness import read_calendar
 from tests.conftest import DEMO_BOARDS, ROOT, load_json
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium

@@ -20,6 +20,12 @@ from sync.stopping import stop_requested
 from sync.trello.api import TrelloApi
 
 
+def series_cards(state: State) -> set[str]:
+    """Cards made from a repeating event on the calendar: the series is the calendar's (read,
+    never written), and the feed leaves it out rather than carry it as a one-off."""
+    return {k for k, item in state.items(IMPORTED).items() if item.data.get("recurring")}
+
+
 def imported_events(state: State) -> dict[str, Imported]:
     """Cards made from calendar events, for the planner: card id → the event's identity."""
     return {

@@ -73,7 +73,11 @@ def edit_card(
                 card.id,
                 title,
                 f"changed on both sides ({what} on the calendar); {winner} wins "
-                f"(calendar.conflict = {writes.cfg.calendar.conflict})",
+                + (
+                    "(a repeating series is the calendar's)"
+                    if edit.event.rrule
+                    else f"(calendar.conflict = {writes.cfg.calendar.conflict})"
+                ),
                 status="planned" if writes.dry_run else "done",
             )
         )

@@ -81,7 +81,8 @@ class Inbound:
             adopt_etag(writes, ours[card_id], etag, found.seen.get(card_id))
         for edit in found.edits:
             if edit_card(writes, edit, cards.get(edit.card_id), by_card.get(edit.card_id)):
-                hold.add(edit.card_id)
+                if not self._agreed(edit):  # applied and agreed: the card's own change goes on
+                    hold.add(edit.card_id)
             else:
                 self.put_back[edit.card_id] = edit.fields
         for card_id in found.deleted:
@@ -143,3 +144,9 @@ class Inbound:
         if not self.dry_run:
             self.state.put_item(item)
         return item
+
+    def _agreed(self, edit) -> bool:
+        """Whether the calendar's edit is now on its card and agreement recorded (not a dry
+        run, no failure): then a change the card made meanwhile is written this same run."""
+        item = None if self.dry_run else self.state.item(CALDAV, edit.card_id)
+        return item is not None and item.etag == edit.etag

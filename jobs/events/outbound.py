@@ -10,7 +10,7 @@ from pathlib import Path
 
 from config import Config
 from config.calendar import CalDavConfig
-from jobs.events.board_writes import imported_events
+from jobs.events.board_writes import imported_events, series_cards
 from jobs.events.card_notes import leave_notes
 from jobs.events.inbound import Inbound
 from sync.calendar import ical
@@ -18,6 +18,7 @@ from sync.calendar.caldav import CalDavClient
 from sync.calendar.caldav_target import CalDavTarget, failure_line
 from sync.calendar.feed import write_if_changed
 from sync.calendar.guard import Tripped, board_of, explain_renames, guard
+from sync.calendar.listing import forget, listing, remember
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.http import PoliteSession
@@ -99,6 +100,14 @@ def sync_events(
             )
         )
     report.outcomes += _undated(undated, boards)
+    series = series_cards(state)
+    for change in changes:
+        if change.kind == "update" and change.card_id in series:
+            report.warnings.append(
+                f'calendar: "{change.title}" repeats on the calendar, so the change to its card '
+                "is not written there nor to the feed; change the series in the calendar app "
+                "(the card follows its next occurrence)"
+            )
     records = calendar_records(
         stored if dry_run else state.items(TARGET), changes if dry_run else []
     )
@@ -125,8 +134,9 @@ def sync_events(
         report.warnings.append(  # the board's failure is the run's (exit 1)
             f"feed: {Path(cfg.calendar.feed).name} left as it was: no events board could be read"
         )
-    elif cfg.calendar.feed:
-        _write_feed(cfg, state, records, report, dry_run)
+    elif cfg.calendar.feed:  # a series is the calendar's: not in the feed as a one-off
+        feed = {k: v for k, v in records.items() if k not in series}
+        _write_feed(cfg, state, feed, report, dry_run)
     if not stop_requested() or dry_run:
         leave_notes(
             cfg,
@@ -255,10 +265,10 @@ def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:
     session = PoliteSession(
         name="CalDAV", timeout=caldav.timeout, retries=cfg.trello.retries, secrets=[password]
     )
-    client = CalDavClient(caldav.url, caldav.username, password, session)
+    client = CalDavClient(caldav.url, caldav.username, password, session, caldav.auth)
     if caldav.calendar:
         client = CalDavClient(
-            client.find_calendar(caldav.calendar), caldav.username, password, session
+            client.find_calendar(caldav.calendar), caldav.username, password, session, caldav.auth
         )
     return client
 
@@ -286,10 +296,12 @@ def _sync_caldav(
         return
     target = CalDavTarget(client, state)
     try:
-        server = client.list()
+        server = listing(client, state, fresh=recreate or dry_run)
         target.guard(server, recreate)
         inbound = Inbound(cfg, state, client, report, trello, dry_run, now)
         hold = inbound.run(server, boards, changes)
+        if not dry_run:  # calendar edits agreed with their cards: the records as they now are
+            records = calendar_records(state.items(TARGET), [])
         outcomes, failures = target.sync(
             records,
             dry_run=dry_run,
@@ -301,6 +313,12 @@ def _sync_caldav(
         )
         # the target stops early only when the server went away mid-run: a retry may finish it
         report.transient = report.transient or bool(failures)
+        if not dry_run:  # a quiet run's listing is still the calendar's: the next may use it
+            quiet = client.session.writes == 0 and not failures
+            if quiet:
+                remember(client, state, server)
+            else:
+                forget(client, state)
     except StateError:
         raise  # nothing can be recorded: the run stops (see StateError)
     except OtgError as exc:  # a refused password is not cured by waiting: only RemoteError is

@@ -58,7 +58,10 @@ def plan_caldav(
             steps.append(Step(kind, card_id, title, href, body, None, uid))
             continue
         wanted, base = record.data["event"], agreed(item, record)
-        changed = {name for name in MANAGED if wanted.get(name) != base.get(name)}
+        # a partner's event: only what a card shares with it is ours to change (its text, its
+        # link and the rest stay the partner's as they wrote them)
+        ours_to_change = SHARED_FIELDS if item.data.get("imported") else MANAGED
+        changed = {name for name in ours_to_change if wanted.get(name) != base.get(name)}
         edited = there.etag != item.etag
         if not changed and not edited:
             if item.data.get("event") != wanted:  # agreed without a write: say so, once
@@ -70,7 +73,9 @@ def plan_caldav(
             kind = "cancel"
         else:
             kind = "update"
-        fields = changed | set(put_back.get(card_id, MANAGED) if edited else ())
+        fields = changed | (
+            set(put_back.get(card_id, MANAGED)) & set(ours_to_change) if edited else set()
+        )
         steps.append(
             Step(
                 kind,

@@ -19,6 +19,7 @@ from sync.calendar.caldav import (
     Resource,
     UidConflict,
     normalise_href,
+    uids,
 )
 from sync.calendar.caldav_plan import SHARED_FIELDS, Step, plan_caldav
 from sync.calendar.ical_merge import MANAGED, merge
@@ -183,7 +184,7 @@ class CalDavTarget:
             body, etag, fields = _merged(there, record, fields, step.etag)
         self._intend(step, record, fields)
         try:
-            etag = self.client.put(step.href, body, etag=etag)
+            etag = self.client.put(step.href, body, etag=etag, uid=step.uid)
         except PreconditionFailed:
             etag, detail, fields = self._adopt(step, record)
         except UidConflict:
@@ -199,6 +200,8 @@ class CalDavTarget:
         if step.kind == "restore":
             detail = "edited on the calendar; the board wins"
         self._record(step, record, etag, fields)
+        if step.kind in ("create", "recreate") and not self.client.unique_uids:
+            self._check_unique(step)
         return detail, etag
 
     def _intend(self, step: Step, record: SyncedItem, fields: tuple[str, ...] | None) -> None:
@@ -219,6 +222,24 @@ class CalDavTarget:
                     item.status,
                     {**item.data, "sending": sending},
                 )
+            )
+
+    def _check_unique(self, step: Step) -> None:
+        """A new event of ours: is its UID now held twice? Radicale and Xandikos refuse a second
+        event with one UID, SabreDAV (Nextcloud, Baïkal) takes it, and calendar apps then show
+        both. There, one REPORT by UID per event created (none on a quiet night) tells; if it
+        cannot be asked, the event stands as written."""
+        try:
+            copies = [href for href in self.client.holders(step.uid) if href != step.href]
+        except (RemoteError, CalDavError):  # the write is made and recorded; the next one says
+            return
+        if copies:
+            raise UidConflict(
+                f"our event is at {step.href}, but another event in the calendar has the same "
+                f"UID, at {copies[0]} (a copy imported from our feed, say): calendar apps may "
+                "show it twice",
+                f"delete the copy at {copies[0]} from the calendar",
+                copies[0],
             )
 
     def _record(
@@ -250,7 +271,7 @@ class CalDavTarget:
         the calendar: the board wins, as it does for a restore (the fields a card shares are
         put back; the rest of the event is kept)."""
         existing = self.client.fetch([step.href]).get(step.href)
-        if existing is None or step.uid not in _uids(existing.data or ""):
+        if existing is None or step.uid not in uids(existing.data or ""):
             raise OtgError(
                 f"an event otg-sync did not create is at {step.href}; left alone",
                 "remove it from the calendar if it is a leftover",
@@ -258,7 +279,8 @@ class CalDavTarget:
         if step.fields is None:
             detail = "found from an earlier run" if step.kind == "create" else ""
             detail = detail or "changed on the calendar meanwhile; the board wins"
-            return self.client.put(step.href, step.body, etag=existing.etag), detail, None
+            etag = self.client.put(step.href, step.body, etag=existing.etag, uid=step.uid)
+            return etag, detail, None
         fields = tuple(n for n in MANAGED if n in {*step.fields, *SHARED_FIELDS})
         body, _, fields = _merged(existing, record, fields, existing.etag)
         detail = "changed on the calendar meanwhile; the board wins"
@@ -314,14 +336,3 @@ def failure_line(exc: Exception) -> str:
     """A report line for a CalDAV failure, saying CalDAV once (the session's errors say it)."""
     text = str(exc)
     return text if text.startswith("CalDAV") else f"CalDAV: {text}"
-
-
-def _uids(text: str) -> set[str]:
-    """The UIDs in iCalendar text. Unfolds first: a long UID line is folded, and the XML of a
-    REPORT has turned its CRLF into LF, so the fold is a newline and a space or tab."""
-    unfolded = re.sub(r"\r?\n[ \t]", "", text)
-    return {
-        line.split(":", 1)[1].strip()
-        for line in unfolded.splitlines()
-        if line.upper().startswith("UID:")
-    }

@@ -21,13 +21,16 @@ if TYPE_CHECKING:  # types only: the roundup and `otg status` read MARKER withou
     from sync.trello.api import TrelloApi
 
 MARKER = "otg-uid: "
+#: The footer under the description of a card made from a calendar event: where it came from,
+#: and (below) its marker. Ours, for our own reading: never in text people read.
+FOOTER = "---\nAdded on the events calendar; kept in step by otg-sync."
 DESC_LIMIT = 16384  # Trello's cap on a card description
 STATE_FOR_STATUS = {"TENTATIVE": "planning", "CONFIRMED": "confirmed", "CANCELLED": "cancelled"}
 
 
 def card_description(event: CalendarEvent) -> str:
     """The card's description: the event's, cut to fit, then where it came from and the marker."""
-    footer = "\n\n---\nAdded on the events calendar; kept in step by otg-sync."
+    footer = f"\n\n{FOOTER}"
     if event.rrule:
         footer += (
             f"\nRepeats ({event.rrule}): the card shows the next occurrence; "

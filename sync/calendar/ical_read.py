@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rruleset, rrulestr
 from icalendar import Calendar
 
+from sync.calendar.recurrence import next_occurrence
 from sync.dates import EARLIEST, LATEST
 
 UNTITLED = "(untitled event)"
-#: A series is followed this many occurrences at most to find its next one (DAILY since the
-#: year 1 would take seconds); one that repeats more often than daily is not an event to import.
-MAX_OCCURRENCES = 10_000
 #: An INTERVAL that is not a positive whole number (RFC 5545); dateutil never ends on 0.
 BAD_INTERVAL = re.compile(r"(^|;)INTERVAL=(?![1-9][0-9]{0,5}(;|$))", re.IGNORECASE)
+#: One that repeats more often than daily is not an event to import.
 SUB_DAILY = re.compile(r"(^|;)FREQ=(HOURLY|MINUTELY|SECONDLY)(;|$)", re.IGNORECASE)
 
 
@@ -39,7 +37,7 @@ class CalendarEvent:
     status: str = "CONFIRMED"
     sequence: int = 0
     modified: datetime | None = None  # LAST-MODIFIED, else DTSTAMP
-    rrule: str = ""  # the series' rule, when the event repeats
+    rrule: str = ""  # the series' rule when the event repeats ("RDATE": on set dates only)
     notes: tuple[str, ...] = ()  # what was missing and made up (a title, an end), to report
 
     def fields(self) -> dict[str, object]:
@@ -63,7 +61,9 @@ class Unreadable:
 def read_event(
     href: str, text: str, *, tz: ZoneInfo, now: datetime, default_minutes: int = 120
 ) -> CalendarEvent | Unreadable:
-    """The first VEVENT of a resource (a recurring series: its next occurrence from ``now``)."""
+    """The first VEVENT of a resource (a recurring series: its next occurrence from ``now``, as
+    ``sync.calendar.recurrence`` finds it: moved by an override, or the next one when an override
+    cancels it; the title, place and text stay the series')."""
     try:
         calendar = Calendar.from_ical(text)
         events = [e for e in calendar.walk("VEVENT") if "RECURRENCE-ID" not in e]
@@ -91,9 +91,9 @@ def read_event(
         except OverflowError:  # a start in the year 9999: refused below
             end = start
     rrule = ""
-    if "RRULE" in event:
+    if "RRULE" in event or "RDATE" in event:
         try:
-            rrule = event["RRULE"].to_ical().decode()
+            rrule = event["RRULE"].to_ical().decode() if "RRULE" in event else "RDATE"
         except (ValueError, TypeError, AttributeError):  # a broken value, or several rules
             return Unreadable(href, "has a repeat rule that cannot be read (RRULE)")
         if BAD_INTERVAL.search(rrule):  # INTERVAL=0: dateutil would loop for ever
@@ -102,12 +102,12 @@ def read_event(
             )
         if SUB_DAILY.search(rrule):
             return Unreadable(href, f"repeats more than once a day (RRULE:{_one_line(rrule)})")
-        occurrence = _next_occurrence(event, rrule, start, end, now, tz)
-        if occurrence is None:
+        found = next_occurrence(calendar, event, start, end, now, tz)
+        if found is None:
             return Unreadable(
                 href, f"has a repeat rule that cannot be read (RRULE:{_one_line(rrule)})"
             )
-        start, end = occurrence
+        start, end = found  # its times; the title and the rest are the series'
     if not _sane(start) or not _sane(end) or end <= start:
         return Unreadable(href, f"has dates outside {EARLIEST.year}–{LATEST.year - 1}")
     return CalendarEvent(
@@ -173,52 +173,6 @@ def _end(event, start, all_day: bool, tz: ZoneInfo):
     except (ValueError, TypeError, AttributeError, OverflowError):  # a DURATION of 2.7M years
         pass
     return None
-
-
-def _next_occurrence(event, rule: str, start, end, now: datetime, tz: ZoneInfo):
-    """The series' first occurrence that has not ended by ``now`` (or, if none, its first one,
-    which is over); None if the rule cannot be read. Repeats keep the wall-clock time of
-    DTSTART's own zone (UTC stays UTC, a TZID its zone, floating times the community's) across
-    DST changes; EXDATEs are skipped."""
-    length = end - start
-    first = event.decoded("DTSTART")
-    if not isinstance(first, datetime):
-        first = datetime.combine(first, time(0), tzinfo=tz)
-    elif first.tzinfo is None:
-        first = first.replace(tzinfo=tz)
-    try:
-        series = rruleset()
-        series.rrule(rrulestr(_until_in_utc(rule, tz), dtstart=first))
-        for skipped in event.exdates:
-            if not isinstance(skipped, datetime):
-                skipped = datetime.combine(skipped, time(0), tzinfo=first.tzinfo)
-            series.exdate(skipped if skipped.tzinfo else skipped.replace(tzinfo=tz))
-        found = None
-        for count, occurrence in enumerate(series):  # series.after() without a bound
-            if occurrence >= now - length:
-                found = occurrence
-                break
-            if count >= MAX_OCCURRENCES:
-                return None
-    except (ValueError, TypeError, OverflowError, KeyError):
-        return None
-    if found is None:
-        return start, end
-    if isinstance(start, datetime):
-        return found.astimezone(UTC), found.astimezone(UTC) + length
-    return found.date(), found.date() + length
-
-
-def _until_in_utc(rule: str, tz: ZoneInfo) -> str:
-    """UNTIL as a UTC time, which is what dateutil accepts with a zoned start: an all-day
-    series' UNTIL is a date (its whole day counts), a floating series' a local time."""
-
-    def utc(match: re.Match[str]) -> str:
-        day, clock = match.group(1), match.group(2) or "T235959"
-        local = datetime.strptime(day + clock, "%Y%m%dT%H%M%S").replace(tzinfo=tz)
-        return "UNTIL=" + local.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-    return re.sub(r"UNTIL=(\d{8})(T\d{6})?(?![\dTZ])", utc, rule)
 
 
 def _one_line(text: str, limit: int = 200) -> str:

@@ -166,8 +166,8 @@ def card_changed(edit: Edit, record: SyncedItem | None, item: SyncedItem | None)
 def calendar_wins(edit: Edit, both_changed: bool, card: Card | None, rule: str) -> bool:
     """Whether a calendar edit is applied to the card. Only the calendar changed: yes. Both
     changed (``card_changed``): the configured rule decides (``trello``, ``calendar``, or
-    ``newest``)."""
-    if not both_changed:
+    ``newest``). A repeating series always: it is the calendar's, and its card follows it."""
+    if not both_changed or edit.event.rrule:
         return True
     if rule == "newest":
         edited, touched = edit.event.modified, card.last_activity if card else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime, time, timedelta
@@ -16,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
-from sync.calendar.event_cards import MARKER
+from sync.calendar.event_cards import FOOTER, MARKER
 from sync.model import Card
 
 TENTATIVE, CONFIRMED, CANCELLED = "TENTATIVE", "CONFIRMED", "CANCELLED"
@@ -231,10 +232,21 @@ def signup_link(card: Card, cfg: CalendarConfig) -> str:
     return ""
 
 
+MARKER_LINE = re.compile(r"^otg-uid: \S.*$", re.MULTILINE)
+
+
+def without_our_footer(text: str) -> str:
+    """A card's description as people should read it: our footer and marker cut off."""
+    cut = text.find(FOOTER)
+    text = text[:cut] if cut >= 0 else text
+    return MARKER_LINE.sub("", text).strip()
+
+
 def _description(card: Card, cfg: CalendarConfig) -> str:
-    parts = [card.desc.strip()] if card.desc.strip() else []
+    desc = without_our_footer(card.desc)
+    parts = [desc] if desc else []
     link = signup_link(card, cfg)
-    if link:
+    if link and link not in desc:  # a partner's text may give it already: once is enough
         parts.append(f"Sign up: {link}")
     if card.url:
         parts.append(f"Planned on Trello: {card.url}")

@@ -198,7 +198,7 @@ def test_a_renamed_microactions_done_list_is_a_warning_in_sync_and_roundup(tmp_p
 def test_a_stopped_board_leaves_its_caldav_events_as_they_were(
     tmp_path, write_config, calendar_url, monkeypatch
 ):
-    from tests.calendar.test_caldav import read_calendar
+    from tests.calendar.export_harness import read_calendar
     from tests.servers.radicale import PASSWORD, USER
 
     monkeypatch.setenv("CALDAV_PASSWORD", PASSWORD)

@@ -166,3 +166,34 @@ def test_the_bundled_example_and_starter_configs_load():
 
     assert load_config(EXAMPLE).boards
     assert {b.role for b in load_config(STARTER).boards} == set(Role)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("basic", "basic"), ("digest", "digest")])
+def test_the_caldav_sign_in_is_chosen_in_the_config(
+    write_config, value: str, expected: str
+) -> None:
+    path = write_config(f"""
+        [boards.events]
+        role = "events"
+        source = "events.json"
+        [calendar.caldav]
+        url = "https://dav.example.org/cal/"
+        auth = "{value}"
+    """)
+    assert load_config(path).calendar.caldav.auth == expected
+
+
+def test_a_caldav_sign_in_we_do_not_speak_is_one_clear_problem(write_config) -> None:
+    path = write_config("""
+        [boards.events]
+        role = "events"
+        source = "events.json"
+        [calendar.caldav]
+        url = "https://dav.example.org/cal/"
+        auth = "ntlm"
+    """)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.problems == [
+        "calendar.caldav.auth: 'ntlm' is not one of auto, basic, digest"
+    ]

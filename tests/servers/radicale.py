@@ -35,6 +35,8 @@ def free_port() -> int:
 class RadicaleServer:
     """One Radicale process; ``start()`` and ``stop()`` may be called again and again."""
 
+    name = "radicale"
+
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
@@ -146,14 +148,15 @@ def vcalendar(uid: str, summary: str, start: str = "20270110T090000Z", sequence:
     )
 
 
-def put_event(calendar_url: str, name: str, ical: str) -> str:
-    """Add (or replace) an event by a plain PUT, as another client would; returns its URL."""
+def put_event(calendar_url: str, name: str, ical: str, auth: object = None) -> str:
+    """Add (or replace) an event by a plain PUT, as another client would; returns its URL.
+    ``auth``: as ``requests`` takes it (Basic as the organiser unless given)."""
     url = calendar_url + name
     response = requests.put(
         url,
         data=ical.encode(),
         headers={"Content-Type": "text/calendar; charset=utf-8"},
-        auth=(USER, PASSWORD),
+        auth=auth or (USER, PASSWORD),
         timeout=5,
     )
     assert response.status_code in (201, 204), (response.status_code, response.text)
@@ -167,14 +170,14 @@ QUERY_BODY = (
 )
 
 
-def server_events(calendar_url: str) -> dict[str, tuple[str, str]]:
+def server_events(calendar_url: str, auth: object = None) -> dict[str, tuple[str, str]]:
     """href (path) → (ETag, iCalendar text) for every event in the calendar, read afresh."""
     response = requests.request(
         "REPORT",
         calendar_url,
         data=QUERY_BODY,
         headers={"Depth": "1", "Content-Type": "application/xml"},
-        auth=(USER, PASSWORD),
+        auth=auth or (USER, PASSWORD),
         timeout=5,
     )
     assert response.status_code == 207, (response.status_code, response.text)
