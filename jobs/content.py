@@ -13,13 +13,18 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from config import Config
-from sync.content.draft_records import draft_record, record_from_intent, with_files_gone
+from sync.content.draft_records import (
+    draft_record,
+    missing_draft_files,
+    record_from_intent,
+    with_files_gone,
+)
 from sync.content.draft_records import published_record as published
 from sync.content.drafts_folder import (
     DraftsError,
     Placement,
+    beside_note,
     file_digests,
-    missing_files,
     place_version,
     write_placed,
 )
@@ -34,7 +39,7 @@ from sync.content.medium import (
     medium_session,
 )
 from sync.content.medium_target import MediumTarget
-from sync.content.plan import DRAFTED, INTENT_KIND, TARGET, ContentAction, plan_content
+from sync.content.plan import INTENT_KIND, TARGET, ContentAction, plan_content
 from sync.content.published import same_url
 from sync.content.rss import FeedItem, FeedReadError, read_feed
 from sync.content.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
@@ -72,7 +77,7 @@ def sync_content(
         cfg=cfg.medium,
         items=items,
         new_version=new_version,
-        missing=_missing(cfg, stored),
+        missing=missing_draft_files(cfg.output_dir, stored),
     )
     for ref in plan.unknown_refs:  # (when all were read, the sync refused it before starting)
         report.failures.append(
@@ -91,25 +96,6 @@ def sync_content(
     flow.settle()
     flow.count_requests()
     return items
-
-
-def _missing(cfg: Config, stored: dict[str, SyncedItem]) -> dict[str, tuple[str, ...]]:
-    """Card id → the files of its draft (in the drafts folder) that are no longer there."""
-    found = {}
-    for key, record in stored.items():
-        file = record.data.get("file") if record.data.get("via") == "folder" else ""
-        if record.status == DRAFTED and file and (gone := missing_files(cfg.output_dir, file)):
-            found[key] = gone
-    return found
-
-
-def _beside(drafts_dir: str, placement: Placement) -> str:
-    """What the report adds for hand-edited files that a new version was written beside."""
-    if not placement.kept:
-        return ""
-    names = " and ".join(f"{drafts_dir}/{path.name}" for path in placement.kept)
-    left = "they are" if len(placement.kept) > 1 else "it is"
-    return f" (beside {names}: edited by hand since, so left as {left})"
 
 
 def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
@@ -235,7 +221,7 @@ class ContentFlow:
                 self.outcome("create", self.target, draft.card_id, draft.title, str(exc), "failed")
                 return
             detail = f"{self.cfg.medium.drafts_dir}/{placement.files.markdown.name} and .html"
-            detail += _beside(self.cfg.medium.drafts_dir, placement)
+            detail += beside_note(self.cfg.medium.drafts_dir, placement)
         if self.dry_run:
             self.outcome("create", self.target, draft.card_id, draft.title, version + detail)
             provisional = draft_record(

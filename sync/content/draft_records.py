@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from sync.content.draft import Draft
+from sync.content.drafts_folder import missing_files
 from sync.content.plan import DRAFTED, PUBLISHED, TARGET
 from sync.content.rss import FeedItem, medium_post_id
 from sync.model import Card
@@ -114,3 +116,15 @@ def with_files_gone(record: SyncedItem, files: tuple[str, ...], now: datetime) -
         data["files_gone"] = list(files)
         data["files_gone_at"] = since or now.isoformat(timespec="seconds")
     return replace(record, data=data)
+
+
+def missing_draft_files(
+    output_dir: Path, stored: dict[str, SyncedItem]
+) -> dict[str, tuple[str, ...]]:
+    """Card id → the files of its draft (in the drafts folder) that are no longer there."""
+    found = {}
+    for key, record in stored.items():
+        file = record.data.get("file") if record.data.get("via") == "folder" else ""
+        if record.status == DRAFTED and file and (gone := missing_files(output_dir, file)):
+            found[key] = gone
+    return found

@@ -247,3 +247,12 @@ def unwritable(path: Path, exc: OSError) -> DraftsError:
         f"cannot write the draft {path}: {exc.strerror or exc}",
         file_fix(exc, "medium.drafts_dir / output_dir in the config"),
     )
+
+
+def beside_note(drafts_dir: str, placement: Placement) -> str:
+    """What the report adds for hand-edited files that a new version was written beside."""
+    if not placement.kept:
+        return ""
+    names = " and ".join(f"{drafts_dir}/{path.name}" for path in placement.kept)
+    left = "they are" if len(placement.kept) > 1 else "it is"
+    return f" (beside {names}: edited by hand since, so left as {left})"
