@@ -9,8 +9,6 @@ earlier build wrote and this one does not are removed; nothing else in the folde
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from sync.calendar.plan import TARGET as EVENTS
 from sync.calendar.plan import calendar_records
 from sync.content.plan import TARGET as CONTENT
 from sync.errors import OtgError, file_fix
+from sync.files import publish_if_changed
 from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.targets import TARGET as ROUNDUPS
@@ -183,29 +182,9 @@ def _write(path: Path, content: bytes, dry_run: bool) -> bool:
     Atomic (a temporary file, then one rename), readable by all (it is for publishing), and not
     flushed to disk file by file as the feed is: the site is rebuilt from the state at every
     run, and thousands of flushes would make a big site's build slow."""
-    try:
-        if path.read_bytes() == content:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    if dry_run:
-        return True
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise _unwritable(path, exc) from None
-    return True
+    return publish_if_changed(
+        path, content, dry_run=dry_run, durable=False, unwritable=lambda exc: _unwritable(path, exc)
+    )
 
 
 def _unwritable(path: Path, exc: OSError) -> SiteError:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from sync.errors import OtgError, file_fix
+from sync.files import publish_if_changed
 
 
 class FeedError(OtgError):
@@ -18,34 +17,11 @@ def write_if_changed(path: Path, content: bytes, *, dry_run: bool = False) -> bo
     (or, in a dry run, if it would be). Missing folders are created. A reader never sees a
     half-written file: the content goes to a temporary file in the same folder, which then
     replaces the feed in one rename."""
-    try:
-        if path.read_bytes() == content:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise FeedError(
+
+    def unwritable(exc: OSError) -> FeedError:
+        return FeedError(
             f"cannot write the feed {path}: {exc.strerror}",
             file_fix(exc, "calendar.feed / output_dir in the config"),
-        ) from None
-    if dry_run:
-        return True
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)  # a feed is for publishing
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise FeedError(
-            f"cannot write the feed {path}: {exc.strerror}",
-            file_fix(exc, "calendar.feed / output_dir in the config"),
-        ) from None
-    return True
+        )
+
+    return publish_if_changed(path, content, dry_run=dry_run, durable=True, unwritable=unwritable)

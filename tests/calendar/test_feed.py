@@ -150,7 +150,7 @@ def test_a_folder_that_refuses_writes_is_a_clear_error(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("sync.calendar.feed.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("sync.files.tempfile.mkstemp", refuse)
     with pytest.raises(FeedError) as caught:
         write_if_changed(tmp_path / "events.ics", b"x")
     assert str(caught.value) == (
