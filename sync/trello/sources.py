@@ -29,8 +29,9 @@ from sync.model import Board
 from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.fast_read import collector_paused, keep_model, loads
+from sync.trello.fast_read import collector_paused, keep_model
 from sync.trello.parse import parse_board
+from sync.trello.schema import read_action, read_board, trimmed
 
 if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
     from sync.trello.api import TrelloApi
@@ -52,8 +53,8 @@ def read_export(
     kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
     only the newest 1,000 actions, and a newer export must not forget what an older one held."""
     with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
-        # The file's bytes are only an argument: they are gone once parsed, and the JSON once
-        # the model is built (the model keeps only the strings it uses).
+        # The file's bytes are only an argument: they are gone once parsed, and the JSON (only
+        # the keys the reader uses: schema.py) once the model is built.
         data = _json(_file_bytes(path, board), path, board)
         history = None
         if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
@@ -104,7 +105,7 @@ def _file_bytes(path: Path, board: BoardConfig) -> bytes:
 def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
     fix = EXPORT_FIX
     try:
-        return loads(raw)
+        return read_board(raw)
     except UnicodeDecodeError:
         raise SourceError(
             f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
@@ -175,20 +176,32 @@ def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> S
 def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool) -> list[dict]:
     """The board's history kept in the state with ``fresh`` actions added, newest first: saved
     there, or (a dry run writes nothing) merged in memory. Entries without a text id and date
-    are left out: they could not be kept, and history is a help, never a must."""
-    fresh = [
-        a
+    are left out: they could not be kept, and history is a help, never a must. ``fresh`` holds
+    only the keys ``schema.Action`` names (as ``read_board`` and ``trimmed`` give them), the form
+    history is kept in."""
+    fresh_by_id = {
+        a["id"]: a
         for a in fresh
         if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
-    ]
-    merged = {a["id"]: a for a in state.load_actions(board_id)}
+    }
+    kept: list[dict] = []
+    changed_ids: set[str] = set(fresh_by_id)
+    # One stored entry decoded at a time: one the export holds again is decoded only to see
+    # whether it changed (and not at all in a dry run), and then dropped.
+    for action_id, text in state.action_rows(board_id):
+        ours = fresh_by_id.get(action_id)
+        if ours is None:
+            kept.append(read_action(text))
+        elif not dry_run and read_action(text) == ours:
+            changed_ids.discard(action_id)
     if not dry_run:
         # only what is new or changed is written: an export repeats its 1,000 newest actions (a
         # big one tens of thousands) every night, and rewriting them all cost more than the read
-        changed = [a for a in fresh if merged.get(a["id"]) != a]
+        changed = [a for a in fresh_by_id.values() if a["id"] in changed_ids]
         if changed:
             state.save_actions(board_id, changed)
-    merged.update({a["id"]: a for a in fresh})
+    merged = {a["id"]: a for a in kept}
+    merged.update(fresh_by_id)
     return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
 
 
@@ -226,7 +239,7 @@ class TrelloReader:
             if bookmark
             else self.now - timedelta(days=self.cfg.trello.history_days)
         )
-        fresh = self.api.actions(board_id, format_utc(since))
+        fresh = [trimmed(a) for a in self.api.actions(board_id, format_utc(since))]
         history = merged_history(self.state, board_id, fresh, self.dry_run)
         if not self.dry_run:
             # Never past the run's start: what happens during the run is read next time.

@@ -1,0 +1,205 @@
+"""The parts of a Trello board's JSON the reader uses, as msgspec decoding types: a board export is
+decoded straight into them, and every other key (a card's ``badges``, ``descData``,
+``pluginData``; an action's ``memberCreator``, ``data.board``…) is skipped without being built.
+
+Each type is a ``TypedDict``, so what comes out is still plain dicts and lists, read with
+``.get()`` by ``parse.py``, ``card.py`` and ``values.py`` exactly as the generic decode's are.
+A value the reader checks itself is typed ``Any``; only the containers the reader walks into are
+typed (a board's ``cards`` a list of card objects, say), each also allowed to be ``null``. When a
+file does not fit (``"cards": 5``, a card that is a number, a lone surrogate msgspec refuses), it
+is decoded again the generic way (``fast_read.loads``), so a board that is not what Trello sends
+reads, or fails, exactly as it did before.
+
+A key the reader starts to use must be added here, or it is never seen:
+tests/trello/test_schema.py compares the typed and the generic read of every board it has.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import msgspec
+
+from sync.trello.fast_read import loads
+
+
+class Ref(TypedDict, total=False):
+    """An object named by its id: an action's ``list``, ``listBefore``, ``listAfter``."""
+
+    id: Any
+
+
+class ActionCard(TypedDict, total=False):
+    """The card an action is about, as it was after the action."""
+
+    id: Any
+    name: Any
+    idList: Any
+    closed: Any
+    dueComplete: Any
+
+
+class ActionOld(TypedDict, total=False):
+    """What an ``updateCard`` changed, as it was before: the keys present say what changed."""
+
+    idList: Any
+    closed: Any
+    dueComplete: Any
+
+
+class ActionData(TypedDict, total=False):
+    card: ActionCard | None
+    old: ActionOld | None
+    list: Ref | None
+    listBefore: Ref | None
+    listAfter: Ref | None
+
+
+class Action(TypedDict, total=False):
+    """One history entry (``parse.parse_action``; kept in the state as decoded here)."""
+
+    id: Any
+    type: Any
+    date: Any
+    idMemberCreator: Any
+    data: ActionData | None
+
+
+class Label(TypedDict, total=False):
+    id: Any
+    name: Any
+    color: Any
+
+
+class Attachment(TypedDict, total=False):
+    id: Any
+    name: Any
+    url: Any
+
+
+class FieldItem(TypedDict, total=False):
+    """A card's value of a custom field: an option's id, or a ``value`` object."""
+
+    idCustomField: Any
+    idValue: Any
+    value: Any
+
+
+class Card(TypedDict, total=False):
+    id: Any
+    name: Any
+    idList: Any
+    desc: Any
+    closed: Any
+    shortLink: Any
+    url: Any
+    shortUrl: Any
+    pos: Any
+    idLabels: Any
+    labels: list[Label] | None
+    idMembers: Any
+    due: Any
+    start: Any
+    dueComplete: Any
+    dateLastActivity: Any
+    dateCompleted: Any
+    locationName: Any
+    address: Any
+    coordinates: Any
+    attachments: list[Attachment] | None
+    customFieldItems: list[FieldItem] | None
+
+
+class TrelloList(TypedDict, total=False):
+    id: Any
+    name: Any
+    closed: Any
+    pos: Any
+
+
+class Member(TypedDict, total=False):
+    id: Any
+    fullName: Any
+    username: Any
+
+
+class CheckItem(TypedDict, total=False):
+    id: Any
+    name: Any
+    state: Any
+    due: Any
+    pos: Any
+
+
+class Checklist(TypedDict, total=False):
+    id: Any
+    name: Any
+    idCard: Any
+    pos: Any
+    checkItems: list[CheckItem] | None
+
+
+class FieldOption(TypedDict, total=False):
+    id: Any
+    value: Any
+
+
+class FieldDefinition(TypedDict, total=False):
+    id: Any
+    name: Any
+    type: Any
+    options: list[FieldOption] | None
+
+
+class Board(TypedDict, total=False):
+    """A whole board, as an export file or the API's nested load gives it."""
+
+    id: Any
+    name: Any
+    url: Any
+    labelNames: Any
+    cards: list[Card] | None
+    lists: list[TrelloList] | None
+    labels: list[Label] | None
+    members: list[Member] | None
+    checklists: list[Checklist] | None
+    customFields: list[FieldDefinition] | None
+    actions: list[Action] | None
+
+
+_board = msgspec.json.Decoder(Board).decode
+_action = msgspec.json.Decoder(Action).decode
+
+
+def read_board(data: bytes) -> Any:
+    """The board in ``data`` (UTF-8 JSON, a byte order mark allowed) with only the keys above.
+    Anything that does not fit them, or is not a board at all, is read as ``fast_read.loads``
+    reads it (raising what it raises); its history entries are then cut as ``trimmed`` says, so
+    the history kept in the state has one form whichever way a board was read."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return _board(data)
+    except msgspec.DecodeError:  # ValidationError too: a part of the wrong type
+        pass
+    board = loads(data)
+    if isinstance(board, dict) and isinstance(board.get("actions"), list):
+        board["actions"] = [trimmed(action) for action in board["actions"]]
+    return board
+
+
+def read_action(text: str) -> Any:
+    """A history entry kept in the state, with only the keys above."""
+    try:
+        return _action(text)
+    except msgspec.DecodeError:
+        return trimmed(loads(text))
+
+
+def trimmed(action: Any) -> Any:
+    """A history entry decoded some other way (the API's, say) with only the keys above, as
+    ``read_board`` gives it; one that does not fit them (or is not an object) as it is."""
+    try:
+        return msgspec.convert(action, Action)
+    except msgspec.ValidationError:
+        return action
