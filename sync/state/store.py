@@ -233,6 +233,13 @@ class State:
         for row in rows:
             yield row["id"], row["data"]
 
+    def action_texts(self, board_id: str, ids: list[str]) -> dict[str, str]:
+        """The JSON text kept for those of ``ids`` (a few hundred) the board's history holds."""
+        marks = ",".join("?" * len(ids))  # only "?" marks: the ids are parameters
+        query = f"SELECT id, board_id, data FROM board_actions WHERE id IN ({marks})"  # noqa: S608
+        rows = self.db.execute(query, ids)  # by the primary key (board_id would scan the board)
+        return {row["id"]: row["data"] for row in rows if row["board_id"] == board_id}
+
     # -- synced items ----------------------------------------------------------------------
 
     def item(self, target: str, key: str) -> SyncedItem | None:

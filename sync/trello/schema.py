@@ -2,6 +2,10 @@
 decoded straight into them, and every other key (a card's ``badges``, ``descData``,
 ``pluginData``; an action's ``memberCreator``, ``data.board``…) is skipped without being built.
 
+A board's cards and history entries are first kept as their JSON text (``msgspec.Raw``, a slice
+of the file's bytes), and each is decoded when it is read (``card_of``, ``action_of``), made into
+the model, and dropped: only one card's dict is alive at a time, not 20,000.
+
 Each type is a ``TypedDict``, so what comes out is still plain dicts and lists, read with
 ``.get()`` by ``parse.py``, ``card.py`` and ``values.py`` exactly as the generic decode's are.
 A value the reader checks itself is typed ``Any``; only the containers the reader walks into are
@@ -152,23 +156,30 @@ class FieldDefinition(TypedDict, total=False):
 
 
 class Board(TypedDict, total=False):
-    """A whole board, as an export file or the API's nested load gives it."""
+    """A whole board, as an export file gives it; its cards and history entries undecoded."""
 
     id: Any
     name: Any
     url: Any
     labelNames: Any
-    cards: list[Card] | None
+    cards: list[msgspec.Raw] | None  # each a Card, decoded by card_of
     lists: list[TrelloList] | None
     labels: list[Label] | None
     members: list[Member] | None
     checklists: list[Checklist] | None
     customFields: list[FieldDefinition] | None
-    actions: list[Action] | None
+    actions: list[msgspec.Raw] | None  # each an Action, decoded by action_of
 
 
 _board = msgspec.json.Decoder(Board).decode
+_card = msgspec.json.Decoder(Card).decode
 _action = msgspec.json.Decoder(Action).decode
+
+
+class Unfit(Exception):
+    """A card or history entry the typed read kept undecoded that neither msgspec nor ``json``
+    can read (bytes that are not UTF-8, a number too long: skipping checks neither). The board
+    is then read again the generic way, which says what is wrong, as it always has."""
 
 
 def read_board(data: bytes) -> Any:
@@ -186,6 +197,32 @@ def read_board(data: bytes) -> Any:
     if isinstance(board, dict) and isinstance(board.get("actions"), list):
         board["actions"] = [trimmed(action) for action in board["actions"]]
     return board
+
+
+def card_of(item: Any) -> Any:
+    """A card of ``read_board``'s board as a dict of the keys above (an item that is no card
+    object, as the generic read has it); anything else as it is."""
+    return _item(item, _card, trim=False)
+
+
+def action_of(item: Any) -> Any:
+    """A history entry of ``read_board``'s board, as ``card_of`` reads a card; cut as
+    ``trimmed`` says when it does not fit."""
+    return _item(item, _action, trim=True)
+
+
+def _item(item: Any, decode: Any, *, trim: bool) -> Any:
+    if item.__class__ is not msgspec.Raw:
+        return item
+    try:
+        return decode(item)
+    except msgspec.DecodeError:  # not of the types above: read as the generic read has it
+        pass
+    try:
+        value = loads(bytes(item))
+    except (ValueError, RecursionError):  # JSONDecodeError, UnicodeDecodeError are ValueErrors
+        raise Unfit from None
+    return trimmed(value) if trim else value
 
 
 def read_action(text: str) -> Any:

@@ -13,9 +13,10 @@ from config import BoardConfig
 from sync.errors import SourceError
 from sync.model import Board, Role
 from sync.state.store import State
+from sync.trello import sources
 from sync.trello.fast_read import loads
 from sync.trello.parse import parse_board
-from sync.trello.schema import read_action, read_board, trimmed
+from sync.trello.schema import action_of, card_of, read_action, read_board, trimmed
 from sync.trello.sources import read_export
 from tests.fakes.boards import synthetic_board
 
@@ -39,10 +40,10 @@ def test_keys_the_reader_never_reads_are_not_built():
     full, typed = generic(raw), read_board(raw)
     card = full["cards"][0]
     assert {"badges", "descData", "pluginData", "idShort"} <= card.keys()  # in the export
-    kept = typed["cards"][0]
+    kept = card_of(typed["cards"][0])  # each card decoded when it is read
     assert not {"badges", "descData", "pluginData", "idShort", "idBoard"} & kept.keys()
     assert kept["id"] == card["id"] and kept["desc"] == card["desc"]
-    action = typed["actions"][0]
+    action = action_of(typed["actions"][0])
     assert "memberCreator" in full["actions"][0] and "memberCreator" not in action
     assert "board" not in action["data"] and "name" not in action["data"].get("listAfter", {})
     assert not {"prefs", "memberships", "descData"} & typed.keys()
@@ -144,3 +145,41 @@ def test_a_board_read_the_generic_way_keeps_its_history_cut(tmp_path, monkeypatc
         monkeypatch.setattr(state, "save_actions", lambda b, a: saved.append(len(a)))
         read_export(path, config, state, dry_run=False)
     assert saved == []  # a rerun writes nothing
+
+
+def _export_result(tmp_path, raw: bytes, state: State | None = None) -> Board | str:
+    path = tmp_path / "b.json"
+    path.write_bytes(raw)
+    try:
+        return read_export(path, BoardConfig("b", Role.EVENTS, str(path)), state, dry_run=False)
+    except SourceError as exc:
+        return exc.message.replace(str(path), "FILE")
+
+
+@pytest.mark.parametrize(
+    ("where", "bad"),
+    [
+        ("cards.2.name", b'"caf\xe9"'),  # Latin-1, not UTF-8
+        ("cards.2.pos", b"9" * 5000),  # json will not read it
+        ("actions.1.type", b'"caf\xe9"'),
+        ("actions.1.date", b"9" * 5000),
+    ],
+)
+def test_a_card_or_entry_json_refuses_fails_the_board_as_before(tmp_path, where, bad):
+    """Skipping a card's or an entry's bytes checks neither UTF-8 nor number length: the one
+    json refuses sends the whole board to the generic read, which says what is wrong."""
+    raw = json.dumps(_set(where, "BAD")).encode().replace(b'"BAD"', bad)
+    with pytest.raises(ValueError):
+        generic(raw)
+    with pytest.raises(SourceError) as generic_read:
+        sources._json(raw, tmp_path / "b.json", BoardConfig("b", Role.EVENTS, "b"), generic=True)
+    with State(tmp_path / "state.db") as state:
+        said = _export_result(tmp_path, raw, state)
+    assert said == generic_read.value.message.replace(str(tmp_path / "b.json"), "FILE")
+    assert said == _export_result(tmp_path, raw)  # with history kept or without
+    assert ("not UTF-8" in said) == (b"\xe9" in bad), said
+
+
+def test_bytes_that_are_not_utf8_under_a_key_never_read_do_not_stop_the_board(tmp_path):
+    raw = json.dumps(_set("cards.2.badges", "BAD")).encode().replace(b'"BAD"', b'"caf\xe9"')
+    assert isinstance(_export_result(tmp_path, raw), Board)
