@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from sync.dates import BadDate, parse_utc
@@ -182,17 +183,21 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
         list_before = text(old.get("idList")) or None
     if list_after is None and kind in ARRIVALS:
         list_after = ref(data.get("list"))
+    card_id = text(card.get("id"))
+    member_id = text(raw.get("idMemberCreator"))
+    # A board's tens of thousands of entries name a few lists, members and kinds, and each card
+    # two or three times: one string each (intern) instead of one per entry.
     return Action(
         id=action_id,
-        type=kind,
+        type=intern(kind),
         date=date,
-        card_id=text(card.get("id")) or None,
+        card_id=intern(card_id) if card_id else None,
         card_name=text(card.get("name")),
-        list_before=list_before,
-        list_after=list_after,
+        list_before=intern(list_before) if list_before else None,
+        list_after=intern(list_after) if list_after else None,
         closed=bool(card.get("closed")) if "closed" in old else None,
         due_complete=bool(card.get("dueComplete")) if "dueComplete" in old else None,
-        member_id=text(raw.get("idMemberCreator")) or None,
+        member_id=intern(member_id) if member_id else None,
     )
 
 
