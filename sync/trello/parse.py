@@ -172,9 +172,9 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
     if not isinstance(raw.get("id"), str) or date is None:
         return None
     action_id = text(raw["id"])
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
-    card = data.get("card") if isinstance(data.get("card"), dict) else {}
-    old = data.get("old") if isinstance(data.get("old"), dict) else {}
+    data = _object(raw.get("data"))
+    card = _object(data.get("card"))
+    old = _object(data.get("old"))
     kind = text(raw.get("type"))
     list_before = ref(data.get("listBefore"))
     list_after = ref(data.get("listAfter"))
@@ -199,6 +199,14 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
         due_complete=bool(card.get("dueComplete")) if "dueComplete" in old else None,
         member_id=intern(member_id) if member_id else None,
     )
+
+
+_NOTHING: dict[str, Any] = {}
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one (never changed) for anything else."""
+    return value if isinstance(value, dict) else _NOTHING
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
