@@ -207,23 +207,22 @@ def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool)
     a board's whole history is never held as dicts. Entries without a text id and date are left
     out: they could not be kept, and history is a help, never a must."""
     found: dict[str, tuple[str, str, Action | None]] = {}  # id → (date, id, action)
-    changed: dict[str, dict[str, Any]] = {}
     for start in range(0, len(fresh), BATCH):
         batch = [a for a in map(action_of, fresh[start : start + BATCH]) if _keepable(a)]
         kept = (
             {} if dry_run or not batch else state.action_texts(board_id, [a["id"] for a in batch])
         )
+        changed: dict[str, dict[str, Any]] = {}
         for a in batch:
             if not dry_run and a["id"] in kept and read_action(kept[a["id"]]) == a:
                 changed.pop(a["id"], None)  # as kept (of two copies of an entry, the later wins)
             elif not dry_run:
                 changed[a["id"]] = a
             found[a["id"]] = (a["date"], a["id"], parse_action(a))
-    # only what is new or changed is written: an export repeats its 1,000 newest actions (a big
-    # one tens of thousands) every night, and rewriting them all cost more than the read
-    if changed:
-        state.save_actions(board_id, list(changed.values()))
-    del changed
+        # only what is new or changed is written: an export repeats its 1,000 newest actions (a
+        # big one tens of thousands) every night, and rewriting them all cost more than the read
+        if changed:
+            state.save_actions(board_id, list(changed.values()))
     for action_id, text in state.action_rows(board_id):  # kept, and not in this export
         if action_id not in found:
             a = read_action(text)
