@@ -9,10 +9,13 @@ the model, and dropped: only one card's dict is alive at a time, not 20,000.
 Each type is a ``TypedDict``, so what comes out is still plain dicts and lists, read with
 ``.get()`` by ``parse.py``, ``card.py`` and ``values.py`` exactly as the generic decode's are.
 A value the reader checks itself is typed ``Any``; only the containers the reader walks into are
-typed (a board's ``cards`` a list of card objects, say), each also allowed to be ``null``. When a
-file does not fit (``"cards": 5``, a card that is a number, a lone surrogate msgspec refuses), it
-is decoded again the generic way (``fast_read.loads``), so a board that is not what Trello sends
-reads, or fails, exactly as it did before.
+typed (a card's ``labels`` a list of label objects, say), each also allowed to be ``null``. What
+does not fit is decoded again the generic way (``fast_read.loads``): a whole file (``"cards": 5``,
+a lone surrogate msgspec refuses), or one card or entry (a card that is a number, ``"labels":
+"green"``), so a board that is not what Trello sends reads, or fails, as it did before. One
+difference: what is skipped is not checked, so bytes that are not UTF-8 or a number ``json`` will
+not read under a key never read no longer stop a board (``Unfit`` says what happens when they
+are in a card or an entry).
 
 A key the reader starts to use must be added here, or it is never seen:
 tests/trello/test_schema.py compares the typed and the generic read of every board it has.
