@@ -183,3 +183,22 @@ def test_a_card_or_entry_json_refuses_fails_the_board_as_before(tmp_path, where,
 def test_bytes_that_are_not_utf8_under_a_key_never_read_do_not_stop_the_board(tmp_path):
     raw = json.dumps(_set("cards.2.badges", "BAD")).encode().replace(b'"BAD"', b'"caf\xe9"')
     assert isinstance(_export_result(tmp_path, raw), Board)
+
+
+def test_a_dry_run_decodes_no_kept_entry_the_export_holds_again(tmp_path, monkeypatch):
+    """The roundup and a dry run read the kept history only for what the export no longer
+    holds; a sync decodes the others only to see whether they changed."""
+    board = _board()
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(board), encoding="utf-8")
+    config = BoardConfig("b", Role.EVENTS, str(path))
+    with State(tmp_path / "state.db") as state:
+        state.save_actions(board["id"], [*board["actions"], {**board["actions"][0], "id": "old"}])
+        decoded: list[str] = []
+        read = sources.read_action
+        monkeypatch.setattr(sources, "read_action", lambda text: decoded.append(text) or read(text))
+        looked = read_export(path, config, state, dry_run=True)
+        assert len(decoded) == 1  # the entry only the state keeps
+        synced = read_export(path, config, state, dry_run=False)
+        assert len(decoded) == 1 + len(board["actions"]) + 1
+    assert looked == synced and looked.actions_read == len(board["actions"]) + 1
