@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from sync.dates import BadDate, id_timestamp, parse_utc
-from sync.model import Action, Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
+from sync.model import Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
 from sync.text import quoted
+from sync.trello.board_history import History
 from sync.trello.done import COMPLETED_STATES
 from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
 
@@ -28,7 +29,7 @@ class CardContext:
         members: dict[str, Member],
         checklists: dict[str, list[Checklist]],
         fields: dict[str, dict[str, Any]],
-        history: dict[str, list[Action]],
+        history: History,
     ) -> None:
         self.board_id = board_id
         self.lists = lists

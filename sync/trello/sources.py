@@ -26,12 +26,13 @@ from sync.errors import (
     StateError,
     UnknownList,
 )
-from sync.model import Action, Board
+from sync.model import Board
 from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
+from sync.trello.board_history import History, checked
 from sync.trello.fast_read import collector_paused, keep_model, loads
-from sync.trello.parse import parse_action, parse_board
+from sync.trello.parse import parse_board
 from sync.trello.schema import Unfit, action_of, read_action, read_board, trimmed
 
 if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
@@ -199,26 +200,33 @@ def _keepable(action: Any) -> bool:
 BATCH = 500
 
 
-def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool) -> list[Action]:
-    """The board's history, read into the model, newest first: what the state keeps for it with
-    ``fresh`` entries added (a fresh one wins), and those that are new or changed saved there (a
-    dry run writes nothing). ``fresh``: dicts cut by ``schema.trimmed`` (the API's), or an
-    export's entries, each decoded as it comes (``schema.action_of``) and dropped once read, so
-    a board's whole history is never held as dicts. Entries without a text id and date are left
-    out: they could not be kept, and history is a help, never a must."""
-    found: dict[str, tuple[str, str, Action | None]] = {}  # id → (date, id, action)
+def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool) -> History:
+    """The board's history, newest first: what the state keeps for it with ``fresh`` entries
+    added (a fresh one wins), and those that are new or changed saved there (a dry run writes
+    nothing). ``fresh``: dicts cut by ``schema.trimmed`` (the API's), or an export's entries,
+    each decoded as it comes (``schema.action_of``) and dropped once checked, so a board's whole
+    history is never held as dicts; each is read into an ``Action`` only when a card asks for it
+    (board_history.py). Entries without a text id and date are left out: they could not be
+    kept, and history is a help, never a must."""
+    found: dict[str, tuple[str, str, Any, Any]] = {}  # id → (date, id, kept as, checked)
     for start in range(0, len(fresh), BATCH):
-        batch = [a for a in map(action_of, fresh[start : start + BATCH]) if _keepable(a)]
+        batch = [
+            (item, a)
+            for item, a in ((item, action_of(item)) for item in fresh[start : start + BATCH])
+            if _keepable(a)
+        ]
         kept = (
-            {} if dry_run or not batch else state.action_texts(board_id, [a["id"] for a in batch])
+            {}
+            if dry_run or not batch
+            else state.action_texts(board_id, [a["id"] for _, a in batch])
         )
         changed: dict[str, dict[str, Any]] = {}
-        for a in batch:
+        for item, a in batch:
             if not dry_run and a["id"] in kept and read_action(kept[a["id"]]) == a:
                 changed.pop(a["id"], None)  # as kept (of two copies of an entry, the later wins)
             elif not dry_run:
                 changed[a["id"]] = a
-            found[a["id"]] = (a["date"], a["id"], parse_action(a))
+            found[a["id"]] = (a["date"], a["id"], item, checked(a))
         # only what is new or changed is written: an export repeats its 1,000 newest actions (a
         # big one tens of thousands) every night, and rewriting them all cost more than the read
         if changed:
@@ -226,9 +234,12 @@ def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool)
     for action_id, text in state.action_rows(board_id):  # kept, and not in this export
         if action_id not in found:
             a = read_action(text)
-            found[action_id] = (str(a.get("date", "")), action_id, parse_action(a))
-    # ids are unique, so (date, id) orders them all and the actions are never compared
-    return [action for _, _, action in sorted(found.values(), reverse=True) if action]
+            found[action_id] = (str(a.get("date", "")), action_id, text, checked(a))
+    # ids are unique, so (date, id) orders them all and the entries are never compared
+    history = History()
+    for _, _, item, facts in sorted(found.values(), reverse=True):
+        history.add_checked(item, facts)
+    return history
 
 
 class TrelloReader:
