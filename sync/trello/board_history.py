@@ -51,15 +51,14 @@ class History:
         """The next (older) entry: ``entry`` is ``source`` decoded (``action_of`` of an
         export's slice or the API's dict, ``read_action`` of a state row's text), and
         ``source`` what is kept to read it again when asked."""
-        self.add_checked(source, checked(entry))
+        self.add_checked(source, *(checked(entry) or (None, False)))
 
-    def add_checked(self, source: Any, facts: tuple[str, bool] | None) -> None:
-        """As ``add``, given what ``checked`` said of the entry."""
-        if facts is None:
+    def add_checked(self, source: Any, card_id: str | None, deletion: bool) -> None:
+        """As ``add``, given what ``checked`` said of the entry (None: left out)."""
+        if card_id is None:
             return
         self.count += 1
         self._order.append(source)
-        card_id, deletion = facts
         if card_id:
             entries = self._by_card.get(card_id)
             if entries is None:
@@ -113,7 +112,8 @@ def checked(entry: Any) -> tuple[str, bool] | None:
     data = entry.get("data")
     card = data.get("card") if isinstance(data, dict) else None
     card_id = text(card.get("id")) if isinstance(card, dict) else ""
-    return card_id, bool(card_id) and text(entry.get("type")) == "deleteCard"
+    # interned: a card's two or three entries, held together until ordered, share one string
+    return intern(card_id), bool(card_id) and text(entry.get("type")) == "deleteCard"
 
 
 def _copy(card_id: str) -> str:

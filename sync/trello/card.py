@@ -16,6 +16,9 @@ from sync.trello.board_history import History
 from sync.trello.done import COMPLETED_STATES
 from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
 
+#: The custom fields of a card with none, shared (never changed): most cards of most boards.
+_NO_FIELDS: dict[str, FieldValue] = {}
+
 
 class CardContext:
     """What a card needs from the rest of the board to be read."""
@@ -105,7 +108,7 @@ class CardContext:
                 continue
             if value is not None:
                 values[name] = value
-        return values
+        return values or _NO_FIELDS
 
     def _completion(self, card_id: str, state: str | None) -> datetime | None:
         """When the history shows the card came into its completed state: the newest move (or
