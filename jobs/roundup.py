@@ -23,10 +23,10 @@ from sync.errors import OtgError, RemoteError, UsageError
 from sync.model import Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
-from sync.roundup.period import following
+from sync.roundup.period import following, last_drafted
 from sync.roundup.render import Rendered, render_post
 from sync.roundup.targets import TARGET as ROUNDUPS
-from sync.roundup.targets import last_drafted, place, record_key
+from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.done import DoneRules

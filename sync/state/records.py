@@ -44,3 +44,9 @@ class Run:
     dry_run: bool
     summary: dict[str, Any]
     error: str | None
+
+
+#: The targets records are kept under, and the statuses a draft's record has, named here (not in
+#: the planners that write them) so that `otg status`, which only reads them, imports no planner.
+CONTENT, ROUNDUP = "content", "roundup"
+DRAFTED, PUBLISHED = "drafted", "published"
