@@ -16,7 +16,6 @@ from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
 from jobs.history import RunRecord, describe
 from jobs.roundup import finalise_published
-from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
 from sync.http import breakers_reset
@@ -117,6 +116,8 @@ def run(
                 trello=lambda: reader.api,
             )
         if cfg.site.configured and not dry_run and not stopped(dry_run):
+            from jobs.site import sync_step as site_step  # here: Jinja2, for a site only
+
             site_step(cfg, state, read, report, now=now)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent

@@ -73,3 +73,30 @@ def test_looking_commands_import_none_of_the_sync_code(tmp_path, args):
     imported = imported_after(["--config", str(tmp_path / "otg.toml"), *args], tmp_path)
     allowed = LOOKING_ONLY if args == ["ledger", "list"] else ()
     assert [module for module in imported if module not in allowed] == []
+
+
+def test_a_night_without_a_site_renders_no_template(tmp_path):
+    """Jinja2 is for the roundup's post and the static site: a sync without a [site] table, on
+    a quiet night, does without it."""
+    config = tmp_path / "otg.toml"
+    subprocess.run(
+        [sys.executable, "-m", "cli", "init", "--example", str(config)], cwd=tmp_path, check=True
+    )
+    subprocess.run(
+        [sys.executable, "-m", "cli", "--config", str(config), "-q", "sync"],
+        cwd=tmp_path,
+        check=True,
+    )
+    code = textwrap.dedent(f"""
+        import json, sys
+        import cli
+        try:
+            cli.main(["--config", {str(config)!r}, "-q", "sync"], standalone_mode=False)
+        except SystemExit as exc:
+            assert not exc.code, exc.code
+        print(json.dumps("jinja2" in sys.modules))
+    """)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
