@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from config import Config
 from sync.content.draft_records import (
@@ -50,7 +51,9 @@ from sync.report import Outcome, Report
 from sync.state.records import SyncedItem
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 #: How to name a card for --new-version.
 CARD_FIX = "give the card's id, or the short link from its URL (trello.com/c/<short link>)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
@@ -24,10 +25,12 @@ from sync.model import Board, Role
 from sync.report import Report, summarise
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
 from sync.trello.fast_read import releases_model
 from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 

@@ -75,9 +75,24 @@ def test_looking_commands_import_none_of_the_sync_code(tmp_path, args):
     assert [module for module in imported if module not in allowed] == []
 
 
-def test_a_night_without_a_site_renders_no_template(tmp_path):
-    """Jinja2 is for the roundup's post and the static site: a sync without a [site] table, on
-    a quiet night, does without it."""
+#: What a quiet night (nothing new; export boards, a feed, a drafts folder; no [site], no
+#: [calendar.caldav]) does without: the templates, the feed's renderer, CalDAV, the Trello client.
+QUIET_NIGHT_WITHOUT = (
+    "jinja2",
+    "icalendar",
+    "recurring_ical_events",
+    "defusedxml",
+    "trello",
+    "sync.trello.api",
+    "sync.calendar.caldav",
+    "sync.calendar.inbound",
+)
+
+
+def test_a_quiet_night_imports_only_what_it_uses(tmp_path):
+    """Jinja2 is for the roundup's post and the static site, icalendar for a feed with something
+    new in it, the CalDAV code for a calendar server, py-trello for API boards: a night on export
+    boards with nothing new does without them all (0.1–0.2 s of a small night's 0.4 s)."""
     config = tmp_path / "otg.toml"
     subprocess.run(
         [sys.executable, "-m", "cli", "init", "--example", str(config)], cwd=tmp_path, check=True
@@ -87,6 +102,7 @@ def test_a_night_without_a_site_renders_no_template(tmp_path):
         cwd=tmp_path,
         check=True,
     )
+    feed = (tmp_path / "out" / "events.ics").read_bytes()
     code = textwrap.dedent(f"""
         import json, sys
         import cli
@@ -94,9 +110,10 @@ def test_a_night_without_a_site_renders_no_template(tmp_path):
             cli.main(["--config", {str(config)!r}, "-q", "sync"], standalone_mode=False)
         except SystemExit as exc:
             assert not exc.code, exc.code
-        print(json.dumps("jinja2" in sys.modules))
+        print(json.dumps([m for m in {list(QUIET_NIGHT_WITHOUT)!r} if m in sys.modules]))
     """)
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+    assert (tmp_path / "out" / "events.ics").read_bytes() == feed
