@@ -19,9 +19,9 @@ from jobs.history import RunRecord, describe
 from jobs.roundup import finalise_published
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
-from sync.http import breakers_reset
-from sync.http import tripped as overloaded
 from sync.model import Board, Role
+from sync.overload import breakers_reset
+from sync.overload import tripped as overloaded
 from sync.report import Report, summarise
 from sync.state.store import State
 from sync.stopping import stop_requested

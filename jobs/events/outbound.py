@@ -18,7 +18,6 @@ from sync.calendar.feed import write_if_changed
 from sync.calendar.guard import Tripped, board_of, explain_renames, guard
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
-from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import Outcome, Report, plural
 from sync.state.store import State
@@ -257,6 +256,7 @@ def _planned_feed(report: Report, path: Path, events: int) -> None:
 
 def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:
     from sync.calendar.caldav import CalDavClient  # here: a feed alone needs no CalDAV code
+    from sync.http import PoliteSession
 
     password = cfg.secrets.get("CALDAV_PASSWORD") or ""
     if caldav.username and not password:
