@@ -21,7 +21,7 @@ from sync.roundup.targets import TARGET as ROUNDUPS
 from sync.state.store import State
 from sync.stopping import stop_requested
 
-if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a label is made
     from sync.trello.api import TrelloApi
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.

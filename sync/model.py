@@ -29,7 +29,7 @@ class TrelloList:
     state: str | None = None  # the mapped state; None when the list is not mapped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckItem:
     id: str
     name: str
@@ -44,7 +44,7 @@ class Checklist:
     items: tuple[CheckItem, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     id: str
     name: str
@@ -70,7 +70,7 @@ class CustomField:
     type: str  # text, number, date, checkbox or list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: many of them (a big board: 100,000s)
 class Action:
     """One entry of a board's history, reduced to what the sync needs."""
 
