@@ -9,22 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    MICROACTIONS = "microactions"
-    EVENTS = "events"
-    CONTENT = "content"
-
-
-#: The states a list can map to, per role. ``ignore`` is valid for every role.
-STATES: dict[Role, tuple[str, ...]] = {
-    Role.MICROACTIONS: ("idea", "doing", "done"),
-    Role.EVENTS: ("proposed", "planning", "confirmed", "cancelled", "done"),
-    Role.CONTENT: ("idea", "drafting", "ready", "drafted", "published"),
-}
-IGNORE = "ignore"
+from sync.roles import IGNORE, STATES, Role  # noqa: F401 - the roles' words, named here too
 
 
 @dataclass(frozen=True)

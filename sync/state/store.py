@@ -252,6 +252,16 @@ class State:
         rows = self.db.execute("SELECT * FROM synced_items WHERE target = ?", (target,))
         return {row["key"]: _item(row) for row in rows}
 
+    def items_holding(self, target: str, status: str, key: str) -> list[SyncedItem]:
+        """The target's records in ``status`` whose data has ``key`` (among others that only
+        mention it: the caller looks at the value). The rest stay in the database undecoded:
+        `otg status` looks for a few drafts among thousands."""
+        rows = self.db.execute(
+            "SELECT * FROM synced_items WHERE target = ? AND status = ? AND instr(data, ?) > 0",
+            (target, status, json.dumps(key)),
+        )
+        return [_item(row) for row in rows]
+
     def put_item(self, item: SyncedItem) -> None:
         """Record what a target now holds for a key (call only after the write succeeded)."""
         now = _now()
