@@ -359,36 +359,37 @@ def read_boards(
     reader = TrelloReader(cfg, state, dry_run=dry_run, now=now, api=api)
     models: dict[int, Board] = {}
     errors: dict[int, Exception] = {}
-    for index in _reading_order(cfg, boards):
-        board = boards[index]
-        if stop_requested():
-            break
-        progress.reading(board.name)
-        try:
-            with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
-                model = (
-                    reader.read(board)
-                    if board.is_api
-                    else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
+    try:
+        for index in _reading_order(cfg, boards):
+            board = boards[index]
+            if stop_requested():
+                break
+            progress.reading(board.name)
+            try:
+                with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+                    model = (
+                        reader.read(board)
+                        if board.is_api
+                        else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
+                    )
+            except (StateError, sqlite3.Error):
+                raise  # the state cannot be read or written: the run stops (see StateError)
+            except OtgError as exc:
+                errors[index] = exc
+                continue
+            except Exception as exc:  # one broken board never stops the others
+                log.debug('board "%s": unexpected error', board.name, exc_info=True)
+                text = redact(str(exc), cfg.secrets.all())  # a library's message may quote one
+                errors[index] = OtgError(
+                    f"unexpected {type(exc).__name__}: {text}", "please report it"
                 )
-        except (StateError, sqlite3.Error):
-            raise  # the state cannot be read or written: the run stops (see StateError)
-        except OtgError as exc:
-            errors[index] = exc
-            continue
-        except Exception as exc:  # one broken board never stops the others
-            log.debug('board "%s": unexpected error', board.name, exc_info=True)
-            text = redact(str(exc), cfg.secrets.all())  # a library's message may quote one
-            errors[index] = OtgError(f"unexpected {type(exc).__name__}: {text}", "please report it")
-            continue
-        log.info('board "%s": read, %d cards', board.name, len(model.cards))
-        progress.board_read(len(model.cards))
-        models[index] = model
-    read: list[tuple[BoardConfig, Board]] = []
-    for index, board in enumerate(boards):
-        if index in errors:
-            on_error(board, errors[index])
-        elif index in models:
-            read.append((board, models[index]))
+                continue
+            log.info('board "%s": read, %d cards', board.name, len(model.cards))
+            progress.board_read(len(model.cards))
+            models[index] = model
+    finally:  # failures said in the config's order, also when the state stops the run
+        for index in sorted(errors):
+            on_error(boards[index], errors[index])
+    read = [(board, models[i]) for i, board in enumerate(boards) if i in models]
     keep_model()  # see fast_read.py: the job that called this releases it
     return read, reader
