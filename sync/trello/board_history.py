@@ -5,7 +5,7 @@ is done or its due date ticked (``card.py``: when it came into its completed lis
 ticked), and a card's name only when the card was deleted. Reading every entry into an
 ``Action`` up front cost a third of reading a board, and left some 20 MiB of small objects
 scattered through memory for each big board read. Here each entry is checked once (an id, a date
-that can be read: ``parse.parse_action`` would read it) and kept as it came (an export's
+that can be read: ``parse_action`` below would read it) and kept as it came (an export's
 undecoded slice, a state row's text, the API's dict) under its card; a card's entries are read
 when it asks, newest first, as they always were.
 
@@ -36,7 +36,7 @@ class History:
         self._order: list[Any] = []  # every entry read, in order
         self._by_card: dict[str, list[Any]] = {}  # card id → its entries, in order
         self._deletions: list[Any] = []  # the ``deleteCard`` entries, in order
-        self._last: tuple[str, list[Action]] = ("", [])  # a card asks twice (done, ticked)
+        self._last: tuple[str | None, list[Action]] = (None, [])  # asked twice: done, ticked
 
     @classmethod
     def of(cls, items: Iterable[Any]) -> History:
