@@ -2,13 +2,21 @@
 
 Each simulated day people change the boards and the calendar (``community.py``); each night the
 sync runs as the timer runs it (``otg sync``) while a fault plan drawn from the seed strikes
-(``faults_plan.py``); after every night the invariants are checked (``invariants.py``), and at
-the end of each week a quiet night must converge (nothing more to write) with the feed saying
-what the boards say. Everything is drawn from the seed, on the fakes' clock and a real Radicale.
+(``faults_plan.py``). Some nights the sync is a real subprocess on the same world
+(``child_nights.py``, through tests/reliability/relay.py): SIGKILLed at a request drawn from the
+seed (before or after the service acted), or two `otg sync` started together (one runs at a time,
+the other refused or waiting). After every night the invariants are checked (``invariants.py``),
+and at the end of each week a quiet night must converge (nothing more to write) with the feed
+saying what the boards say. The scheduler's roundup job runs at its fortnightly slot and once at
+the end (``roundups.py``), and the roundups it drafted are checked against what people did: each
+item done, held or published in exactly one, in its period. Everything is drawn from the seed, on
+the fakes' clock and a real Radicale; the draws added later (kills, microactions, a racing run's
+waits) come from generators of their own, so that older seeds keep their stories.
 
-A failure names its seed and night; ``OTG_SIM_SEED=S`` replays that seed alone. By default a
-few seeds × one week run (``make test``); ``OTG_SIM_SEEDS=N OTG_SIM_WEEKS=M`` runs long. Seeds
-that found a defect are kept in ``REGRESSIONS`` and always run.
+A failure names its seed and night; ``OTG_SIM_SEED=S`` replays that seed alone and
+``OTG_SIM_SHOW=1`` prints its story. By default a few seeds × one week run (``make test``);
+``OTG_SIM_SEEDS=N OTG_SIM_WEEKS=M`` (from seed ``OTG_SIM_FIRST``) runs long. Seeds that found a
+defect are kept in ``REGRESSIONS`` and always run.
 """
 
 from __future__ import annotations
