@@ -46,6 +46,7 @@ REGRESSIONS: dict[int, int] = {
     3: 1,  # an imported event whose card was never planned was deleted when no board was read
     6: 1,  # a draft link left unattached, then published: the same link attached twice in a run
     123: 2,  # a CalDAV PUT answered 200 with a body, no ETag, not stored: recorded as done
+    1032: 2,  # a post published before a failed sync missed the roundup drafted the next morning
 }
 ONE = os.environ.get("OTG_SIM_SEED")
 CHOSEN = (
