@@ -59,6 +59,15 @@ def shared_boards() -> Path:
     return SHARED_BOARDS
 
 
+def demo_boards(*roles: str) -> str:
+    """The ``[boards.*]`` tables of the bundled example boards, one a role (all three when none
+    is named), each called by its role: for a config a test writes."""
+    return "".join(
+        f'[boards.{role}]\nrole = "{role}"\nsource = "{DEMO_BOARDS / (role + ".json")}"\n'
+        for role in roles or ("microactions", "events", "content")
+    )
+
+
 def load_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 

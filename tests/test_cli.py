@@ -16,7 +16,7 @@ import responses
 import cli
 from config import EXAMPLE
 from sync.state.store import State
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_boards
 
 COMMANDS = sorted(cli.main.commands)
 
@@ -121,16 +121,10 @@ def test_boards_prints_nothing_on_stdout_when_no_board_can_be_read(runner, write
 
 
 def _example_copy(tmp_path, write_config, extra: str = "") -> str:
-    boards = EXAMPLE.parent / "boards"
     return str(
         write_config(f"""
         state_db = "state.db"
-        [boards.microactions]
-        role = "microactions"
-        source = "{boards / "microactions.json"}"
-        [boards.events]
-        role = "events"
-        source = "{boards / "events.json"}"
+        {demo_boards("microactions", "events")}
         {extra}
     """)
     )

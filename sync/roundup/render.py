@@ -119,12 +119,12 @@ def render_post(context: dict[str, Any], template: Path | None = None) -> Render
     except SecurityError as exc:
         raise TemplateError(
             f"{path}, line {_line(exc, path)}: {exc}",
-            "a template may use the names the README lists, not Python's internals",
+            "a template may use the names docs/editors/roundup.md lists, not Python's internals",
         ) from None
     except (jinja2.UndefinedError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise TemplateError(
             f"{path}, line {_line(exc, path)}: {exc}",
-            "use only the names the README lists for templates",
+            "use only the names docs/editors/roundup.md lists for templates",
         ) from None
     text = text.replace(f"!{_LINK}", f"\\!{_LINK}").replace(_LINK, "")
     text = re.sub(r"[ \t]+\n", "\n", text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -295,8 +296,8 @@ def read_boards(
                     if board.is_api
                     else read_export(cfg.board_path(board), board, state, dry_run=dry_run)
                 )
-        except StateError:
-            raise  # nothing can be recorded: the run stops (see StateError)
+        except (StateError, sqlite3.Error):
+            raise  # the state cannot be read or written: the run stops (see StateError)
         except OtgError as exc:
             on_error(board, exc)
             continue

@@ -16,7 +16,7 @@ import cli
 from config import EXAMPLE
 from sync.calendar import ical
 from sync.content.draft import Draft
-from tests.conftest import DEMO_BOARDS, ROOT
+from tests.conftest import ROOT, demo_boards
 
 DRY_RUNS = [
     ["sync", "--dry-run"],
@@ -35,15 +35,7 @@ def config(write_config, tmp_path) -> str:
         timezone = "Europe/London"
         state_db = "{tmp_path / "state" / "otg-state.db"}"
         output_dir = "{tmp_path / "out"}"
-        [boards.microactions]
-        role = "microactions"
-        source = "{DEMO_BOARDS / "microactions.json"}"
-        [boards.events]
-        role = "events"
-        source = "{DEMO_BOARDS / "events.json"}"
-        [boards.content]
-        role = "content"
-        source = "{DEMO_BOARDS / "content.json"}"
+        {demo_boards()}
         [calendar]
         domain = "oneteamgov.uk"
         feed = "events.ics"

@@ -147,7 +147,7 @@ def test_a_state_database_with_damaged_pages_is_one_line_everywhere(write, tmp_p
     config = write()
     assert otg(config, "sync")[0] == 0
     damage(tmp_path / "state.db")
-    for command in (["status"], ["ledger", "list"], ["sync", "--dry-run"]):
+    for command in (["status"], ["ledger", "list"], ["sync", "--dry-run"], ["boards"], ["events"]):
         code, lines = otg(config, *command)
         error = one_line_error(code, lines, 2)
         assert "the state database cannot be read" in error and "malformed" in error, error

@@ -14,7 +14,7 @@ from config import load_config
 from config.loader import Config
 from sync.roundup.gather import Period
 from sync.state.store import State
-from tests.conftest import DEMO_BOARDS, ROOT
+from tests.conftest import ROOT, demo_boards
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 VOID = {
@@ -41,15 +41,7 @@ def demo_config(folder: Path, site: str = 'base_url = "https://example.org/otg/"
         f"""timezone = "Europe/London"
 state_db = "state.db"
 output_dir = "out"
-[boards.microactions]
-role = "microactions"
-source = "{DEMO_BOARDS / "microactions.json"}"
-[boards.events]
-role = "events"
-source = "{DEMO_BOARDS / "events.json"}"
-[boards.content]
-role = "content"
-source = "{DEMO_BOARDS / "content.json"}"
+{demo_boards()}
 [calendar]
 domain = "oneteamgov.uk"
 name = "OneTeamGov spinoff events (demo)"
