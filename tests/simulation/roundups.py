@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from config.jobs import JobConfig
 from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
 from jobs.timetable import local_at, runs_on
@@ -58,7 +59,7 @@ class Drafted:
     end: datetime
     made_at: datetime
     text: str
-    said: dict[str, list[str]]  # section → card ids, in order ("" for a title no card had)
+    said: dict[str, list[str]]  # section → card ids, in order ("?title" for one no card had)
     left_out: int  # microactions it says were left out for want of a known time
     held: set[str]  # event cards truly held in its period, as the boards were when drafted
     maybe_held: set[str]  # event cards whose end fell in its period, in any list
@@ -72,7 +73,7 @@ class Truth:
     published: dict[str, datetime] = field(default_factory=dict)  # content cards' posts
 
 
-def roundup_job(world: World):
+def roundup_job(world: World) -> JobConfig:
     return next(job for job in world.config().jobs if job.name == "roundup")
 
 
