@@ -47,6 +47,7 @@ REGRESSIONS: dict[int, int] = {
     6: 1,  # a draft link left unattached, then published: the same link attached twice in a run
     123: 2,  # a CalDAV PUT answered 200 with a body, no ETag, not stored: recorded as done
     1032: 2,  # a post published before a failed sync missed the roundup drafted the next morning
+    3068: 1,  # an import settled in a later run kept our UID in the feed, the partner's on CalDAV
 }
 ONE = os.environ.get("OTG_SIM_SEED")
 CHOSEN = (
