@@ -28,6 +28,7 @@ from datetime import timedelta
 
 import pytest
 
+import cli
 from sync.state.store import State
 from tests.reliability.fault_harness import Harness
 from tests.reliability.relay import Relay
@@ -48,8 +49,10 @@ REGRESSIONS: dict[int, int] = {
     123: 2,  # a CalDAV PUT answered 200 with a body, no ETag, not stored: recorded as done
     1032: 2,  # a post published before a failed sync missed the roundup drafted the next morning
     3068: 1,  # an import settled in a later run kept our UID in the feed, the partner's on CalDAV
+    5062: 1,  # (in the simulation) the guard rightly stopped 5 cancellations: the operator allows
 }
 ONE = os.environ.get("OTG_SIM_SEED")
+GUARD = "--allow-mass-cancel"
 CHOSEN = (
     [(int(ONE), WEEKS)]
     if ONE
@@ -58,6 +61,29 @@ CHOSEN = (
         | {(seed, max(WEEKS, weeks)) for seed, weeks in REGRESSIONS.items()}
     )
 )
+
+
+def _operator_allows(harness: Harness, lines: list[str]) -> tuple[int, list[str]] | None:
+    """When the mass-change guard stopped a board (people cancelled many events while nights
+    were lost), the operator looks, sees that people made each cancellation, and runs `otg sync
+    --allow-mass-cancel` once, as the guard's message says."""
+    if not any(GUARD in line for line in lines):
+        return None
+    result = harness.runner.invoke(
+        cli.main, ["--config", str(harness.world.config_path), "sync", GUARD]
+    )
+    return result.exit_code, result.output.splitlines()
+
+
+def _converge(harness: Harness) -> None:
+    """The week's quiet night converges (the operator letting the guard through first, when it
+    stops the first quiet run)."""
+    try:
+        harness.converge()
+    except AssertionError as exc:
+        if GUARD not in str(exc) or _operator_allows(harness, [str(exc)]) is None:
+            raise
+        harness.converge()
 
 
 def _night(
@@ -125,9 +151,12 @@ def test_weeks_of_a_community_and_bad_nights(seed, weeks, make_harness, monkeypa
             if kill is not None:
                 check_killed(world)
             check_night(world, community, code, lines, killed=kill is not None)
+            if (allowed := _operator_allows(harness, lines)) is not None:
+                history += [f"  operator: {x}" for x in allowed[1] if not x.startswith("skip")]
+                check_night(world, community, *allowed)
             world.settle_as_an_operator()
             if night % 7 == 0:  # the week's last night: a quiet one converges
-                harness.converge()
+                _converge(harness)
                 check_converged(world, community)
             next_night = world.now + timedelta(hours=24)
             if (made := scheduled_roundup(world, monkeypatch)) is not None:
