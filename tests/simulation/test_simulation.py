@@ -50,6 +50,7 @@ REGRESSIONS: dict[int, int] = {
     1032: 2,  # a post published before a failed sync missed the roundup drafted the next morning
     3068: 1,  # an import settled in a later run kept our UID in the feed, the partner's on CalDAV
     5062: 1,  # (in the simulation) the guard rightly stopped 5 cancellations: the operator allows
+    6029: 4,  # (in the simulation) the same, first stopping the week's quiet run
 }
 ONE = os.environ.get("OTG_SIM_SEED")
 GUARD = "--allow-mass-cancel"
