@@ -39,7 +39,7 @@ from cli_support import (
 from sync import stopping
 from sync.dates import now_utc
 from sync.errors import UsageError
-from sync.model import Role
+from sync.roles import Role
 from sync.text import one_line
 
 if TYPE_CHECKING:  # each command imports what it uses: `otg --help` stays quick

@@ -23,12 +23,12 @@ from cli_support import (
 )
 from sync import progress
 from sync.redaction import redact
-from sync.report import Report, render_text
 from sync.text import one_line
 
 if TYPE_CHECKING:  # each printer imports the job it shows: `otg --help` stays quick
     import jobs.inspect
     from config import Config
+    from sync.report import Report
     from sync.state.store import State
 
 
@@ -48,6 +48,8 @@ def show_report(ctx: click.Context, report: Report, as_json: bool, to_stderr: bo
     if quiet(ctx):
         tell_failures(report.failure_lines(), report.waiting_lines())
         return
+    from sync.report import render_text  # here: `otg --help` and `otg status` print no report
+
     *body, closing = render_text(report, failures=False).splitlines()
     if body:
         click.echo("\n".join(body), err=to_stderr)

@@ -13,8 +13,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -23,7 +21,6 @@ from click.core import ParameterSource
 from jobs.lock import lock_for
 from sync import stopping
 from sync.errors import OtgError, StateError, UsageError
-from sync.private import create_private
 from sync.redaction import RedactingFilter, redact
 from sync.stopping import graceful_signals
 from sync.text import one_line
@@ -114,25 +111,6 @@ def quiet(ctx: click.Context) -> bool:
     return bool((root.obj or {}).get("quiet", (root.params or {}).get("quiet", False)))
 
 
-class LogFile(RotatingFileHandler):
-    """The --log-file: rotated at 5 MiB, five kept. If it cannot be written mid-run (a full
-    disk), that is said once, in one line, and the run goes on without it; the logging module's
-    default would print a traceback for every line."""
-
-    def _open(self):  # type: ignore[no-untyped-def]
-        create_private(Path(self.baseFilename))  # 0600, after each rotation too
-        return super()._open()
-
-    def handleError(self, record: logging.LogRecord) -> None:
-        error = sys.exc_info()[1]
-        reason = getattr(error, "strerror", None) or type(error).__name__
-        self.setLevel(logging.CRITICAL + 1)  # nothing more is sent here
-        sys.stderr.write(
-            f"warning: cannot write the log file {self.baseFilename}: {reason}; "
-            "this run logs no more to it\n"
-        )
-
-
 def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False) -> None:
     """Log to stderr (warnings, or more with -v, or errors only with -q), and with --log-file to
     a rotated file that always gets one line per action (INFO)."""
@@ -143,8 +121,10 @@ def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False
     console.setLevel(logging.ERROR if quiet else logging.WARNING - 10 * min(verbose, 2))
     handlers: list[logging.Handler] = [console]
     if log_file:
+        from sync.log_file import open_log_file  # only then: logging.handlers is 6 ms
+
         try:
-            handlers.append(LogFile(log_file, maxBytes=5 * 2**20, backupCount=5))
+            handlers.append(open_log_file(log_file))
         except OSError as exc:
             raise UsageError(
                 f"cannot write the log file {log_file}: {exc.strerror}",
@@ -155,8 +135,9 @@ def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False
         handler.setFormatter(formatter)
         handler.addFilter(RedactingFilter(_known_secrets))
     root = logging.getLogger()
+    log_files = sys.modules.get("sync.log_file")  # imported once a log file was opened
     for old in root.handlers:  # set up again (-v after the command): the old log file is closed
-        if isinstance(old, LogFile):
+        if log_files is not None and isinstance(old, log_files.LogFile):
             old.close()
     root.handlers[:] = handlers
     root.setLevel(min(h.level for h in handlers))

@@ -22,6 +22,8 @@ from pathlib import Path
 
 #: The project's own ``otg``: the one installed beside this Python.
 OTG = str(Path(sys.executable).with_name("otg"))
+#: The project's folder (an editable install runs its modules from here).
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,19 @@ def python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
+def bytecode_cached() -> None:
+    """The project's modules compiled, as installing it leaves them (pip compiles a wheel's
+    modules). In a clone run with ``PYTHONDONTWRITEBYTECODE`` set, nothing writes them, and
+    every command would compile its sources anew on every run: 0.03 s of `otg --help`'s 0.1 s,
+    which no user's machine spends."""
+    import compileall
+
+    for module in sorted(ROOT.glob("cli*.py")):
+        compileall.compile_file(module, quiet=2)
+    for package in ("sync", "jobs", "config", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=2)
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -113,11 +128,17 @@ def machine() -> str:
             cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
     except (OSError, StopIteration):
         pass
-    try:
-        load = f" load average {os.getloadavg()[0]:.1f},"
-    except OSError:
-        load = ""
     return (
-        f"{cpu}, {os.cpu_count()} cores,{load} Python {platform.python_version()}, "
+        f"{cpu}, {os.cpu_count()} cores, {load()}, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}"
     )
+
+
+def load() -> str:
+    """The machine's load average over the last minute (and five): a busy machine stretches the
+    wall times (other processes share its cores), less the CPU times."""
+    try:
+        one, five, _ = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.1f} (5 min: {five:.1f})"

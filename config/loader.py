@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dotenv import dotenv_values
-
 from config.calendar import CalendarConfig, check_calendar
 from config.jobs import JobConfig, check_jobs
 from config.medium import MediumConfig, check_medium
@@ -35,7 +33,7 @@ from config.schema import unknown_key_problem as _unknown
 from config.site import SiteConfig, check_site
 from sync.dates import zone
 from sync.errors import ConfigError, EnvFileError
-from sync.model import Role
+from sync.roles import Role
 from sync.text import one_line, quoted
 from sync.trello.lists import valid_states
 
@@ -222,6 +220,8 @@ def load_secrets(base_dir: Path, environ: dict[str, str] | None = None) -> Secre
 def _read_env_file(path: Path) -> dict[str, str | None]:
     """A `.env` file's values. What cannot be read is one line naming the file: the decoder's
     and the system's own messages are left out, as they could quote a secret."""
+    from dotenv import dotenv_values  # here: most configs have no .env to read
+
     try:
         return dotenv_values(path, encoding="utf-8")
     except UnicodeDecodeError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from config import Config
 from sync.content.draft_records import (
@@ -29,28 +30,20 @@ from sync.content.drafts_folder import (
     write_placed,
 )
 from sync.content.durable import Batch
-from sync.content.medium import (
-    MediumAuthError,
-    MediumClient,
-    MediumDailyLimit,
-    MediumRateLimit,
-    MediumRefused,
-    MediumUnknownOutcome,
-    medium_session,
-)
-from sync.content.medium_target import MediumTarget
 from sync.content.plan import INTENT_KIND, TARGET, ContentAction, plan_content
 from sync.content.published import same_url
 from sync.content.rss import FeedItem, FeedReadError, read_feed
 from sync.content.writeback import WriteBackError, apply_write_back, plan_write_back, target_list
 from sync.errors import AuthError, OtgError, StateError
-from sync.http import PoliteSession
 from sync.model import Board, Card
 from sync.report import Outcome, Report
 from sync.state.records import SyncedItem
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.content.medium_target import MediumTarget
+    from sync.trello.api import TrelloApi
 
 #: How to name a card for --new-version.
 CARD_FIX = "give the card's id, or the short link from its URL (trello.com/c/<short link>)"
@@ -102,6 +95,8 @@ def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
     """Every configured feed's items; a feed that cannot be read is one failure line."""
     if not cfg.medium.feeds:
         return []
+    from sync.http import PoliteSession  # here: a night without feeds sends no request
+
     session = PoliteSession(name="RSS", timeout=cfg.medium.timeout, retries=2)
     items: list[FeedItem] = []
     for feed in cfg.medium.feeds:
@@ -268,6 +263,10 @@ class ContentFlow:
         self.after_record(action.board, action.card, record)
 
     def medium(self) -> MediumTarget:
+        # imported here: drafts written to a folder need no HTTP stack
+        from sync.content.medium import MediumClient, medium_session
+        from sync.content.medium_target import MediumTarget
+
         if self._medium is None:
             if not self.token:
                 raise self.no_token()
@@ -286,8 +285,10 @@ class ContentFlow:
 
     def failed(self, exc: OtgError, card_id: str) -> str:
         """The line for a failed create; stops further creates when they would fail too."""
-        if isinstance(exc, MediumRateLimit):
-            daily = isinstance(exc, MediumDailyLimit)
+        from sync.content import medium  # Medium's failures (a drafts folder needs none of it)
+
+        if isinstance(exc, medium.MediumRateLimit):
+            daily = isinstance(exc, medium.MediumDailyLimit)
             wait = exc.retry_after or (24 * 3600 if daily else None)
             if wait is None:  # Medium said neither why nor for how long: the next sync retries
                 self.stopped = "Medium is limiting requests; the next sync retries"
@@ -299,7 +300,7 @@ class ContentFlow:
                 f"{exc.message} — no more drafts are sent this run; try again after "
                 f"{when:%a %d %b %H:%M} ({self.cfg.timezone})"
             )
-        if isinstance(exc, MediumUnknownOutcome):
+        if isinstance(exc, medium.MediumUnknownOutcome):
             pending = self.state.intents(INTENT_KIND, "pending")
             ref = max((i.id for i in pending if i.key == card_id), default=0)
             self.stopped = "Medium did not answer an earlier request"
@@ -308,8 +309,8 @@ class ContentFlow:
                 f"— check your Medium drafts, then `otg ledger resolve {ref} --url URL` "
                 "(or `--retry` if there is none)"
             )
-        if not isinstance(exc, (DraftsError, MediumRefused)):  # those concern this card only
-            refused = isinstance(exc, (MediumAuthError, AuthError))
+        if not isinstance(exc, (DraftsError, medium.MediumRefused)):  # those concern this card only
+            refused = isinstance(exc, (medium.MediumAuthError, AuthError))
             self.stopped = "Medium refused the token" if refused else "Medium could not be reached"
         return str(exc)
 

@@ -23,10 +23,9 @@ from sync.errors import OtgError, RemoteError, UsageError
 from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
-from sync.roundup.period import following
-from sync.roundup.render import Rendered, render_post
+from sync.roundup.period import following, last_drafted
 from sync.roundup.targets import TARGET as ROUNDUPS
-from sync.roundup.targets import last_drafted, place, record_key
+from sync.roundup.targets import place, record_key
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.done import DoneRules
@@ -35,6 +34,7 @@ from sync.trello.renames import remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
 
 if TYPE_CHECKING:
+    from sync.roundup.render import Rendered
     from sync.trello.api import TrelloApi
 
 
@@ -142,6 +142,8 @@ def run(
         roundup = gather(boards, period, options, published=published)
         if roundup.left_out_line():
             report.warnings.append(roundup.left_out_line())
+        from sync.roundup.render import render_post  # Jinja2: the nightly sync renders no post
+
         rendered = render_post(roundup.context(), template or _configured(cfg))
         markdown = rendered.markdown
         if stop_requested() and not dry_run:

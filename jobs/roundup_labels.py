@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from config import Config
 from sync.content.rss import FeedItem, medium_post_id
@@ -19,7 +20,9 @@ from sync.roundup.gather import Period, Roundup
 from sync.roundup.targets import TARGET as ROUNDUPS
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a label is made
+    from sync.trello.api import TrelloApi
 
 #: What a stop (SIGTERM, Ctrl-C) before the labelling ends leaves: a rerun labels the rest.
 STOPPED_LABELLING = (

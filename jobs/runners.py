@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sync.model import Role
+from sync.roles import Role
 
 if TYPE_CHECKING:
     from config import Config

@@ -12,12 +12,10 @@ from zoneinfo import ZoneInfo
 from config import Config
 from jobs.lock import scheduler_lock_for
 from jobs.timetable import next_runs
-from sync.content.plan import DRAFTED
-from sync.content.plan import TARGET as CONTENT
-from sync.report import plural
-from sync.roundup.targets import last_drafted
+from sync.roundup.period import last_drafted
+from sync.state.records import CONTENT, DRAFTED
 from sync.state.store import DIED, State
-from sync.text import one_line
+from sync.text import one_line, plural
 
 
 def schedule_rows(
@@ -190,8 +188,8 @@ def drafts_gone(state: State) -> list[dict[str, Any]]:
             "files": list(record.data["files_gone"]),
             "since": record.data.get("files_gone_at", ""),
         }
-        for record in state.items(CONTENT).values()
-        if record.status == DRAFTED and record.data.get("files_gone")
+        for record in state.items_holding(CONTENT, DRAFTED, "files_gone")
+        if record.data.get("files_gone")
     ]
     return sorted(gone, key=lambda g: (g["since"], g["title"]))
 

@@ -10,25 +10,27 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from config import BoardConfig, Config
 from jobs.content import CARD_FIX, sync_content
 from jobs.events.outbound import sync_events
 from jobs.history import RunRecord, describe
 from jobs.roundup import finalise_published
-from jobs.site import sync_step as site_step
 from sync.dates import now_utc
 from sync.errors import RemoteError, StateError, UsageError
-from sync.http import breakers_reset
-from sync.http import tripped as overloaded
 from sync.model import Board, Role
+from sync.overload import breakers_reset
+from sync.overload import tripped as overloaded
 from sync.report import Report, summarise
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
 from sync.trello.fast_read import releases_model
 from sync.trello.renames import Rename, remember, remembered, rename_warnings, renamed_lists
 from sync.trello.sources import read_boards
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +119,8 @@ def run(
                 trello=lambda: reader.api,
             )
         if cfg.site.configured and not dry_run and not stopped(dry_run):
+            from jobs.site import sync_step as site_step  # here: Jinja2, for a site only
+
             site_step(cfg, state, read, report, now=now)
         if reader.requests_sent:
             report.requests["trello"] = reader.requests_sent

@@ -25,6 +25,7 @@ from urllib3.exceptions import NewConnectionError
 
 from sync import __version__
 from sync.errors import NotSent, RemoteError, Stopped, TimedOut
+from sync.overload import TRIP_AFTER, TRIPPED  # the breakers' record, apart (sync/overload.py)
 from sync.redaction import RedactingFilter as RedactingFilter  # still found here
 from sync.redaction import redact as redact
 from sync.stopping import pause_unless_stopped, stop_requested
@@ -61,25 +62,8 @@ def never_connected(exc: BaseException) -> bool:
     return isinstance(reason, NewConnectionError)
 
 
-#: Consecutive 429 or 5xx answers from one service (retries included) after which the session
-#: sends it nothing more: a storm would otherwise cost every remaining item its retries.
-TRIP_AFTER = 8
-#: The services whose circuit opened in this process since ``breakers_reset``: said once a run.
-_TRIPPED: list[str] = []
-
-
 class CircuitOpen(NotSent):
     """A request not sent because its service answered too many in a row with 429 or 5xx."""
-
-
-def breakers_reset() -> None:
-    """A run begins: no service is known to be overloaded (sessions are made per run)."""
-    _TRIPPED.clear()
-
-
-def tripped() -> list[str]:
-    """One line per service left alone this run, for the run's report."""
-    return list(_TRIPPED)
 
 
 def monotonic() -> float:
@@ -258,7 +242,7 @@ class PoliteSession(requests.Session):
             f"{status}); nothing more was sent to it this run — the next run resumes"
         )
         log.info("%s", line)  # the report says it, once
-        _TRIPPED.append(line)
+        TRIPPED.append(line)
         return True
 
     def _redact_error_page(self, response: requests.Response) -> None:

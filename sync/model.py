@@ -9,22 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
-
-class Role(StrEnum):
-    MICROACTIONS = "microactions"
-    EVENTS = "events"
-    CONTENT = "content"
-
-
-#: The states a list can map to, per role. ``ignore`` is valid for every role.
-STATES: dict[Role, tuple[str, ...]] = {
-    Role.MICROACTIONS: ("idea", "doing", "done"),
-    Role.EVENTS: ("proposed", "planning", "confirmed", "cancelled", "done"),
-    Role.CONTENT: ("idea", "drafting", "ready", "drafted", "published"),
-}
-IGNORE = "ignore"
+from sync.roles import IGNORE, STATES, Role  # noqa: F401 - the roles' words, named here too
 
 
 @dataclass(frozen=True)
@@ -43,7 +29,7 @@ class TrelloList:
     state: str | None = None  # the mapped state; None when the list is not mapped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CheckItem:
     id: str
     name: str
@@ -58,7 +44,7 @@ class Checklist:
     items: tuple[CheckItem, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     id: str
     name: str
@@ -84,7 +70,7 @@ class CustomField:
     type: str  # text, number, date, checkbox or list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: many of them (a big board: 100,000s)
 class Action:
     """One entry of a board's history, reduced to what the sync needs."""
 

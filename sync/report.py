@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sync import progress
-from sync.text import one_line
-from sync.trello.done import DoneRules, state_of
+from sync.text import one_line, plural
 
 if TYPE_CHECKING:
     from config import BoardConfig
@@ -139,6 +138,8 @@ class Report:
 def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
     """What a report says of one board read. A card counts as done by the one rule the roundup
     uses too (``sync.trello.done``)."""
+    from sync.trello.done import DoneRules, state_of  # here: `otg status` reads no board
+
     rules = DoneRules.of(board_cfg)
     states: dict[str, int] = {}
     for card in board.cards:
@@ -155,11 +156,6 @@ def summarise(board_cfg: BoardConfig, board: Board) -> BoardSummary:
         history=board.actions_read,
         read_only=board.read_only,
     )
-
-
-def plural(count: int, word: str, words: str = "") -> str:
-    """``plural(1, "card")`` → "1 card"; ``plural(2, "card")`` → "2 cards"."""
-    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"
 
 
 def log_line(outcome: Outcome) -> str:

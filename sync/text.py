@@ -3,7 +3,8 @@
 Boards and calendars hold whatever people and tools put there: line breaks in a card name,
 terminal escape codes, lone UTF-16 surrogates (JSON allows ``"\\ud800"``; UTF-8 cannot hold it),
 a 20,000-character "date". ``valid`` makes a string encodable; ``one_line`` makes it one line
-that cannot break a report or a terminal; ``quoted`` shows a bad value in a message, short.
+that cannot break a report or a terminal; ``quoted`` shows a bad value in a message, short;
+``plural`` counts things in one.
 """
 
 from __future__ import annotations
@@ -36,3 +37,8 @@ def quoted(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f'"{text}"' if isinstance(value, str) else text
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    """``plural(1, "card")`` → "1 card"; ``plural(2, "card")`` → "2 cards"."""
+    return f"{count} {word}" if count == 1 else f"{count} {words or word + 's'}"

@@ -8,16 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from config import Config
-from sync.calendar.inbound import IMPORTED
 from sync.calendar.plan import TARGET as EVENTS
 from sync.calendar.plan import Imported
 from sync.errors import OtgError, StateError
 from sync.report import Outcome, Report
+from sync.state.records import IMPORTED
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 
 def series_cards(state: State) -> set[str]:

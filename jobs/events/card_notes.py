@@ -11,18 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin
 
 from config import Config
-from sync.calendar.caldav_target import TARGET as CALDAV
 from sync.calendar.event_cards import comment_once
 from sync.calendar.plan import LIVE, TARGET
 from sync.calendar.readiness import upcoming
 from sync.errors import OtgError, StateError
 from sync.model import Board, Card
 from sync.report import Outcome, Report
+from sync.state.records import CALDAV
 from sync.state.store import State
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 COMMENT_KIND = "trello-comment"
 ATTACH_KIND = "trello-attachment"

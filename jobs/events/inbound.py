@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from config import Config
 from jobs.events.board_writes import BoardWrites
@@ -23,7 +24,9 @@ from sync.model import Board
 from sync.report import Outcome, Report, plural
 from sync.state.records import SyncedItem
 from sync.state.store import State
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 
 @dataclass

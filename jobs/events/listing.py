@@ -7,7 +7,7 @@ written anywhere.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from config import BoardConfig, Config
@@ -16,8 +16,10 @@ from sync.model import Role
 from sync.report import plural
 from sync.state.store import State
 from sync.text import one_line
-from sync.trello.api import TrelloApi
 from sync.trello.sources import read_boards
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 
 def events(

@@ -7,27 +7,26 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config import Config
 from config.calendar import CalDavConfig
 from jobs.events.board_writes import imported_events, series_cards
 from jobs.events.card_notes import leave_notes
-from jobs.events.inbound import Inbound
 from sync.calendar import ical
-from sync.calendar.caldav import CalDavClient
-from sync.calendar.caldav_target import CalDavTarget, failure_line
 from sync.calendar.feed import write_if_changed
 from sync.calendar.guard import Tripped, board_of, explain_renames, guard
-from sync.calendar.listing import forget, listing, remember
 from sync.calendar.plan import TARGET, EventChange, calendar_records, plan_events
 from sync.errors import AuthError, OtgError, RemoteError, StateError
-from sync.http import PoliteSession
 from sync.model import Board
 from sync.report import Outcome, Report, plural
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.api import TrelloApi
 from sync.trello.renames import Rename, rename_fix
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.calendar.caldav import CalDavClient
+    from sync.trello.api import TrelloApi
 
 log = logging.getLogger(__name__)
 #: More cards than this with no date on one board are one line with their count.
@@ -256,6 +255,9 @@ def _planned_feed(report: Report, path: Path, events: int) -> None:
 
 
 def caldav_client(cfg: Config, caldav: CalDavConfig) -> CalDavClient:
+    from sync.calendar.caldav import CalDavClient  # here: a feed alone needs no CalDAV code
+    from sync.http import PoliteSession
+
     password = cfg.secrets.get("CALDAV_PASSWORD") or ""
     if caldav.username and not password:
         raise AuthError(
@@ -289,6 +291,11 @@ def _sync_caldav(
 ) -> None:
     """Calendar news first (edits, deletions, new events reach the board), then the board's
     events go to the calendar, leaving alone what the calendar just won."""
+    # imported here, with [calendar.caldav] only: a night with a feed alone does without them
+    from jobs.events.inbound import Inbound
+    from sync.calendar.caldav_target import CalDavTarget, failure_line
+    from sync.calendar.listing import forget, listing, remember
+
     try:
         client = caldav_client(cfg, caldav)
     except OtgError as exc:

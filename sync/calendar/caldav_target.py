@@ -27,11 +27,11 @@ from sync.calendar.plan import TARGET as EVENTS
 from sync.errors import AuthError, OtgError, RemoteError, StateError
 from sync.http import where
 from sync.report import Outcome, plural
-from sync.state.records import SyncedItem
+from sync.state.records import CALDAV, SyncedItem
 from sync.state.store import State
 from sync.stopping import stop_requested
 
-TARGET = "caldav"
+TARGET = CALDAV
 TIMES = ("start", "end", "all_day")  # written together
 OURS = re.compile(r"^trello-[0-9a-f]{24}@")  # the UIDs otg-sync gives the events it makes
 

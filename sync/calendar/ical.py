@@ -10,13 +10,15 @@ import hashlib
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Event, vDuration, vGeo
 
 from sync.calendar.plan import spec_of
 from sync.state.records import SyncedItem
 from sync.text import one_line, valid
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//One Team Government//otg-sync//EN"
 #: RFC 5545 text holds no control characters but tab (and line feed, which is escaped as \n).
@@ -45,6 +47,8 @@ def uri(value: str) -> str | None:
 
 
 def vevent(record: SyncedItem) -> Event:
+    from icalendar import Event, vGeo  # here: a night with nothing new renders nothing
+
     spec = spec_of(record)
     stamp = datetime.fromisoformat(record.data["dtstamp"]).astimezone(UTC).replace(microsecond=0)
     event = Event()
@@ -83,6 +87,8 @@ def calendar(
     records: Iterable[SyncedItem], *, name: str, refresh_minutes: int, timezone: str
 ) -> bytes:
     """The whole feed: a VCALENDAR with one VEVENT per record, ordered by start then UID."""
+    from icalendar import Calendar, vDuration
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -114,6 +120,8 @@ def records_digest(records: Iterable[SyncedItem], options: tuple[object, ...]) -
 
 def single(record: SyncedItem) -> bytes:
     """One event as a CalDAV resource: a VCALENDAR holding just that VEVENT."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

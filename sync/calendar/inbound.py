@@ -24,10 +24,10 @@ from sync.calendar.caldav_plan import SHARED_FIELDS, agreed
 from sync.calendar.caldav_target import seen_fields
 from sync.calendar.ical_read import CalendarEvent, Unreadable, read_event
 from sync.model import Card
+from sync.state.records import IMPORTED as IMPORTED  # the target's name, here too
 from sync.state.records import SyncedItem
 
 FOREIGN = "calendar-foreign"  # state target: href → the ETag we last looked at, and why ignored
-IMPORTED = "calendar-imported"  # state target: card id → the UID and href it was imported from
 OUR_UID = re.compile(r"^trello-[0-9a-f]{24}@")
 
 

@@ -33,12 +33,11 @@ from sync.content.draft import Draft, draft_for
 from sync.content.published import Tracked, match_published
 from sync.content.rss import FeedItem, medium_post_id
 from sync.model import Board, Card
-from sync.state.records import Intent, SyncedItem
+from sync.state.records import CONTENT, DRAFTED, PUBLISHED, Intent, SyncedItem
 from sync.trello.lists import fold
 
-TARGET = "content"
+TARGET = CONTENT
 INTENT_KIND = "medium-post"
-DRAFTED, PUBLISHED = "drafted", "published"
 
 
 @dataclass(frozen=True)

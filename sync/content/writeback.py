@@ -10,6 +10,7 @@ moved forwards, never back from a list a person has since moved it to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sync.content.draft import DRAFT_LINK_NAME, PUBLISHED_LINK_NAME
 from sync.content.plan import PUBLISHED
@@ -17,7 +18,9 @@ from sync.content.published import same_url
 from sync.errors import OtgError
 from sync.model import Board, Card, TrelloList
 from sync.state.records import SyncedItem
-from sync.trello.api import TrelloApi
+
+if TYPE_CHECKING:  # the Trello client, for types: a night on export files needs none
+    from sync.trello.api import TrelloApi
 
 #: A drafted card moves on from these states; a published one from any but "published".
 BEFORE_DRAFTED = ("idea", "drafting", "ready")

@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sync.dates import day_bounds
+from sync.state.records import ROUNDUP
+
+if TYPE_CHECKING:
+    from sync.state.store import State
 
 #: A microsecond: the last instant a period covers is just before its end.
 TICK = timedelta(microseconds=1)
@@ -84,6 +89,32 @@ def following(last: Period | None, now: datetime, tz: ZoneInfo) -> Period:
         return Period.between(now - timedelta(days=14), now, tz)
     end = last.bounds(tz)[1]
     return last if end >= now or last.last >= today else Period.between(end, now, tz)
+
+
+def drafted_period(data: dict[str, Any], tz: ZoneInfo) -> Period | None:
+    """The period a roundup record covered: its instants, or (older records) its days."""
+    try:
+        if data.get("start") and data.get("end"):
+            start, end = datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"])
+            return Period.between(start, end, tz)
+        last = date.fromisoformat(data["last_day"])
+        first = date.fromisoformat(data.get("first_day") or (last - timedelta(days=13)).isoformat())
+    except (KeyError, TypeError, ValueError):
+        return None  # not a record this version can read: it does not move the next period
+    return Period(first, last)
+
+
+def last_drafted(state: State, tz: ZoneInfo) -> tuple[Period, dict[str, Any]] | None:
+    """The roundup drafted last (the one whose period ends latest, whatever its target), and its
+    record's data (sync/roundup/targets.py writes them); None before the first."""
+    latest: tuple[Period, dict[str, Any]] | None = None
+    for record in state.items(ROUNDUP).values():
+        period = drafted_period(record.data, tz)
+        if period is not None and (
+            latest is None or period.bounds(tz)[1] > latest[0].bounds(tz)[1]
+        ):
+            latest = (period, record.data)
+    return latest
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:

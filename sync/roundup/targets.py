@@ -11,20 +11,18 @@ is settled by an operator with `otg ledger resolve`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from config import Config
 from sync.content.draft import Draft, slugify
 from sync.content.drafts_folder import write_draft
 from sync.errors import OtgError
 from sync.roundup.gather import TITLE, Period
-from sync.state.records import SyncedItem
+from sync.state.records import ROUNDUP, SyncedItem
 from sync.state.store import State
 
-TARGET = "roundup"
+TARGET = ROUNDUP
 KIND = "roundup-post"
 
 
@@ -110,32 +108,6 @@ def place(
         )
     )
     return Placed(where, True, version)
-
-
-def drafted_period(data: dict[str, Any], tz: ZoneInfo) -> Period | None:
-    """The period a roundup record covered: its instants, or (older records) its days."""
-    try:
-        if data.get("start") and data.get("end"):
-            start, end = datetime.fromisoformat(data["start"]), datetime.fromisoformat(data["end"])
-            return Period.between(start, end, tz)
-        last = date.fromisoformat(data["last_day"])
-        first = date.fromisoformat(data.get("first_day") or (last - timedelta(days=13)).isoformat())
-    except (KeyError, TypeError, ValueError):
-        return None  # not a record this version can read: it does not move the next period
-    return Period(first, last)
-
-
-def last_drafted(state: State, tz: ZoneInfo) -> tuple[Period, dict[str, Any]] | None:
-    """The roundup drafted last (the one whose period ends latest, whatever its target), and its
-    record's data; None before the first."""
-    latest: tuple[Period, dict[str, Any]] | None = None
-    for record in state.items(TARGET).values():
-        period = drafted_period(record.data, tz)
-        if period is not None and (
-            latest is None or period.bounds(tz)[1] > latest[0].bounds(tz)[1]
-        ):
-            latest = (period, record.data)
-    return latest
 
 
 def _post(state: State, cfg: Config, period: Period, draft: Draft, version: int) -> str:

@@ -44,3 +44,12 @@ class Run:
     dry_run: bool
     summary: dict[str, Any]
     error: str | None
+
+
+#: The targets records are kept under, and the statuses a draft's record has, named here (not in
+#: the planners that write them) so that `otg status`, which only reads them, imports no planner,
+#: and a night without CalDAV none of the CalDAV code.
+CONTENT, ROUNDUP = "content", "roundup"
+DRAFTED, PUBLISHED = "drafted", "published"
+CALDAV = "caldav"  # href → the event on the CalDAV server (sync/calendar/caldav_target.py)
+IMPORTED = "calendar-imported"  # card id → the UID and href it was imported from

@@ -221,11 +221,24 @@ class State:
 
     def load_actions(self, board_id: str) -> list[dict[str, Any]]:
         """Stored history of a board, newest first (as Trello pages it)."""
+        return _history_entries(text for _, text in self.action_rows(board_id))
+
+    def action_rows(self, board_id: str) -> Iterator[tuple[str, str]]:
+        """Stored history of a board as it is kept, newest first: each entry's id and JSON text,
+        one at a time (the caller decodes only what it needs)."""
         rows = self.db.execute(
-            "SELECT data FROM board_actions WHERE board_id = ? ORDER BY date DESC, id DESC",
+            "SELECT id, data FROM board_actions WHERE board_id = ? ORDER BY date DESC, id DESC",
             (board_id,),
         )
-        return _history_entries(row["data"] for row in rows)
+        for row in rows:
+            yield row["id"], row["data"]
+
+    def action_texts(self, board_id: str, ids: list[str]) -> dict[str, str]:
+        """The JSON text kept for those of ``ids`` (a few hundred) the board's history holds."""
+        marks = ",".join("?" * len(ids))  # only "?" marks: the ids are parameters
+        query = f"SELECT id, board_id, data FROM board_actions WHERE id IN ({marks})"  # noqa: S608
+        rows = self.db.execute(query, ids)  # by the primary key (board_id would scan the board)
+        return {row["id"]: row["data"] for row in rows if row["board_id"] == board_id}
 
     # -- synced items ----------------------------------------------------------------------
 
@@ -238,6 +251,16 @@ class State:
     def items(self, target: str) -> dict[str, SyncedItem]:
         rows = self.db.execute("SELECT * FROM synced_items WHERE target = ?", (target,))
         return {row["key"]: _item(row) for row in rows}
+
+    def items_holding(self, target: str, status: str, key: str) -> list[SyncedItem]:
+        """The target's records in ``status`` whose data has ``key`` (among others that only
+        mention it: the caller looks at the value). The rest stay in the database undecoded:
+        `otg status` looks for a few drafts among thousands."""
+        rows = self.db.execute(
+            "SELECT * FROM synced_items WHERE target = ? AND status = ? AND instr(data, ?) > 0",
+            (target, status, json.dumps(key)),
+        )
+        return [_item(row) for row in rows]
 
     def put_item(self, item: SyncedItem) -> None:
         """Record what a target now holds for a key (call only after the write succeeded)."""

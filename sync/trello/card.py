@@ -59,7 +59,7 @@ class CardContext:
             id=card_id,
             name=text(raw.get("name")),
             board_id=self.board_id,
-            list_id=text(raw.get("idList")),
+            list_id=trello_list.id if trello_list else text(raw.get("idList")),  # one string a list
             list_name=trello_list.name if trello_list else "",
             state=state,
             desc=text(raw.get("desc")),

@@ -13,7 +13,7 @@ import re
 import unicodedata
 
 from sync.errors import ListCollision
-from sync.model import IGNORE, STATES, Role
+from sync.roles import IGNORE, STATES, Role
 
 DEFAULT_LISTS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.MICROACTIONS: {

@@ -12,7 +12,9 @@ history); each card is read by ``sync/trello/card.py``, each value by ``sync/tre
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from sys import intern
 from typing import Any
 
 from sync.dates import BadDate, parse_utc
@@ -33,6 +35,7 @@ from sync.model import (
 from sync.text import quoted
 from sync.trello.card import CardContext
 from sync.trello.lists import fold, state_for
+from sync.trello.schema import action_of, card_of
 from sync.trello.values import dicts, label, label_names, number, ref, text
 
 #: Actions after which a card is in ``data.list``.
@@ -48,9 +51,12 @@ def parse_board(
     source: str,
     list_overrides: dict[str, str] | None = None,
     actions: list[dict[str, Any]] | None = None,
+    history: list[Action] | None = None,
     read_only: bool = False,
 ) -> Board:
-    """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``."""
+    """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``, and
+    ``history`` (already read, newest first: ``sources.merged_history``) replaces both. Cards and
+    actions may be dicts or ``schema.read_board``'s undecoded items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
@@ -96,14 +102,9 @@ def parse_board(
         for m in dicts(data.get("members"))
         if isinstance(m.get("id"), str)
     }
-    history = [
-        a
-        for a in (
-            parse_action(raw)
-            for raw in dicts(actions if actions is not None else data.get("actions"))
-        )
-        if a is not None
-    ]
+    if history is None:
+        given = actions if actions is not None else data.get("actions")
+        history = [a for a in map(parse_action, _objects(given, action_of)) if a is not None]
     fields = _field_definitions(data)
     context = CardContext(
         board_id=board_id,
@@ -141,6 +142,7 @@ def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str,
     cards: list[Card] = []
     problems: list[str] = []
     for index, item in enumerate(raw):
+        item = card_of(item)  # one card's dict at a time (schema.py)
         card = context.card(item) if isinstance(item, dict) else None
         if card is not None:
             cards.append(card)
@@ -149,6 +151,16 @@ def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str,
         what = f"card {quoted(name)}" if name else f"cards[{index}]"
         problems.append(f"{what} has no usable id, so it cannot be synced; left out")
     return tuple(cards), tuple(problems)
+
+
+def _objects(value: Any, decode: Callable[[Any], Any]) -> Iterator[dict[str, Any]]:
+    """The objects of a list, each decoded as it comes (``card_of``, ``action_of``); junk is
+    left out (``values.dicts``)."""
+    if isinstance(value, list):
+        for item in value:
+            item = decode(item)
+            if isinstance(item, dict):
+                yield item
 
 
 def parse_action(raw: dict[str, Any]) -> Action | None:
@@ -160,9 +172,9 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
     if not isinstance(raw.get("id"), str) or date is None:
         return None
     action_id = text(raw["id"])
-    data = raw.get("data") if isinstance(raw.get("data"), dict) else {}
-    card = data.get("card") if isinstance(data.get("card"), dict) else {}
-    old = data.get("old") if isinstance(data.get("old"), dict) else {}
+    data = _object(raw.get("data"))
+    card = _object(data.get("card"))
+    old = _object(data.get("old"))
     kind = text(raw.get("type"))
     list_before = ref(data.get("listBefore"))
     list_after = ref(data.get("listAfter"))
@@ -171,18 +183,30 @@ def parse_action(raw: dict[str, Any]) -> Action | None:
         list_before = text(old.get("idList")) or None
     if list_after is None and kind in ARRIVALS:
         list_after = ref(data.get("list"))
+    card_id = text(card.get("id"))
+    member_id = text(raw.get("idMemberCreator"))
+    # A board's tens of thousands of entries name a few lists, members and kinds, and each card
+    # two or three times: one string each (intern) instead of one per entry.
     return Action(
         id=action_id,
-        type=kind,
+        type=intern(kind),
         date=date,
-        card_id=text(card.get("id")) or None,
+        card_id=intern(card_id) if card_id else None,
         card_name=text(card.get("name")),
-        list_before=list_before,
-        list_after=list_after,
+        list_before=intern(list_before) if list_before else None,
+        list_after=intern(list_after) if list_after else None,
         closed=bool(card.get("closed")) if "closed" in old else None,
         due_complete=bool(card.get("dueComplete")) if "dueComplete" in old else None,
-        member_id=text(raw.get("idMemberCreator")) or None,
+        member_id=intern(member_id) if member_id else None,
     )
+
+
+_NOTHING: dict[str, Any] = {}
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one (never changed) for anything else."""
+    return value if isinstance(value, dict) else _NOTHING
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
@@ -192,7 +216,7 @@ def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
     found: dict[str, Label] = {}
     names = label_names(data.get("labelNames"))
     sources = dicts(data.get("labels")) or [
-        lbl for card in dicts(data.get("cards")) for lbl in dicts(card.get("labels"))
+        lbl for card in _objects(data.get("cards"), card_of) for lbl in dicts(card.get("labels"))
     ]
     for item in sources:
         made = label(item, names)

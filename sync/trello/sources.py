@@ -26,12 +26,13 @@ from sync.errors import (
     StateError,
     UnknownList,
 )
-from sync.model import Board
+from sync.model import Action, Board
 from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.fast_read import collector_paused, keep_model, loads
-from sync.trello.parse import parse_board
+from sync.trello.parse import parse_action, parse_board
+from sync.trello.schema import Unfit, action_of, read_action, read_board, trimmed
 
 if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
     from sync.trello.api import TrelloApi
@@ -53,32 +54,45 @@ def read_export(
     kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
     only the newest 1,000 actions, and a newer export must not forget what an older one held."""
     with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
-        # The file's bytes are only an argument: they are gone once parsed, and the JSON once
-        # the model is built (the model keeps only the strings it uses).
-        data = _json(_file_bytes(path, board), path, board)
-        history = None
-        if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
-            fresh = [a for a in data.get("actions") or [] if isinstance(a, dict)]
-            try:
-                history = merged_history(state, data["id"], fresh, dry_run)
-            except RecursionError:  # history nested too deeply to keep: a help, not a must
-                history = None
+        raw = _file_bytes(path, board)
         try:
-            return parse_board(
-                data,
-                role=board.role,
-                source=str(path),
-                list_overrides=board.lists,
-                actions=history,
-                read_only=True,
+            # The cards and history entries are slices of the file's bytes until each is read
+            # (schema.py); the bytes go with the model's building, or with the error.
+            return _export_board(_json(raw, path, board), path, board, state, dry_run)
+        except Unfit:  # json refuses a card or entry that skipping never checked: it says why
+            data = _json(raw, path, board, generic=True)
+            del raw
+            return _export_board(data, path, board, state, dry_run)
+
+
+def _export_board(
+    data: Any, path: Path, board: BoardConfig, state: State | None, dry_run: bool
+) -> Board:
+    history = None
+    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+        fresh = data.get("actions")
+        try:
+            history = merged_history(
+                state, data["id"], fresh if isinstance(fresh, list) else [], dry_run
             )
-        except SourceError as exc:
-            raise _on_board(board, exc.message, exc.fix, exc) from None
-        except RecursionError:
-            raise SourceError(
-                f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export',
-                EXPORT_FIX,
-            ) from None
+        except RecursionError:  # history nested too deeply to keep: a help, not a must
+            history = None
+    try:
+        return parse_board(
+            data,
+            role=board.role,
+            source=str(path),
+            list_overrides=board.lists,
+            history=history,
+            read_only=True,
+        )
+    except SourceError as exc:
+        raise _on_board(board, exc.message, exc.fix, exc) from None
+    except RecursionError:
+        raise SourceError(
+            f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export',
+            EXPORT_FIX,
+        ) from None
 
 
 def _file_bytes(path: Path, board: BoardConfig) -> bytes:
@@ -102,10 +116,10 @@ def _file_bytes(path: Path, board: BoardConfig) -> bytes:
         ) from None
 
 
-def _json(raw: bytes, path: Path, board: BoardConfig) -> Any:
+def _json(raw: bytes, path: Path, board: BoardConfig, *, generic: bool = False) -> Any:
     fix = EXPORT_FIX
     try:
-        return loads(raw)
+        return loads(raw) if generic else read_board(raw)
     except UnicodeDecodeError:
         raise SourceError(
             f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
@@ -173,24 +187,48 @@ def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> S
     return named
 
 
-def merged_history(state: State, board_id: str, fresh: list[dict], dry_run: bool) -> list[dict]:
-    """The board's history kept in the state with ``fresh`` actions added, newest first: saved
-    there, or (a dry run writes nothing) merged in memory. Entries without a text id and date
-    are left out: they could not be kept, and history is a help, never a must."""
-    fresh = [
-        a
-        for a in fresh
-        if isinstance(a, dict) and isinstance(a.get("id"), str) and isinstance(a.get("date"), str)
-    ]
-    merged = {a["id"]: a for a in state.load_actions(board_id)}
-    if not dry_run:
+def _keepable(action: Any) -> bool:
+    return (
+        isinstance(action, dict)
+        and isinstance(action.get("id"), str)
+        and isinstance(action.get("date"), str)
+    )
+
+
+#: Fresh history entries are compared with the kept ones this many at a time (one query each).
+BATCH = 500
+
+
+def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool) -> list[Action]:
+    """The board's history, read into the model, newest first: what the state keeps for it with
+    ``fresh`` entries added (a fresh one wins), and those that are new or changed saved there (a
+    dry run writes nothing). ``fresh``: dicts cut by ``schema.trimmed`` (the API's), or an
+    export's entries, each decoded as it comes (``schema.action_of``) and dropped once read, so
+    a board's whole history is never held as dicts. Entries without a text id and date are left
+    out: they could not be kept, and history is a help, never a must."""
+    found: dict[str, tuple[str, str, Action | None]] = {}  # id → (date, id, action)
+    for start in range(0, len(fresh), BATCH):
+        batch = [a for a in map(action_of, fresh[start : start + BATCH]) if _keepable(a)]
+        kept = (
+            {} if dry_run or not batch else state.action_texts(board_id, [a["id"] for a in batch])
+        )
+        changed: dict[str, dict[str, Any]] = {}
+        for a in batch:
+            if not dry_run and a["id"] in kept and read_action(kept[a["id"]]) == a:
+                changed.pop(a["id"], None)  # as kept (of two copies of an entry, the later wins)
+            elif not dry_run:
+                changed[a["id"]] = a
+            found[a["id"]] = (a["date"], a["id"], parse_action(a))
         # only what is new or changed is written: an export repeats its 1,000 newest actions (a
         # big one tens of thousands) every night, and rewriting them all cost more than the read
-        changed = [a for a in fresh if merged.get(a["id"]) != a]
         if changed:
-            state.save_actions(board_id, changed)
-    merged.update({a["id"]: a for a in fresh})
-    return sorted(merged.values(), key=lambda a: (str(a.get("date", "")), a["id"]), reverse=True)
+            state.save_actions(board_id, list(changed.values()))
+    for action_id, text in state.action_rows(board_id):  # kept, and not in this export
+        if action_id not in found:
+            a = read_action(text)
+            found[action_id] = (str(a.get("date", "")), action_id, parse_action(a))
+    # ids are unique, so (date, id) orders them all and the actions are never compared
+    return [action for _, _, action in sorted(found.values(), reverse=True) if action]
 
 
 class TrelloReader:
@@ -227,7 +265,7 @@ class TrelloReader:
             if bookmark
             else self.now - timedelta(days=self.cfg.trello.history_days)
         )
-        fresh = self.api.actions(board_id, format_utc(since))
+        fresh = [trimmed(a) for a in self.api.actions(board_id, format_utc(since))]
         history = merged_history(self.state, board_id, fresh, self.dry_run)
         if not self.dry_run:
             # Never past the run's start: what happens during the run is read next time.
@@ -241,7 +279,7 @@ class TrelloReader:
                 role=board.role,
                 source=board.source,
                 list_overrides=board.lists,
-                actions=history,
+                history=history,
             )
         except SourceError as exc:
             # parse_board's own fix is for an export file; an API answer it cannot read (no

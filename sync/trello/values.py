@@ -26,10 +26,13 @@ def dicts(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
+_ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+")
+
+
 def usable_id(value: Any) -> bool:
     """An id that can name a card everywhere it goes (an event UID, a file name, a URL): a
     string with no space or control character in it."""
-    return isinstance(value, str) and bool(re.fullmatch(r"[^\s\x00-\x1f\x7f-\x9f]+", value))
+    return isinstance(value, str) and bool(_ID.fullmatch(value))
 
 
 def ids(value: Any) -> list[str]:

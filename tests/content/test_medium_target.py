@@ -321,7 +321,7 @@ def test_a_stop_in_a_backoff_before_a_create_leaves_nothing_pending_and_the_reru
         session.retries = 1
         return session
 
-    monkeypatch.setattr("jobs.content.medium_session", retrying)
+    monkeypatch.setattr("sync.content.medium.medium_session", retrying)  # imported when used
     monkeypatch.setattr("sync.http.pause", lambda seconds: stopping.request_stop(signal.SIGINT))
     world.medium.fail_next(429, "Too many requests.", 429)
     path = config()

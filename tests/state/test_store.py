@@ -80,6 +80,24 @@ def test_synced_items(state):
     assert state.item("feed", "card1") is None
 
 
+def test_items_holding_a_key_leave_the_others_undecoded(state):
+    """`otg status` looks for the drafts whose files are gone: records in another status, or
+    whose data lacks the key, are not read; one that only mentions it in a value may be."""
+    for key, status, data in (
+        ("gone", "drafted", {"files_gone": ["a.md"], "title": "T"}),
+        ("emptied", "drafted", {"files_gone": []}),
+        ("kept", "drafted", {"title": "files_gone"}),
+        ("quoted", "drafted", {"title": '"files_gone"'}),
+        ("published", "published", {"files_gone": ["b.md"]}),
+    ):
+        state.put_item(SyncedItem("content", key, status=status, data=data))
+    state.put_item(SyncedItem("feed", "other", status="drafted", data={"files_gone": ["c"]}))
+    found = state.items_holding("content", "drafted", "files_gone")
+    # "kept" has it as a value: read, and left out by the caller, which looks at the key
+    assert sorted(item.key for item in found) == ["emptied", "gone", "kept"]
+    assert {item.key: item for item in found}["gone"] == state.item("content", "gone")
+
+
 def test_intents_are_recorded_before_and_settled_after(state):
     intent_id = state.open_intent("medium-post", "card1", {"title": "T"})
     [pending] = state.intents(status="pending")

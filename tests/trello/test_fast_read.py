@@ -155,3 +155,24 @@ def test_kept_history_reads_back_as_written(tmp_path):
     assert [a["id"] for a in back] == ["a3", "a1", "a2"]  # newest first
     assert back[1]["data"]["text"] == "caf\u00e9 \ud800"  # a lone surrogate, as Trello may send
     assert back[2]["data"]["pos"] == float("inf") and back[0]["data"]["n"] == 12345678901234567890
+
+
+def test_history_is_merged_batch_by_batch_as_a_whole(tmp_path, monkeypatch):
+    """Fresh entries are compared with the kept ones (and saved) a batch at a time: what is kept
+    at the end is as if the export were merged at once: a later copy of an entry wins, kept
+    entries the export no longer holds stay, and the history is newest first."""
+    monkeypatch.setattr(sources, "BATCH", 3)
+    board = synthetic_board(6)
+    actions = board["actions"]
+    early, late = dict(actions[0]), {**actions[0], "type": "commentCard"}
+    fresh = [early, *actions[1:5], late]  # two copies of one entry, in different batches
+    with State(tmp_path / "state.db") as state:
+        state.save_actions(board["id"], [actions[1], *actions[5:]])  # kept from before
+        history = sources.merged_history(state, board["id"], fresh, dry_run=False)
+        kept = {a["id"]: a for a in state.load_actions(board["id"])}
+        again = sources.merged_history(state, board["id"], [], dry_run=True)
+    assert kept[early["id"]]["type"] == "commentCard"  # the later copy
+    assert set(kept) == {a["id"] for a in actions}
+    assert [a.id for a in history] == [a.id for a in again]
+    dates = [(a.date, a.id) for a in history]
+    assert dates == sorted(dates, reverse=True) and len(history) == len(actions)
