@@ -33,8 +33,8 @@ from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
 from jobs.timetable import local_at, runs_on
 from sync.content.markdown_html import escape_text
+from sync.roundup.period import drafted_period
 from sync.roundup.targets import TARGET as ROUNDUPS
-from sync.roundup.targets import drafted_period
 from sync.state.store import State
 from tests.world import EVENT_LIST_IDS, EVENTS_BOARD, World
 
