@@ -134,11 +134,10 @@ def run(
             rules={board.id: DoneRules.of(board_cfg) for board_cfg, board in read},
             people_field=cfg.roundup.people_field,
         )
-        # a drafted roundup reads the feeds itself: a post published since the last sync read
-        # them (that sync failed, say) is in it, not lost between this roundup and the next
+        # a drafted roundup reads the feeds: a post no sync has recorded yet is in it, not lost
         published = _published(state)
         if writes and not report.failures:
-            published = _published_now(cfg, state, boards, published, report)
+            published = _published_now(cfg, state, boards, published, report, now)
         roundup = gather(boards, period, options, published=published)
         if roundup.left_out_line():
             report.warnings.append(roundup.left_out_line())
@@ -200,20 +199,29 @@ def _published_now(
     boards: list[Board],
     published: dict[str, tuple[str, datetime]],
     report: Report,
+    now: datetime,
 ) -> dict[str, tuple[str, datetime]]:
-    """``published`` (what the syncs recorded), and the posts the Medium feeds show published
-    that no sync has recorded yet, matched to their cards as the content flow matches them. A
-    feed that cannot be read is a failure line ("rss: ..."): the roundup is not drafted."""
+    """``published`` and the posts the feeds show published that no sync recorded yet, matched
+    as the content flow matches them; a feed unread is a failure line ("rss: ...")."""
     if not cfg.medium.feeds:
         return published
     from jobs.content import read_feeds  # imported here: printing a roundup reads no feed
+    from sync.content.draft_records import record_from_intent
     from sync.content.plan import INTENT_KIND, plan_content
 
     items = read_feeds(cfg, report)
     content = [board for board in boards if board.role is Role.CONTENT]
-    plan = plan_content(
-        content, state.items(CONTENT), state.intents(INTENT_KIND), cfg=cfg.medium, items=items
-    )
+    stored, intents = state.items(CONTENT), state.intents(INTENT_KIND)
+    plan = plan_content(content, stored, intents, cfg=cfg.medium, items=items)
+    # a draft an operator settled (`otg ledger resolve`) counts as the next sync will record it
+    adopted = {
+        action.card.id: record_from_intent(action.intent, now)
+        for action in plan.actions
+        if action.kind == "adopt" and action.card and action.intent
+    }
+    if adopted:
+        stored = {**stored, **adopted}
+        plan = plan_content(content, stored, intents, cfg=cfg.medium, items=items)
     found = dict(published)
     for action in plan.actions:
         item = action.item

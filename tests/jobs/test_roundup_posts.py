@@ -8,6 +8,7 @@ import pytest
 
 import jobs.roundup
 from jobs.roundup import next_period
+from sync.content.plan import INTENT_KIND
 from sync.state.store import State
 from tests.fakes.faults import FOREVER, Fault, FaultInjector
 from tests.fakes.trello import FakeClock
@@ -57,3 +58,31 @@ def test_a_feed_that_cannot_be_read_leaves_the_roundup_undrafted(world, monkeypa
         "was not drafted: 2 feeds could not be read; rerun when every board and feed can be read"
     ), failures
     assert not (world.out / "drafts").exists() or not list((world.out / "drafts").glob("*.md"))
+
+
+def test_a_post_whose_draft_an_operator_settled_and_no_sync_recorded_yet_is_in_it(
+    tmp_path, calendar_url, monkeypatch
+):
+    """The draft's POST lost its answer, the operator settled it with `otg ledger resolve`, the
+    post was published, and the next sync was killed before it recorded the draft: the roundup
+    drafted that morning knows the draft from the settled intent (found by the simulation, seed
+    8023)."""
+    clock = FakeClock()
+    monkeypatch.setattr("sync.http.monotonic", clock.now)
+    monkeypatch.setattr("sync.http.pause", clock.sleep)
+    world = World.build(tmp_path, calendar_url, clock)
+    with world.serving(), FaultInjector().installed(monkeypatch) as faults:
+        faults.add(Fault("Medium", "POST", r"/posts$", "reset-after"))
+        world.sync()
+        faults.clear()
+        with State(world.state_db) as state:
+            [pending] = state.intents(INTENT_KIND, "pending")
+        world.settle_as_an_operator()  # the draft is on Medium: settled with its URL
+        world.later(hours=20)
+        title = pending.payload["title"]
+        settled = {p["title"]: p for p in world.medium.posts}
+        world.medium.publish(settled[title]["id"], world.now)
+        world.later(hours=6)
+        result = draft_roundup(world)
+    assert result.report.ok, result.report.failures
+    assert title in [post.title for post in result.roundup.posts]

@@ -51,6 +51,7 @@ REGRESSIONS: dict[int, int] = {
     3068: 1,  # an import settled in a later run kept our UID in the feed, the partner's on CalDAV
     5062: 1,  # (in the simulation) the guard rightly stopped 5 cancellations: the operator allows
     6029: 4,  # (in the simulation) the same, first stopping the week's quiet run
+    8023: 1,  # a post whose draft an operator settled, no sync recorded yet: missed by the roundup
 }
 ONE = os.environ.get("OTG_SIM_SEED")
 GUARD = "--allow-mass-cancel"
