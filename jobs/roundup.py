@@ -20,7 +20,7 @@ from sync.content.plan import PUBLISHED
 from sync.content.plan import TARGET as CONTENT
 from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, RemoteError, UsageError
-from sync.model import Role
+from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
 from sync.roundup.period import following, last_drafted
@@ -134,7 +134,11 @@ def run(
             rules={board.id: DoneRules.of(board_cfg) for board_cfg, board in read},
             people_field=cfg.roundup.people_field,
         )
-        roundup = gather(boards, period, options, published=_published(state))
+        # a drafted roundup reads the feeds: a post no sync has recorded yet is in it, not lost
+        published = _published(state)
+        if writes and not report.failures:
+            published = _published_now(cfg, state, boards, published, report, now)
+        roundup = gather(boards, period, options, published=published)
         if roundup.left_out_line():
             report.warnings.append(roundup.left_out_line())
         from sync.roundup.render import render_post  # Jinja2: the nightly sync renders no post
@@ -149,10 +153,12 @@ def run(
             )
             markdown = ""
         elif report.failures:  # a board unread: the post would miss news, and block the right one
+            feeds = sum(1 for line in report.failures if line.startswith("rss: "))
+            counts = ((len(report.failures) - feeds, "board"), (feeds, "feed"))
+            unread = " and ".join(plural(n, what) for n, what in counts if n)
             report.failures.append(
-                f"the roundup for {period.label} was not drafted: "
-                f"{plural(len(report.failures), 'board')} could not be read; "
-                "rerun when every board can be read"
+                f"the roundup for {period.label} was not drafted: {unread} could not be read; "
+                f"rerun when every board {'and feed ' if feeds else ''}can be read"
             )
             markdown = ""
         else:
@@ -184,6 +190,43 @@ def _published(state: State) -> dict[str, tuple[str, datetime]]:
         when = record.data.get("published_at")
         if record.status == PUBLISHED and when:
             found[card_id] = (record.data.get("published_url", ""), datetime.fromisoformat(when))
+    return found
+
+
+def _published_now(
+    cfg: Config,
+    state: State,
+    boards: list[Board],
+    published: dict[str, tuple[str, datetime]],
+    report: Report,
+    now: datetime,
+) -> dict[str, tuple[str, datetime]]:
+    """``published`` and the posts the feeds show published that no sync recorded yet, matched
+    as the content flow matches them; a feed unread is a failure line ("rss: ...")."""
+    if not cfg.medium.feeds:
+        return published
+    from jobs.content import read_feeds  # imported here: printing a roundup reads no feed
+    from sync.content.draft_records import record_from_intent
+    from sync.content.plan import INTENT_KIND, plan_content
+
+    items = read_feeds(cfg, report)
+    content = [board for board in boards if board.role is Role.CONTENT]
+    stored, intents = state.items(CONTENT), state.intents(INTENT_KIND)
+    plan = plan_content(content, stored, intents, cfg=cfg.medium, items=items)
+    # a draft an operator settled (`otg ledger resolve`) counts as the next sync will record it
+    adopted = {
+        action.card.id: record_from_intent(action.intent, now)
+        for action in plan.actions
+        if action.kind == "adopt" and action.card and action.intent
+    }
+    if adopted:
+        stored = {**stored, **adopted}
+        plan = plan_content(content, stored, intents, cfg=cfg.medium, items=items)
+    found = dict(published)
+    for action in plan.actions:
+        item = action.item
+        if action.kind == "publish" and action.card and item and item.published_at:
+            found.setdefault(action.card.id, (item.public_url, item.published_at))
     return found
 
 

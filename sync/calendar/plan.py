@@ -142,7 +142,12 @@ class _Planner:
             )
         before = spec_of(record)
         changed = wanted.changed(before)
-        if not changed:
+        uid = record.remote_id or ""
+        origin = self.imported.get(wanted.card_id)
+        # planned as ours before this card was known as imported (its import settled later in
+        # that run): the calendar's UID is the event's, in the feed as on the calendar
+        retold = bool(origin and origin.uid and origin.uid != uid)
+        if not changed and not retold:
             return None
         significant = [name for name in changed if name in SIGNIFICANT]
         sequence = record.sequence + 1 if significant else record.sequence
@@ -150,6 +155,9 @@ class _Planner:
             _describe(name, before, wanted, self.tz, self.now.astimezone(self.tz).year)
             for name in changed
         )
+        if retold and origin:
+            uid = origin.uid
+            detail = (detail + "; " if changed else "") + f"the calendar's UID {uid} (imported)"
         if record.status == CANCELLED_STATUS:
             detail = "restored; " + detail
         return EventChange(
@@ -158,7 +166,7 @@ class _Planner:
             wanted.summary,
             detail,
             tuple(changed),
-            _record(wanted, record.remote_id or "", sequence=sequence, status=LIVE, stamp=stamp),
+            _record(wanted, uid, sequence=sequence, status=LIVE, stamp=stamp),
         )
 
     def retire(self, record: SyncedItem, why: str) -> EventChange | None:

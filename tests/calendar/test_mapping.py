@@ -9,7 +9,7 @@ import pytest
 
 from config.calendar import CalendarConfig
 from sync.calendar.mapping import EventSpec, Skip, event_for
-from sync.calendar.plan import calendar_records, plan_events, spec_of
+from sync.calendar.plan import Imported, calendar_records, plan_events, spec_of
 from sync.dates import zone
 from sync.model import Attachment, Board, Card, DeletedCard, Label, Role
 
@@ -291,3 +291,22 @@ def test_a_card_that_loses_its_dates_keeps_its_event_and_is_reported():
     [skip] = plan([board(card(start=None, due=None))], stored)
     assert (skip.kind, skip.record) == ("skip", None)
     assert calendar_records(stored, [skip]) == stored
+
+
+def test_an_event_planned_as_ours_before_its_card_was_known_as_imported_takes_its_uid():
+    """A card imported from the calendar whose import was settled only after this run planned
+    it (its import's intent left pending by a full disk, then the card found on the board) was
+    planned under our own UID; the next plan gives the feed the calendar's UID, as for every
+    imported event, once (found by the simulation, seed 3068)."""
+    stored = apply({}, plan([board(card())]))
+    assert stored["c1"].remote_id == "trello-c1@oneteamgov.uk"
+    origin = {"c1": Imported("walk-and-talk-2027@their.app", "CONFIRMED", 0)}
+    changes = plan_events([board(card())], stored, cfg=CFG, tz=LONDON, now=NOW, imported=origin)
+    assert [(c.kind, c.record.remote_id, c.record.sequence) for c in changes] == [
+        ("update", "walk-and-talk-2027@their.app", 0)
+    ]
+    assert "UID" in changes[0].detail
+    again = plan_events(
+        [board(card())], apply(stored, changes), cfg=CFG, tz=LONDON, now=NOW, imported=origin
+    )
+    assert again == []

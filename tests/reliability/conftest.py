@@ -1,4 +1,5 @@
-"""The fault suites' fixtures (tests/reliability/fault_harness.py), for every module here."""
+"""The fault suites' fixtures (tests/reliability/fault_harness.py), for every module here, and
+the relay to a subprocess `otg` (tests/reliability/relay.py)."""
 
 from __future__ import annotations
 
@@ -9,3 +10,4 @@ from tests.reliability.fault_harness import (  # noqa: F401 (fixtures)
     harness,
     make_harness,
 )
+from tests.reliability.relay import relay  # noqa: F401 (fixture)

@@ -1,12 +1,12 @@
-"""Test-only entry point for tests/reliability/test_crash.py: `otg` exactly as ``python -m cli``
-runs it, except that every HTTP request it makes is relayed to the test process, which may
-SIGKILL it there.
+"""Test-only entry point for tests/reliability/relay.py (the crash suite, the simulation's killed
+and racing nights): `otg` exactly as ``python -m cli`` runs it, except that every HTTP request it
+makes is relayed to the test process, which may SIGKILL it there.
 
 ``OTG_CRASH_RELAY`` is the port of the test's relay on 127.0.0.1: each request (method, URL,
 headers, body) goes there, is answered by the test's fakes (Trello, Medium, the feeds) or passed
 on to the real Radicale, and the answer comes back, unless the test chose this request to kill
 the process at (before the request reaches the service, or after). ``OTG_CRASH_NOW`` (ISO 8601) is
-the sync's clock, so that it agrees with the fakes'. Run as
+the sync's clock (and the calendar imports'), so that it agrees with the fakes'. Run as
 ``python -m tests.reliability.crash_child --config FILE sync`` from the project's root.
 """
 
@@ -24,6 +24,7 @@ import requests
 import responses
 
 import cli
+import jobs.events.calendar_imports
 import jobs.sync
 
 METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PROPFIND", "REPORT")
@@ -38,6 +39,7 @@ def relay(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes
         "url": request.url,
         "headers": dict(request.headers),
         "body": base64.b64encode(body).decode("ascii"),
+        "pid": os.getpid(),  # which child sent it, when two run at once
     }
     connection = http.client.HTTPConnection(
         "127.0.0.1", int(os.environ["OTG_CRASH_RELAY"]), timeout=120
@@ -53,6 +55,7 @@ def relay(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes
 def main() -> None:
     now = datetime.fromisoformat(os.environ["OTG_CRASH_NOW"])
     jobs.sync.now_utc = lambda: now  # type: ignore[attr-defined]
+    jobs.events.calendar_imports.now_utc = lambda: now  # type: ignore[attr-defined]
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         for method in METHODS:
             rsps.add_callback(method, re.compile(r"https?://.*"), callback=relay, content_type=None)

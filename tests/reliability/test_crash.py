@@ -1,11 +1,11 @@
 """Crash consistency: a real `otg sync` in a subprocess, SIGKILLed at a chosen request, then rerun.
 
 The subprocess (``tests/reliability/crash_child.py``: the CLI with its HTTP relayed to this
-process) syncs the world of tests/world.py: three API boards on the Trello fake, the calendar on a
-real Radicale, Medium with a token, two feeds. Every request it makes comes through a relay here,
-which answers from the fakes (or passes it on to Radicale) and, at the chosen request, kills the
-process with SIGKILL: *before* the request reaches the service, or *after* the service did it but
-before the answer gets back. Then, for every kill point:
+process by ``tests/reliability/relay.py``) syncs the world of tests/world.py: three API boards on
+the Trello fake, the calendar on a real Radicale, Medium with a token, two feeds. Every request it
+makes comes through the relay, which answers from the fakes (or passes it on to Radicale) and, at
+the chosen request, kills the process with SIGKILL: *before* the request reaches the service, or
+*after* the service did it but before the answer gets back. Then, for every kill point:
 
 - right after the kill, the state is consistent (``World.assert_consistent``): nothing doubled,
   every record true, every draft on Medium recorded or pending;
@@ -23,36 +23,25 @@ service; a number (``OTG_CRASH_POINTS=25``) picks that many points by the seed.
 
 from __future__ import annotations
 
-import base64
-import http.server
-import json
 import os
 import random
 import re
 import signal
 import subprocess
-import sys
-import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-import pytest
-import requests
-from click.testing import CliRunner
-
-import cli
 from sync.content.plan import INTENT_KIND
 from sync.state.store import State
-from tests.conftest import ROOT
 from tests.fakes.trello import FakeClock
+from tests.reliability.relay import Relay, pending_shown
+from tests.reliability.relay import run_child as relay_child
 from tests.world import READY, World
 
 WRITES = {"POST", "PUT", "DELETE"}
 #: Creates that cannot be retried blindly: an intent is recorded before each is sent.
 GUARDED = (("POST", "/posts"), ("POST", "/1/cards"))
 DEFAULT_OTHERS = 4  # further points picked by the seed, by default
-HOP = {"content-length", "connection", "transfer-encoding", "content-encoding", "host"}
 
 
 class WallClock(FakeClock):
@@ -68,84 +57,6 @@ class WallClock(FakeClock):
     __call__ = now
 
 
-@dataclass
-class Relay:
-    """An HTTP server on 127.0.0.1 that the child sends every request to (see crash_child.py)."""
-
-    log: list[tuple[str, str]] = field(default_factory=list)  # (method, path), in order
-    kill_at: int | None = None  # the 1-based request to kill the child at
-    after: bool = False  # kill once the service did it (else before it sees the request)
-    pid: int | None = None
-    errors: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        relay = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                asked = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                answer = relay.handle(asked)
-                if answer is None:  # the child is dead: nobody to answer
-                    self.close_connection = True
-                    return
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self.server.server_address[1])
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def handle(self, asked: dict[str, Any]) -> dict[str, Any] | None:
-        self.log.append((asked["method"], requests.utils.urlparse(asked["url"]).path))
-        killing = len(self.log) == self.kill_at
-        if killing and not self.after:
-            self.kill()
-            return None
-        try:
-            response = requests.request(  # through this process's fakes, or on to Radicale
-                asked["method"],
-                asked["url"],
-                headers={
-                    k: v
-                    for k, v in asked["headers"].items()
-                    if k.lower() not in HOP | {"accept-encoding"}
-                },
-                data=base64.b64decode(asked["body"]) or None,
-                allow_redirects=False,
-                timeout=30,
-            )
-        except Exception as exc:
-            self.errors.append(f"{asked['method']} {asked['url']}: {exc!r}")
-            return {"status": 599, "headers": {}, "body": ""}
-        if killing:
-            self.kill()
-            return None
-        return {
-            "status": response.status_code,
-            "headers": {k: v for k, v in response.headers.items() if k.lower() not in HOP},
-            "body": base64.b64encode(response.content).decode("ascii"),
-        }
-
-    def kill(self) -> None:
-        assert self.pid is not None
-        os.kill(self.pid, signal.SIGKILL)
-
-
 @dataclass(frozen=True)
 class Point:
     at: int  # 1-based request number
@@ -157,30 +68,7 @@ class Point:
 
 
 def run_child(world: World, relay: Relay, point: Point | None) -> subprocess.CompletedProcess:
-    relay.log.clear()
-    relay.kill_at, relay.after = (point.at, point.after) if point else (None, False)
-    env = {
-        **os.environ,
-        "OTG_CRASH_RELAY": str(relay.port),
-        "OTG_CRASH_NOW": world.now.isoformat(),
-    }
-    command = ["-m", "tests.reliability.crash_child", "--config", str(world.config_path), "sync"]
-    child = subprocess.Popen(
-        [sys.executable, *command],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    relay.pid = child.pid
-    try:
-        output, _ = child.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        child.communicate()
-        raise
-    return subprocess.CompletedProcess(child.args, child.returncode, output)
+    return relay_child(world, relay, point.at if point else None, point.after if point else False)
 
 
 def kind_of(what: str) -> str:
@@ -215,13 +103,6 @@ def kill_points(log: list[tuple[str, str]]) -> list[Point]:
     return sorted(chosen.values(), key=lambda p: (p.at, p.after))
 
 
-@pytest.fixture
-def relay():
-    relay = Relay()
-    yield relay
-    relay.close()
-
-
 def new_world(tmp_path, radicale, name: str) -> World:
     folder = tmp_path / name
     folder.mkdir()
@@ -246,14 +127,6 @@ def converge(world: World) -> None:
         ):
             return
     raise AssertionError("no quiet run after 3 reruns")
-
-
-def pending_shown(world: World) -> tuple[str, str]:
-    runner = CliRunner()
-    path = str(world.config_path)
-    ledger = runner.invoke(cli.main, ["--config", path, "ledger", "list"], catch_exceptions=False)
-    status = runner.invoke(cli.main, ["--config", path, "status"], catch_exceptions=False)
-    return ledger.output, status.output
 
 
 def test_a_sync_killed_at_any_request_leaves_nothing_doubled_and_converges(

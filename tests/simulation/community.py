@@ -2,8 +2,11 @@
 
 Organisers create, move, rename, archive and delete event cards, and move content cards with a
 description to "Ready for Medium"; people add events of their own to the calendar and edit the
-title of one of ours there; Medium publishes drafts. What people did is remembered, so that the
-invariants can tell a user's change from one otg-sync made."""
+title of one of ours there; Medium publishes drafts; people finish microactions (moved to Done,
+drawn from a second generator, ``more``, so that the seeds' stories from before it stand). What
+people did is remembered, so that the invariants can tell a user's change from one otg-sync made,
+and when they finished a microaction or published a post (``truth``), so that the roundups can be
+checked against it."""
 
 from __future__ import annotations
 
@@ -11,7 +14,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
+from sync.content.plan import TARGET as CONTENT
+from sync.state.store import State
 from tests.servers.radicale import put_event
+from tests.simulation.roundups import Truth
 from tests.world import CONTENT_BOARD, EVENT_LIST_IDS, EVENTS_BOARD, World
 
 PUBLISHED_LISTS = ("Planning", "Confirmed")
@@ -35,6 +41,11 @@ class Community:
     partner_uids: set[str] = field(default_factory=set)  # events people added on the calendar
     made: int = 0
     done: list[str] = field(default_factory=list)  # what happened, for a failure's story
+    truth: Truth = field(default_factory=Truth)  # when microactions were done, posts published
+    more: random.Random = field(init=False)  # the draws added later, apart from ``rng``
+
+    def __post_init__(self) -> None:
+        self.more = random.Random(f"{self.seed}/community")
 
     def day(self) -> None:
         """One to four things people do between two nights."""
@@ -46,6 +57,8 @@ class Community:
                 ]
             )
             action()
+        if self.more.random() < 0.5:
+            self.microaction_done()
 
     # -- the events board --------------------------------------------------------------------
 
@@ -128,6 +141,28 @@ class Community:
             post = self.rng.choice(drafts)
             self.world.medium.publish(post["id"], self.world.now)
             self.done.append(f"published {post['title']}")
+            with State(self.world.state_db) as state:  # the card the draft was made from
+                made = [k for k, x in state.items(CONTENT).items() if x.remote_id == post["id"]]
+            made += [c["id"] for c in self.cards(CONTENT_BOARD) if c["name"] == post["title"]]
+            if made:
+                self.truth.published.setdefault(made[0], self.world.now)
+
+    # -- microactions ------------------------------------------------------------------------
+
+    def microaction_done(self) -> None:
+        board = self.world.trello.export(self.world.microactions)
+        lists = {x["name"]: x["id"] for x in board["lists"]}
+        todo = [
+            c
+            for c in board["cards"]
+            if not c.get("closed") and c["idList"] in (lists["Ideas"], lists["Doing"])
+        ]
+        if todo:
+            card = self.more.choice(todo)
+            self.world.trello.as_a_user("PUT", f"/cards/{card['id']}", idList=lists["Done"])
+            self.placed[card["id"]] = lists["Done"]
+            self.truth.done[card["id"]] = self.world.now
+            self.done.append(f"microaction {card['name']} done")
 
     # -- the calendar ------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""The simulation's fixtures: the fault suites' world and harness (tests/reliability)."""
+"""The simulation's fixtures: the fault suites' world and harness, and the relay to a subprocess
+`otg` (tests/reliability)."""
 
 from __future__ import annotations
 
 from tests.reliability.fault_harness import clock, make_harness  # noqa: F401 (fixtures)
+from tests.reliability.relay import relay  # noqa: F401 (fixture)
