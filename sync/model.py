@@ -86,7 +86,7 @@ class Action:
     member_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     id: str
     name: str

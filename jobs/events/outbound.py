@@ -64,6 +64,7 @@ def sync_events(
         for trip in tripped.values():
             report.failures.append(_stopped_line(cfg, trip, boards))
     undated: dict[str, list[EventChange]] = {}  # board id → its cards with no date
+    recorded = False  # whether a change was written to the state (most nights: none)
     for change in changes:
         if stop_requested() and not dry_run:
             report.failures.append(
@@ -87,6 +88,7 @@ def sync_events(
             continue
         if not dry_run and change.record is not None:
             state.put_item(change.record)  # each event is its own unit of work
+            recorded = True
         report.outcomes.append(
             Outcome(
                 change.kind,
@@ -107,8 +109,10 @@ def sync_events(
                 "is not written there nor to the feed; change the series in the calendar app "
                 "(the card follows its next occurrence)"
             )
+    # what the state holds now: ``stored`` itself when nothing was written (a quiet night's
+    # 20,000 records are not read a second time beside the first)
     records = calendar_records(
-        stored if dry_run else state.items(TARGET), changes if dry_run else []
+        stored if dry_run or not recorded else state.items(TARGET), changes if dry_run else []
     )
     if cfg.calendar.caldav:
         _sync_caldav(

@@ -100,12 +100,10 @@ def event_for(
 ) -> EventSpec | Skip | None:
     """The event for a visible card in a published state; cancellations are the planner's.
     ``status`` overrides the one its list gives (an imported event keeps its own)."""
-    if card.state not in cfg.publish:
-        return None
     status = status or STATUS_FOR_STATE.get(card.state or "")
-    if status is None:
+    times = event_times(card, cfg, tz, status)
+    if times is None or status is None:
         return None
-    times = _times(card, cfg, tz)
     if isinstance(times, str):
         return Skip(card.id, card.name, times)
     start, end, all_day = times
@@ -122,6 +120,19 @@ def event_for(
         url=card.url,
         geo=card.coordinates,
     )
+
+
+def event_times(
+    card: Card, cfg: CalendarConfig, tz: ZoneInfo, status: str | None = None
+) -> tuple[Any, Any, bool] | str | None:
+    """When ``event_for``'s event is (start, end, all-day), without building the rest of it:
+    None when the card has no event, why not (a ``Skip``'s reason) when its dates cannot make
+    one. The roundup asks this of every event card and builds only the events it shows."""
+    if card.state not in cfg.publish:
+        return None
+    if (status or STATUS_FOR_STATE.get(card.state or "")) is None:
+        return None
+    return _times(card, cfg, tz)
 
 
 def time_fields(card: Card, cfg: CalendarConfig) -> tuple[str, str]:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from config.calendar import CalendarConfig
-from sync.calendar.mapping import EventSpec, event_for, signup_link
+from sync.calendar.mapping import EventSpec, event_for, event_times, signup_link
 from sync.model import Board, Card, Role
 from sync.roundup.items import TITLE, EventItem, Item, Post, Roundup
 from sync.roundup.period import Period, fortnight_ending
@@ -169,10 +169,22 @@ def _people(card: Card, options: Options) -> list[str]:
 
 
 def _event(card: Card, start: datetime, end: datetime, options: Options, roundup: Roundup) -> None:
+    # when the calendar shows it; the rest of its event is built only if the roundup shows it
+    times = event_times(card, options.calendar, options.tz)
+    if not isinstance(times, tuple):
+        return  # no event, or no usable date: nothing to say when it is
+    begins, ends = _instant(times[0], options.tz), _instant(times[1], options.tz)
+    if start < ends <= end:  # over by the period's end: held
+        shown = roundup.events_held
+    elif begins < end < ends:  # running at the period's end
+        shown = roundup.events_now
+    elif end <= begins < end + timedelta(days=options.coming_days):
+        shown = roundup.events_coming
+    else:
+        return
     spec = event_for(card, options.calendar, options.tz)  # what the calendar shows
     if not isinstance(spec, EventSpec):
-        return  # no usable date: nothing to say when it is
-    begins, ends = _instant(spec.start, options.tz), _instant(spec.end, options.tz)
+        return  # never so when it has times (above)
     item = EventItem(
         _title(spec.summary, "(untitled event)"),
         web_url(card.url),
@@ -188,12 +200,7 @@ def _event(card: Card, start: datetime, end: datetime, options: Options, roundup
             else spec.start.isoformat()
         ),
     )
-    if start < ends <= end:  # over by the period's end: held
-        roundup.events_held.append(item)
-    elif begins < end < ends:  # running at the period's end
-        roundup.events_now.append(item)
-    elif end <= begins < end + timedelta(days=options.coming_days):
-        roundup.events_coming.append(item)
+    shown.append(item)
 
 
 def _instant(moment: Any, tz: ZoneInfo) -> datetime:

@@ -10,10 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from sync.dates import BadDate, id_timestamp, parse_utc
-from sync.model import Action, Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
+from sync.model import Attachment, Card, Checklist, FieldValue, Label, Member, TrelloList
 from sync.text import quoted
+from sync.trello.board_history import History
 from sync.trello.done import COMPLETED_STATES
 from sync.trello.values import coordinates, date, dicts, ids, label, number, text, usable_id
+
+#: The custom fields of a card with none, shared (never changed): most cards of most boards.
+_NO_FIELDS: dict[str, FieldValue] = {}
 
 
 class CardContext:
@@ -28,7 +32,7 @@ class CardContext:
         members: dict[str, Member],
         checklists: dict[str, list[Checklist]],
         fields: dict[str, dict[str, Any]],
-        history: dict[str, list[Action]],
+        history: History,
     ) -> None:
         self.board_id = board_id
         self.lists = lists
@@ -104,7 +108,7 @@ class CardContext:
                 continue
             if value is not None:
                 values[name] = value
-        return values
+        return values or _NO_FIELDS
 
     def _completion(self, card_id: str, state: str | None) -> datetime | None:
         """When the history shows the card came into its completed state: the newest move (or

@@ -14,34 +14,27 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from sys import intern
 from typing import Any
 
 from sync.dates import BadDate, parse_utc
 from sync.errors import SourceError, UnknownList
 from sync.model import (
-    Action,
     Board,
     Card,
     CheckItem,
     Checklist,
     CustomField,
-    DeletedCard,
     Label,
     Member,
     Role,
     TrelloList,
 )
 from sync.text import quoted
+from sync.trello.board_history import History
 from sync.trello.card import CardContext
 from sync.trello.lists import fold, state_for
-from sync.trello.schema import action_of, card_of
-from sync.trello.values import dicts, label, label_names, number, ref, text
-
-#: Actions after which a card is in ``data.list``.
-ARRIVALS = frozenset(
-    {"createCard", "copyCard", "moveCardToBoard", "convertToCardFromCheckItem", "emailCard"}
-)
+from sync.trello.schema import card_of
+from sync.trello.values import dicts, label, label_names, number, text
 
 
 def parse_board(
@@ -51,11 +44,11 @@ def parse_board(
     source: str,
     list_overrides: dict[str, str] | None = None,
     actions: list[dict[str, Any]] | None = None,
-    history: list[Action] | None = None,
+    history: History | None = None,
     read_only: bool = False,
 ) -> Board:
     """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``, and
-    ``history`` (already read, newest first: ``sources.merged_history``) replaces both. Cards and
+    ``history`` (newest first: ``sources.merged_history``) replaces both. Cards and
     actions may be dicts or ``schema.read_board``'s undecoded items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
@@ -104,7 +97,7 @@ def parse_board(
     }
     if history is None:
         given = actions if actions is not None else data.get("actions")
-        history = [a for a in map(parse_action, _objects(given, action_of)) if a is not None]
+        history = History.of(given if isinstance(given, list) else ())
     fields = _field_definitions(data)
     context = CardContext(
         board_id=board_id,
@@ -113,7 +106,7 @@ def parse_board(
         members=members,
         checklists=_checklists(data),
         fields=fields,
-        history=_history_by_card(history),
+        history=history,
     )
     cards, problems = _cards(context, data.get("cards"))
     return Board(
@@ -126,11 +119,11 @@ def parse_board(
         labels=labels,
         members=tuple(members.values()),
         cards=cards,
-        deleted=_deleted(history, {card.id for card in cards}),
+        deleted=history.deleted({card.id for card in cards}),
         custom_fields=tuple(
             CustomField(key, field["name"], field["type"]) for key, field in fields.items() if key
         ),
-        actions_read=len(history),
+        actions_read=history.count,
         read_only=read_only,
         problems=problems,
     )
@@ -161,52 +154,6 @@ def _objects(value: Any, decode: Callable[[Any], Any]) -> Iterator[dict[str, Any
             item = decode(item)
             if isinstance(item, dict):
                 yield item
-
-
-def parse_action(raw: dict[str, Any]) -> Action | None:
-    """One history entry; ``None`` when it is unreadable (history is a help, never a must)."""
-    try:
-        date = parse_utc(raw.get("date"))
-    except BadDate:
-        return None
-    if not isinstance(raw.get("id"), str) or date is None:
-        return None
-    action_id = text(raw["id"])
-    data = _object(raw.get("data"))
-    card = _object(data.get("card"))
-    old = _object(data.get("old"))
-    kind = text(raw.get("type"))
-    list_before = ref(data.get("listBefore"))
-    list_after = ref(data.get("listAfter"))
-    if list_after is None and "idList" in old:
-        list_after = text(card.get("idList")) or None
-        list_before = text(old.get("idList")) or None
-    if list_after is None and kind in ARRIVALS:
-        list_after = ref(data.get("list"))
-    card_id = text(card.get("id"))
-    member_id = text(raw.get("idMemberCreator"))
-    # A board's tens of thousands of entries name a few lists, members and kinds, and each card
-    # two or three times: one string each (intern) instead of one per entry.
-    return Action(
-        id=action_id,
-        type=intern(kind),
-        date=date,
-        card_id=intern(card_id) if card_id else None,
-        card_name=text(card.get("name")),
-        list_before=intern(list_before) if list_before else None,
-        list_after=intern(list_after) if list_after else None,
-        closed=bool(card.get("closed")) if "closed" in old else None,
-        due_complete=bool(card.get("dueComplete")) if "dueComplete" in old else None,
-        member_id=intern(member_id) if member_id else None,
-    )
-
-
-_NOTHING: dict[str, Any] = {}
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """A JSON object, or an empty one (never changed) for anything else."""
-    return value if isinstance(value, dict) else _NOTHING
 
 
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
@@ -272,26 +219,3 @@ def _field_definitions(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _is_dict(value: Any) -> bool:
     return isinstance(value, dict)
-
-
-def _history_by_card(history: list[Action]) -> dict[str, list[Action]]:
-    by_card: dict[str, list[Action]] = defaultdict(list)
-    for action in sorted(history, key=lambda a: (a.date, a.id), reverse=True):
-        if action.card_id:
-            by_card[action.card_id].append(action)
-    return by_card
-
-
-def _deleted(history: list[Action], present: set[str]) -> tuple[DeletedCard, ...]:
-    names: dict[str, str] = {}
-    for action in history:
-        if action.card_id and action.card_name:
-            names.setdefault(action.card_id, action.card_name)
-    deleted: dict[str, DeletedCard] = {}
-    for action in history:
-        if action.type == "deleteCard" and action.card_id and action.card_id not in present:
-            deleted.setdefault(
-                action.card_id,
-                DeletedCard(action.card_id, names.get(action.card_id, ""), action.date),
-            )
-    return tuple(deleted.values())

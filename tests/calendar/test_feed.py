@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, vDuration
 
 import jobs.sync
 from config import load_config
@@ -292,3 +292,26 @@ def test_the_events_of_a_board_that_cannot_be_read_stay_in_the_feed(write_config
 
         other_board_export(tmp_path / "cornwall.json")
         assert jobs.sync.run(cfg, state, now=NOW.replace(day=23)).outcomes == []
+
+
+def test_the_feed_made_an_event_at_a_time_is_the_whole_calendar_the_library_renders():
+    cards = [card(f"c{i}", name=f"{NASTY} {i}", location_name="Café; Leeds") for i in range(5)]
+    records = calendar_records({}, plan_events([board(*cards)], {}, cfg=CFG, tz=LONDON, now=NOW))
+    made = ical.calendar(records.values(), name="OTG", refresh_minutes=60, timezone="UTC")
+    whole = Calendar()  # as it was made before: every event added to one calendar, then rendered
+    for name, value in [
+        ("prodid", ical.PRODID),
+        ("version", "2.0"),
+        ("calscale", "GREGORIAN"),
+        ("method", "PUBLISH"),
+        ("name", "OTG"),
+        ("x-wr-calname", "OTG"),
+        ("x-wr-timezone", "UTC"),
+    ]:
+        whole.add(name, value)
+    whole.add("refresh-interval", timedelta(minutes=60), parameters={"VALUE": "DURATION"})
+    whole.add("x-published-ttl", vDuration(timedelta(minutes=60)))
+    for record in sorted(records.values(), key=ical._sort_key):
+        whole.add_component(ical.vevent(record))
+    assert made == whole.to_ical()
+    assert made.count(b"\r\nBEGIN:VEVENT\r\n") == 5  # NASTY says it too, escaped

@@ -114,9 +114,7 @@ def test_cards_featured_before_are_left_out_unless_asked_for():
     labelled = [
         c
         if c.id != first.card_id
-        else type(c)(
-            **{**c.__dict__, "labels": (*c.labels, type(c.labels[0])("x", "Roundup 2026-11-11"))}
-        )
+        else replace(c, labels=(*c.labels, type(c.labels[0])("x", "Roundup 2026-11-11")))
         for c in microactions.cards
     ]
     boards[0] = type(microactions)(**{**microactions.__dict__, "cards": tuple(labelled)})
