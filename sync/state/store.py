@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 from sync.dates import now_utc
 from sync.errors import StateError, StateWriteError
 from sync.private import create_private, make_folder
+from sync.state.history import KeptHistory
 from sync.state.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 from sync.state.opening import (
     DISK_FULL,
@@ -39,7 +40,7 @@ def _now() -> str:
     return now_utc().isoformat(timespec="seconds")
 
 
-class State:
+class State(KeptHistory):
     """A connection to the state database. Use as a context manager or call ``close()``."""
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
@@ -203,43 +204,6 @@ class State:
                 (name, value, _now()),
             )
 
-    # -- board history ---------------------------------------------------------------------
-
-    def save_actions(self, board_id: str, actions: Iterable[dict[str, Any]]) -> int:
-        rows = [
-            (a["id"], board_id, a.get("date", ""), json.dumps(a, separators=(",", ":")))
-            for a in actions
-            if isinstance(a, dict) and a.get("id")
-        ]
-        with self.transaction():
-            self.db.executemany(
-                "INSERT INTO board_actions (id, board_id, date, data) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (id) DO UPDATE SET data = excluded.data, date = excluded.date",
-                rows,
-            )
-        return len(rows)
-
-    def load_actions(self, board_id: str) -> list[dict[str, Any]]:
-        """Stored history of a board, newest first (as Trello pages it)."""
-        return _history_entries(text for _, text in self.action_rows(board_id))
-
-    def action_rows(self, board_id: str) -> Iterator[tuple[str, str]]:
-        """Stored history of a board as it is kept, newest first: each entry's id and JSON text,
-        one at a time (the caller decodes only what it needs)."""
-        rows = self.db.execute(
-            "SELECT id, data FROM board_actions WHERE board_id = ? ORDER BY date DESC, id DESC",
-            (board_id,),
-        )
-        for row in rows:
-            yield row["id"], row["data"]
-
-    def action_texts(self, board_id: str, ids: list[str]) -> dict[str, str]:
-        """The JSON text kept for those of ``ids`` (a few hundred) the board's history holds."""
-        marks = ",".join("?" * len(ids))  # only "?" marks: the ids are parameters
-        query = f"SELECT id, board_id, data FROM board_actions WHERE id IN ({marks})"  # noqa: S608
-        rows = self.db.execute(query, ids)  # by the primary key (board_id would scan the board)
-        return {row["id"]: row["data"] for row in rows if row["board_id"] == board_id}
-
     # -- synced items ----------------------------------------------------------------------
 
     def item(self, target: str, key: str) -> SyncedItem | None:
@@ -390,19 +354,3 @@ def _item(row: sqlite3.Row) -> SyncedItem:
         row["status"],
         json.loads(row["data"]),
     )
-
-
-def _history_entries(texts: Iterable[str]) -> list[Any]:
-    """Kept history entries: msgspec reads these 2.5× faster than ``json`` (a board's history is
-    tens of thousands of them, read every night); what it refuses (a lone surrogate, ``NaN``)
-    ``json`` reads as it wrote it. Imported here: commands that read no history do without."""
-    import msgspec
-
-    decode = msgspec.json.Decoder().decode
-    entries = []
-    for text in texts:
-        try:
-            entries.append(decode(text))
-        except msgspec.DecodeError:
-            entries.append(json.loads(text))
-    return entries
