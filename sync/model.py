@@ -157,6 +157,12 @@ class Board:
     read_only: bool = False  # export files cannot be written back
     problems: tuple[str, ...] = ()  # what could not be read on this board (cards left out)
 
+    @property
+    def read_whole(self) -> bool:
+        """Every card entry was read (none left out): a card not found on the board is gone.
+        With entries left out, the missing card may be one of them."""
+        return not self.problems
+
     def cards_in(self, state: str) -> list[Card]:
         return [card for card in self.cards if card.visible and card.state == state]
 

@@ -47,7 +47,7 @@ class BoardWrites:
     trello: Callable[[], TrelloApi]
     dry_run: bool
     now: datetime
-    read_ids: set[str] = field(default_factory=set)  # the events boards read this run
+    read_ids: set[str] = field(default_factory=set)  # the events boards read whole this run
     imported_now: set[str] = field(default_factory=set)  # cards made (or found) this run
     not_made: int = 0  # changes for the board left for the next run: a stop was requested
 

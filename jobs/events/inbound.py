@@ -73,7 +73,7 @@ class Inbound:
             default_minutes=self.cfg.calendar.default_duration_minutes,
         )
         cards = {card.id: (board, card) for board in boards for card in board.cards}
-        writes.read_ids = {board.id for board in boards}
+        writes.read_ids = {board.id for board in boards if board.read_whole}
         by_card = {change.card_id: change for change in changes}
         hold = {
             k

@@ -11,8 +11,11 @@ Decision table, per card id (record = the canonical record; "live" or cancelled)
 | published state, dates readable               | create    | update if any | update: restored |
 | published state, no usable date               | skip      | skip (kept)   | skip             |
 | archived, cancelled, unpublished, deleted     | —         | cancel        | drop after N days|
-| not seen, and its board was read              | —         | cancel        | drop after N days|
-| not seen, and its board was not read this run | —         | —             | —                |
+| not seen, and its board was read whole        | —         | cancel        | drop after N days|
+| not seen, its board not read whole this run   | —         | —             | —                |
+
+A board is read whole when it was read and none of its card entries was left out (an entry with
+no usable id may be the very card not seen: its event waits, never cancelled on a guess).
 
 SEQUENCE rises with every significant change (time, title, place, status); other changes (the
 description, say) update the event without it.
@@ -68,7 +71,8 @@ def plan_events(
     imported: dict[str, Imported] | None = None,
 ) -> list[EventChange]:
     boards = list(boards)
-    plan = _Planner(cfg, tz, now, {board.id for board in boards}, imported or {})
+    read_whole = {board.id for board in boards if board.read_whole}
+    plan = _Planner(cfg, tz, now, read_whole, imported or {})
     cards = {card.id: card for board in boards for card in board.cards}
     deleted = {d.id for board in boards for d in board.deleted}
     changes: list[EventChange] = []
@@ -111,7 +115,7 @@ class _Planner:
         if record is None or record.status == DROPPED:
             return None
         if card is None and not deleted and record.data["event"]["board_id"] not in self.read_ids:
-            return None  # its board was not read this run: we know nothing new
+            return None  # its board was not read whole this run: we know nothing new
         return self.retire(record, _why_gone(card, deleted))
 
     def wanted(self, card: Card) -> EventSpec | Skip | None:

@@ -142,7 +142,10 @@ def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str,
             continue
         name = text(item.get("name")) if isinstance(item, dict) else ""
         what = f"card {quoted(name)}" if name else f"cards[{index}]"
-        problems.append(f"{what} has no usable id, so it cannot be synced; left out")
+        problems.append(
+            f"{what} has no usable id, so it cannot be synced; left out (until every card "
+            "of the board reads, no event is cancelled for a card not found on it)"
+        )
     return tuple(cards), tuple(problems)
 
 

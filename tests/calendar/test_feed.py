@@ -118,6 +118,44 @@ def demo_config(write_config, tmp_path, extra=""):
     )
 
 
+def test_an_unreadable_card_entry_in_an_export_cancels_no_event(write_config, tmp_path):
+    """One entry of the export replaced by junk: that card cannot be told from a deleted one,
+    so no event is cancelled for it (the board says so); the export whole again without the
+    card does cancel its event."""
+    from tests.conftest import DEMO_BOARDS
+
+    export = json.loads((DEMO_BOARDS / "events.json").read_text(encoding="utf-8"))
+    source = tmp_path / "events.json"
+    source.write_text(json.dumps(export), encoding="utf-8")
+    cfg = load_config(
+        write_config(f"""
+        state_db = "state.db"
+        [boards.events]
+        role = "events"
+        source = "{source}"
+        [calendar]
+        domain = "oneteamgov.uk"
+    """)
+    )
+    feed = tmp_path / "out" / "events.ics"
+    with State(cfg.state_db) as state:
+        assert jobs.sync.run(cfg, state, now=NOW).counts()["create"] == 13
+        before = feed.read_bytes()
+        gone = next(c for c in export["cards"] if f"trello-{c['id']}@".encode() in before)
+        junk = {**export, "cards": [7 if c is gone else c for c in export["cards"]]}
+        source.write_text(json.dumps(junk), encoding="utf-8")
+        partial = jobs.sync.run(cfg, state, now=NOW + timedelta(days=1))
+        assert partial.counts().get("cancel", 0) == 0, partial.outcomes
+        assert any("no usable id" in w and "no event is cancelled" in w for w in partial.warnings)
+        assert feed.read_bytes() == before
+        without = {**export, "cards": [c for c in export["cards"] if c is not gone]}
+        source.write_text(json.dumps(without), encoding="utf-8")
+        whole = jobs.sync.run(cfg, state, now=NOW + timedelta(days=2))
+    assert [(o.kind, o.title) for o in whole.outcomes if o.kind == "cancel"] == [
+        ("cancel", gone["name"])
+    ]
+
+
 def test_the_demo_feed_rerun_is_byte_identical_and_writes_nothing(write_config, tmp_path):
     cfg = demo_config(write_config, tmp_path)
     with State(cfg.state_db) as state:

@@ -254,6 +254,23 @@ def test_a_board_not_read_this_run_changes_nothing():
     assert plan([board(board_id="another-board")], stored) == []
 
 
+def test_a_card_not_found_on_a_board_with_entries_left_out_is_not_cancelled():
+    """The unreadable entry may be that very card: its event waits; a card the history says
+    was deleted, and the cards that were read, go on as ever."""
+    stored = apply({}, plan([board(card("c1"), card("c2"), card("c3"))]))
+    partial = replace(
+        board(card("c3", name="Renamed"), deleted=(DeletedCard("c2", "Lunch", NOW),)),
+        problems=("cards[0] has no usable id, so it cannot be synced; left out",),
+    )
+    assert not partial.read_whole
+    changes = plan([partial], stored)
+    assert [(c.card_id, c.kind) for c in changes] == [("c2", "cancel"), ("c3", "update")]
+    whole = plan([board(card("c3", name="Renamed"))], stored)  # read whole: c1 is gone
+    assert ("c1", "cancel", "no longer on its board") in [
+        (c.card_id, c.kind, c.detail) for c in whole
+    ]
+
+
 def test_a_card_moved_to_another_events_board_is_the_same_event():
     stored = apply({}, plan([board(card())]))
     moved = card(board_id="other")
