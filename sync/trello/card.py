@@ -59,9 +59,12 @@ class CardContext:
         last_activity = date(raw, "dateLastActivity", problems)
         custom_fields = self._custom_fields(raw, problems)
         due_ticked_at = self._ticked(card_id, due_complete, raw, problems)
+        name = raw.get("name")
+        if name is not None and name.__class__ is not str:
+            problems.append(f"name: {quoted(name)} is not text; read as untitled")
         return Card(
             id=card_id,
-            name=text(raw.get("name")),
+            name=text(name),
             board_id=self.board_id,
             list_id=trello_list.id if trello_list else text(raw.get("idList")),  # one string a list
             list_name=trello_list.name if trello_list else "",

@@ -134,6 +134,13 @@ def test_a_nonsense_date_is_a_problem_on_that_card_only():
     assert second.problems == ('start: "tomorrow" is not an ISO 8601 date; ignored',)
 
 
+def test_a_name_that_is_not_text_is_a_problem_on_that_card():
+    model = parse(board([card(name=["Breakfast"]), card(id="5f0000010000000000000c02", name=None)]))
+    odd, missing = model.cards
+    assert (odd.name, odd.problems) == ("", ("name: ['Breakfast'] is not text; read as untitled",))
+    assert (missing.name, missing.problems) == ("", ())  # no name at all: nothing to say
+
+
 def test_archived_cards_and_cards_in_archived_lists_are_not_visible():
     model = parse(board([card(closed=True), card(id="5f0000010000000000000c02", idList=OLD)]))
     assert [c.visible for c in model.cards] == [False, False]
