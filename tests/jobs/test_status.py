@@ -15,7 +15,7 @@ from jobs.runners import RUNNERS
 from jobs.scheduler import JobScheduler
 from sync.state.store import State
 from tests.conftest import DEMO_BOARDS
-from tests.content.test_medium_target import config, world  # the Trello and Medium fakes
+from tests.content.medium_world import config, world  # the Trello and Medium fakes
 from tests.roundup.demo import demo_config
 
 __all__ = ["config", "world"]  # fixtures for this module's tests
