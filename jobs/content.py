@@ -91,6 +91,10 @@ def sync_content(
     return items
 
 
+#: How a feed that cannot be read starts its failure line (the roundup counts them).
+FEED_FAILURE = "rss: "
+
+
 def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
     """Every configured feed's items; a feed that cannot be read is one failure line."""
     if not cfg.medium.feeds:
@@ -103,7 +107,7 @@ def read_feeds(cfg: Config, report: Report) -> list[FeedItem]:
         try:
             read = read_feed(feed, session, cfg.base_dir)
         except FeedReadError as exc:
-            report.failures.append(f"rss: {exc}")
+            report.failures.append(f"{FEED_FAILURE}{exc}")
             continue
         if read.warning:
             report.warnings.append(f"rss: {read.warning}")
@@ -263,11 +267,11 @@ class ContentFlow:
         self.after_record(action.board, action.card, record)
 
     def medium(self) -> MediumTarget:
-        # imported here: drafts written to a folder need no HTTP stack
-        from sync.content.medium import MediumClient, medium_session
-        from sync.content.medium_target import MediumTarget
-
         if self._medium is None:
+            # imported here: drafts written to a folder need no HTTP stack
+            from sync.content.medium import MediumClient, medium_session
+            from sync.content.medium_target import MediumTarget
+
             if not self.token:
                 raise self.no_token()
             client = MediumClient(

@@ -153,7 +153,9 @@ def run(
             )
             markdown = ""
         elif report.failures:  # a board unread: the post would miss news, and block the right one
-            feeds = sum(1 for line in report.failures if line.startswith("rss: "))
+            from jobs.content import FEED_FAILURE  # here: a roundup that reads well needs none
+
+            feeds = sum(1 for line in report.failures if line.startswith(FEED_FAILURE))
             counts = ((len(report.failures) - feeds, "board"), (feeds, "feed"))
             unread = " and ".join(plural(n, what) for n, what in counts if n)
             report.failures.append(

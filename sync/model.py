@@ -156,12 +156,13 @@ class Board:
     actions_read: int = 0  # how many history entries the model was built from
     read_only: bool = False  # export files cannot be written back
     problems: tuple[str, ...] = ()  # what could not be read on this board (cards left out)
+    cards_left_out: int = 0  # card entries that could not be read (no usable id)
 
     @property
     def read_whole(self) -> bool:
         """Every card entry was read (none left out): a card not found on the board is gone.
         With entries left out, the missing card may be one of them."""
-        return not self.problems
+        return self.cards_left_out == 0
 
     def cards_in(self, state: str) -> list[Card]:
         return [card for card in self.cards if card.visible and card.state == state]

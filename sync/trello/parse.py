@@ -126,6 +126,7 @@ def parse_board(
         actions_read=history.count,
         read_only=read_only,
         problems=problems,
+        cards_left_out=len(problems),  # each of _cards' problems is a card entry left out
     )
 
 

@@ -63,7 +63,7 @@ class ActionData(TypedDict, total=False):
 
 
 class Action(TypedDict, total=False):
-    """One history entry (``parse.parse_action``; kept in the state as decoded here)."""
+    """One history entry (``board_history.parse_action``; kept in the state as decoded here)."""
 
     id: Any
     type: Any

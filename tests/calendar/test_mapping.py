@@ -261,6 +261,7 @@ def test_a_card_not_found_on_a_board_with_entries_left_out_is_not_cancelled():
     partial = replace(
         board(card("c3", name="Renamed"), deleted=(DeletedCard("c2", "Lunch", NOW),)),
         problems=("cards[0] has no usable id, so it cannot be synced; left out",),
+        cards_left_out=1,
     )
     assert not partial.read_whole
     changes = plan([partial], stored)
