@@ -48,7 +48,7 @@ def parse_board(
     read_only: bool = False,
 ) -> Board:
     """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``, and
-    ``history`` (newest first: ``sources.merged_history``) replaces both. Cards and
+    ``history`` (newest first: ``history_merge.merged_history``) replaces both. Cards and
     actions may be dicts or ``schema.read_board``'s undecoded items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
