@@ -15,17 +15,14 @@ from config import Config
 from jobs.history import RunRecord
 from jobs.roundup_labels import STOPPED_LABELLING, finalise_published, label_name
 from jobs.roundup_labels import finalise as label_featured
-from sync.content.draft import MAX_TITLE
-from sync.content.plan import PUBLISHED
-from sync.content.plan import TARGET as CONTENT
 from sync.dates import EARLIEST, LATEST, now_utc
 from sync.errors import OtgError, RemoteError, UsageError
 from sync.model import Board, Role
 from sync.report import Outcome, Report, plural, summarise
 from sync.roundup.gather import Options, Period, Roundup, gather
 from sync.roundup.period import following, last_drafted
-from sync.roundup.targets import TARGET as ROUNDUPS
-from sync.roundup.targets import place, record_key
+from sync.state.records import CONTENT, PUBLISHED
+from sync.state.records import ROUNDUP as ROUNDUPS
 from sync.state.store import State
 from sync.stopping import stop_requested
 from sync.trello.done import DoneRules
@@ -244,6 +241,10 @@ def _place(
     now: datetime,
     report: Report,
 ) -> None:
+    # imported here: printing a roundup (the common case) writes no draft
+    from sync.content.draft import MAX_TITLE
+    from sync.roundup.targets import place, record_key
+
     if len(rendered.title) > MAX_TITLE:
         report.warnings.append(
             f"the roundup's title is over {MAX_TITLE} characters, and Medium ignores such a "

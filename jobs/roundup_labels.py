@@ -17,7 +17,7 @@ from sync.errors import OtgError
 from sync.model import Board
 from sync.report import Outcome, Report
 from sync.roundup.gather import Period, Roundup
-from sync.roundup.targets import TARGET as ROUNDUPS
+from sync.state.records import ROUNDUP as ROUNDUPS
 from sync.state.store import State
 from sync.stopping import stop_requested
 

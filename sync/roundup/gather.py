@@ -72,10 +72,13 @@ def gather(
     for board in boards:
         rules = options.rules.get(board.id, DoneRules())
         for card in board.cards:
-            if not card.visible or _featured(card, options):
+            if not card.visible:
                 continue
-            if board.role is Role.MICROACTIONS or _is_team(card, options):
-                _microaction(card, rules, start, end, options, roundup, groups)
+            names = card.label_names  # asked for twice or three times: made once
+            if _featured(names, options):
+                continue
+            if board.role is Role.MICROACTIONS or _is_team(card, names, options):
+                _microaction(card, names, rules, start, end, options, roundup, groups)
             elif board.role is Role.EVENTS:
                 _event(card, start, end, options, roundup)
             elif board.role is Role.CONTENT:
@@ -91,16 +94,15 @@ def gather(
     return roundup
 
 
-def _featured(card: Card, options: Options) -> bool:
+def _featured(names: tuple[str, ...], options: Options) -> bool:
     """Featured by another period's finalised roundup (this period's own label does not count)."""
     return not options.include_featured and any(
-        name.startswith(options.featured_prefix) and name != options.own_label
-        for name in card.label_names
+        name.startswith(options.featured_prefix) and name != options.own_label for name in names
     )
 
 
-def _is_team(card: Card, options: Options) -> bool:
-    return options.team_label in card.label_names or (
+def _is_team(card: Card, names: tuple[str, ...], options: Options) -> bool:
+    return options.team_label in names or (
         bool(options.team_list) and card.list_name == options.team_list
     )
 
@@ -118,6 +120,7 @@ def _counted(found: Done | None, kind: str, options: Options, roundup: Roundup) 
 
 def _microaction(
     card: Card,
+    names: tuple[str, ...],
     rules: DoneRules,
     start: datetime,
     end: datetime,
@@ -130,7 +133,7 @@ def _microaction(
         return
     labels = [
         _title(name, "")
-        for name in card.label_names
+        for name in names
         if name != options.team_label and not name.startswith(options.featured_prefix)
     ]
     labels = [name for name in labels if name]  # a colour-only label has no name to group by
@@ -143,7 +146,7 @@ def _microaction(
         found.at.astimezone(options.tz).date().isoformat(),
         not found.known,
     )
-    if _is_team(card, options):
+    if _is_team(card, names, options):
         roundup.team.append(item)
     else:
         groups[labels[0] if labels else UNLABELLED].append(item)
