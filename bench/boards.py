@@ -74,10 +74,17 @@ def workplace(n: int, where: Path) -> Path:
 
 
 def fresh(place: Path) -> None:
-    """As before a first sync: no state, no feed, no drafts."""
+    """As before a first sync: no state, no boards kept beside it, no feed, no drafts."""
     for name in ("state.db", "state.db-wal", "state.db-shm"):
         (place / name).unlink(missing_ok=True)
+    forget_kept(place)
     shutil.rmtree(place / "out", ignore_errors=True)
+
+
+def forget_kept(place: Path) -> None:
+    """As when every export is new: no board kept from an earlier read (sync/trello/snapshots.py),
+    so each is read from its JSON; the state and its kept history stay."""
+    shutil.rmtree(place / "state.db.boards", ignore_errors=True)
 
 
 def files(n: int) -> list[str]:

@@ -1,12 +1,15 @@
 """The nightly sync as a user runs it: `otg sync` as its own process on three export boards of N
 cards each (microactions, events, content), writing the events feed and the drafts folder.
 
-First run: nothing synced yet (every event and draft made), each run from a fresh state. Steady:
-the same boards again, nothing changed, what a normal night costs. Each against its floor,
-measured in the same bench run (bench/floor.py): reading the three files with ``json.loads``;
-for a first run, that plus an icalendar feed, Markdown and writing the files. Per card: the
-steady run's CPU divided by the cards read (3 × N), beside the JSON floor's, and under the table
-how each grew from the smallest N to the biggest: flat (×1.0) when the cost is linear.
+First run: nothing synced yet (every event and draft made), each run from a fresh state.
+Nightly: the same boards again with nothing to do, as new exports (no board kept from the last
+read, so each is read from its JSON): what a night costs when the exports were downloaded again.
+Kept: the same, with the exports unchanged since the last sync, so each board is loaded as the
+last sync kept it (sync/trello/snapshots.py). First and nightly against their floors, measured in
+the same bench run (bench/floor.py): reading the three files with ``json.loads``; for a first
+run, that plus an icalendar feed, Markdown and writing the files. Per card: the nightly run's CPU
+divided by the cards read (3 × N), beside the JSON floor's, and under the table how each grew
+from the smallest N to the biggest: flat (×1.0) when the cost is linear.
 
 From ``BIG_N`` cards a board, each figure takes at most ``BIG_RUNS`` runs (the table's ``runs``
 column says how many): a first run at N = 50,000 takes minutes.
@@ -19,7 +22,7 @@ from functools import partial
 from itertools import pairwise
 from pathlib import Path
 
-from bench.boards import exports, files, fresh, workplace
+from bench.boards import exports, files, forget_kept, fresh, workplace
 from bench.floor import first_floor, json_floor
 from bench.proc import OTG, Figures, measure
 
@@ -69,7 +72,8 @@ def run(sizes: list[int], runs: int, where: Path, *, first_runs: int | None = No
         steady_runs = runs_for(n, runs)
         firsts = runs_for(n, first_runs or runs)
         first = measure(sync, runs=firsts, cwd=place, before=partial(fresh, place))
-        steady = measure(sync, runs=steady_runs, cwd=place)
+        steady = measure(sync, runs=steady_runs, cwd=place, before=partial(forget_kept, place))
+        kept = measure(sync, runs=steady_runs, cwd=place)  # the boards the last run kept
         floor_out = where / f"floor-{n}"
         first_floor_figures = measure(
             first_floor(exports(n), floor_out),
@@ -85,6 +89,7 @@ def run(sizes: list[int], runs: int, where: Path, *, first_runs: int | None = No
         for name, ours, floor in (
             ("first", first, first_floor_figures),
             ("nightly", steady, json_floor_figures),
+            ("kept", kept, json_floor_figures),
         ):
             cost = [f"{c:>7.0f}" for c in per_card[n]] if name == "nightly" else ["", ""]
             print(
