@@ -30,6 +30,8 @@ from sync.trello.api import TrelloApi
 from sync.trello.done import ESTIMATE, FIELD, HISTORY, DoneRules, done
 from sync.trello.exports import read_export
 from sync.trello.fast_read import releases_model
+from sync.trello.snapshots import SUFFIX as SNAPSHOT
+from sync.trello.snapshots import folder_for
 from sync.trello.sources import connect, read_boards
 
 
@@ -189,10 +191,12 @@ def _state_place(path: Path) -> tuple[bool, str, str]:
 
 
 def _exposed(state_db: Path) -> list[Path]:
-    """The state database, its journal and its locks, where other users can read them (card
-    titles and descriptions from private boards are in them)."""
+    """The state database, its journal, its locks and the boards kept beside it, where other
+    users can read them (card titles and descriptions from private boards are in them)."""
     names = ("", "-wal", "-shm", ".lock", ".scheduler.lock")
     paths = [state_db.with_name(state_db.name + suffix) for suffix in names]
+    kept = folder_for(state_db)
+    paths += sorted(kept.glob("*" + SNAPSHOT)) if kept.is_dir() else []
     return [path for path in paths if readable_by_others(path)]
 
 

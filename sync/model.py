@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sync.roles import IGNORE, STATES, Role  # noqa: F401 - the roles' words, named here too
 
@@ -112,7 +113,9 @@ class Card:
     coordinates: tuple[float, float] | None = None
     attachments: tuple[Attachment, ...] = ()
     checklists: tuple[Checklist, ...] = ()
-    custom_fields: dict[str, FieldValue] = field(default_factory=dict, hash=False, compare=False)
+    #: name → value, each a ``FieldValue`` (annotated Any: msgspec, which keeps boards between runs
+    #: (sync/trello/snapshots.py), decodes no union of text and datetime)
+    custom_fields: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     #: When the history shows the card came into its completed list (done, published) from
     #: another, or was created there; None when the history does not reach back that far.
     #: Whether and when it counts as done: ``sync.trello.done``.

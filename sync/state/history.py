@@ -37,6 +37,14 @@ class KeptHistory:
             )
         return len(rows)
 
+    def kept_version(self, board_id: str) -> str:
+        """The version of the board's kept history ("" before its first entry): new with every
+        change to its rows, however made (the database's triggers, migration 2)."""
+        row = self.db.execute(
+            "SELECT version FROM kept_history_versions WHERE board_id = ?", (board_id,)
+        ).fetchone()
+        return str(row[0]) if row else ""
+
     def load_actions(self, board_id: str) -> list[dict[str, Any]]:
         """Stored history of a board, newest first (as Trello pages it)."""
         return _history_entries(text for _, text in self.action_rows(board_id))

@@ -6,6 +6,8 @@ one inside its own transaction (sqlite3's executescript would commit for us).
 
 from __future__ import annotations
 
+import sqlite3
+
 #: Numbered migrations. Never edit one that has shipped: append a new one.
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -57,11 +59,41 @@ MIGRATIONS: list[str] = [
         error       TEXT
     );
     """,
+    # 2: a version for each board's kept history, new with every change to its rows however it
+    # is made (triggers): what a board kept between runs was built from (sync/trello/snapshots.py)
+    """
+    CREATE TABLE kept_history_versions (
+        board_id    TEXT PRIMARY KEY,
+        version     TEXT NOT NULL           -- random: a rolled-back change never reuses one
+    );
+    CREATE TRIGGER kept_history_inserted AFTER INSERT ON board_actions BEGIN
+        INSERT INTO kept_history_versions VALUES (NEW.board_id, lower(hex(randomblob(16))))
+        ON CONFLICT (board_id) DO UPDATE SET version = excluded.version;
+    END;
+    CREATE TRIGGER kept_history_updated AFTER UPDATE ON board_actions BEGIN
+        INSERT INTO kept_history_versions VALUES (OLD.board_id, lower(hex(randomblob(16))))
+        ON CONFLICT (board_id) DO UPDATE SET version = excluded.version;
+        INSERT INTO kept_history_versions VALUES (NEW.board_id, lower(hex(randomblob(16))))
+        ON CONFLICT (board_id) DO UPDATE SET version = excluded.version;
+    END;
+    CREATE TRIGGER kept_history_deleted AFTER DELETE ON board_actions BEGIN
+        INSERT INTO kept_history_versions VALUES (OLD.board_id, lower(hex(randomblob(16))))
+        ON CONFLICT (board_id) DO UPDATE SET version = excluded.version;
+    END;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def statements(script: str) -> list[str]:
-    """Split a migration into statements (sqlite3's executescript would commit for us)."""
+    """Split a migration into statements (sqlite3's executescript would commit for us); a
+    trigger's body, with its own semicolons, stays one statement."""
     cleaned = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
-    return [s.strip() for s in cleaned.split(";") if s.strip()]
+    found, pending = [], ""
+    for part in cleaned.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                found.append(pending.strip().removesuffix(";").strip())
+            pending = ""
+    return found

@@ -20,27 +20,43 @@ from sync.trello.fast_read import collector_paused, loads
 from sync.trello.history_merge import merged_history
 from sync.trello.parse import parse_board
 from sync.trello.schema import Unfit, read_board
+from sync.trello.snapshots import Snapshots
 
 #: How to mend an export that cannot be read.
 EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
 
 
 def read_export(
-    path: Path, board: BoardConfig, state: State | None = None, *, dry_run: bool = True
+    path: Path,
+    board: BoardConfig,
+    state: State | None = None,
+    *,
+    dry_run: bool = True,
+    snapshots: Snapshots | None = None,
 ) -> Board:
     """An export file's board. With ``state``, the export's history is merged into the history
     kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
-    only the newest 1,000 actions, and a newer export must not forget what an older one held."""
+    only the newest 1,000 actions, and a newer export must not forget what an older one held.
+    With ``snapshots`` too, the board kept from an earlier read of the same file is loaded when
+    it was built from all this read would build it from, and a read that may write keeps what
+    it built (see snapshots.py)."""
     with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
+        kept = snapshots if state is not None else None
+        if kept and state is not None and (model := kept.load(board, path, state)):
+            return model
         raw = _file_bytes(path, board)
+        keeping = raw if kept and not dry_run else b""  # what the snapshot is checked against
         try:
             # The cards and history entries are slices of the file's bytes until each is read
             # (schema.py); the bytes go with the model's building, or with the error.
-            return _export_board(_json(raw, path, board), path, board, state, dry_run)
+            model = _export_board(_json(raw, path, board), path, board, state, dry_run)
         except Unfit:  # json refuses a card or entry that skipping never checked: it says why
             data = _json(raw, path, board, generic=True)
             del raw
-            return _export_board(data, path, board, state, dry_run)
+            model = _export_board(data, path, board, state, dry_run)
+        if kept and state is not None and keeping:  # after its history is saved
+            kept.save(board, path, keeping, state, model)
+        return model
 
 
 def _export_board(

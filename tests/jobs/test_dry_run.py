@@ -81,6 +81,7 @@ def test_a_dry_run_after_real_runs_leaves_the_state_folder_exactly_as_it_was(
     before = files(tmp_path)
     assert sorted(p.name for p in (tmp_path / "state").iterdir()) == [
         "otg-state.db",
+        "otg-state.db.boards",  # the export boards kept between runs (snapshots.py)
         "otg-state.db.lock",
     ]
 

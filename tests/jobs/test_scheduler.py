@@ -448,7 +448,8 @@ def test_status_and_ledger_list_work_on_a_state_folder_this_user_cannot_write(cf
     assert listed.exit_code == 0, listed.output
     assert listed.output.splitlines()[1].split()[:2] == ["1", "pending"]
     assert json.loads(as_json.output)["jobs"][0]["last_run"]["status"] == "ok"
-    assert sorted(p.name for p in folder.iterdir()) == ["state.db", "state.db.lock"]
+    kept = ["state.db", "state.db.boards", "state.db.lock"]
+    assert sorted(p.name for p in folder.iterdir()) == kept
 
 
 def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
@@ -464,7 +465,8 @@ def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
     assert listed.output.startswith("No intents recorded")
     assert _state_files(cfg) == []
     assert runner.invoke(cli.main, ["--config", str(cfg.path), "sync"]).exit_code == 0
-    assert _state_files(cfg) == ["state.db", "state.db.lock"]  # at rest: WAL checkpointed away
+    at_rest = ["state.db", "state.db.boards", "state.db.lock"]  # WAL checkpointed away
+    assert _state_files(cfg) == at_rest
     for args in (
         ["status"],
         ["status", "--json"],
@@ -473,7 +475,7 @@ def test_looking_commands_create_no_database_and_no_wal_files(cfg, runner):
     ):
         result = runner.invoke(cli.main, ["--config", str(cfg.path), *args])
         assert result.exit_code == 0, result.output
-    assert _state_files(cfg) == ["state.db", "state.db.lock"]
+    assert _state_files(cfg) == at_rest
 
 
 def _start_scheduler(cfg) -> subprocess.Popen:

@@ -247,7 +247,12 @@ def test_output_to_a_file(demo, runner, tmp_path):
 
 
 def _state_folder(folder: Path) -> dict[str, tuple[bytes, int]]:
-    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+    """Each file and folder in ``folder`` (the boards kept beside the database too): its bytes
+    and its mtime."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"", p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 @pytest.mark.parametrize("api", [False, True], ids=["export boards", "an API board"])

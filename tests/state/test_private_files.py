@@ -48,8 +48,10 @@ def test_the_state_its_lock_and_the_log_are_private(config, tmp_path, monkeypatc
     state = tmp_path / "private" / "state"
     assert mode(tmp_path / "private") == 0o700 and mode(state) == 0o700
     made = sorted(p.name for p in state.iterdir())
-    assert "otg.db" in made and "otg.db.lock" in made, made
-    assert {p.name: mode(p) for p in state.iterdir()} == dict.fromkeys(made, 0o600)
+    assert "otg.db" in made and "otg.db.lock" in made and "otg.db.boards" in made, made
+    files = [p for p in state.rglob("*") if p.is_file()]  # the boards kept between runs too
+    assert {p.name: mode(p) for p in files} == {p.name: 0o600 for p in files}
+    assert mode(state / "otg.db.boards") == 0o700
     assert mode(log) == 0o600
     assert mode(tmp_path / "out" / "events.ics") & 0o044  # the feed is for everyone
 
@@ -64,3 +66,12 @@ def test_check_names_a_state_database_others_can_read(config, tmp_path):
     checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
     assert checked.exit_code == 1
     assert f"FAIL state: {db} is readable by other users — chmod 600 {db}" in checked.output
+
+
+def test_check_names_a_kept_board_others_can_read(config, tmp_path):
+    assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
+    (kept,) = (tmp_path / "private" / "state" / "otg.db.boards").iterdir()
+    kept.chmod(0o644)
+    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
+    assert checked.exit_code == 1
+    assert f"FAIL state: {kept} is readable by other users — chmod 600 {kept}" in checked.output

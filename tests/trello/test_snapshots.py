@@ -1,0 +1,294 @@
+"""Boards kept between runs (sync/trello/snapshots.py): a read that may write keeps the board it
+built; a later read loads it only when everything the board is built from is as it was, and gives
+exactly the board a fresh read would; anything damaged, foreign or unwritable is passed over."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from config import BoardConfig
+from sync.model import Board, Role
+from sync.state.store import State
+from sync.trello import exports, snapshots
+from sync.trello.exports import read_export
+from sync.trello.snapshots import Snapshots, folder_for
+from tests.fakes.boards import synthetic_board
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, custom fields included (the dataclass leaves them out of ==), with the same types
+    and time zones: what every later step would see."""
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "__dataclass_fields__"):
+        return all(same(getattr(a, f.name), getattr(b, f.name)) for f in fields(a))
+    if isinstance(a, tuple | list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if hasattr(a, "tzinfo"):
+        return a == b and a.utcoffset() == b.utcoffset()
+    return bool(a == b)
+
+
+class Place:
+    """An export file, its board's config, a state database and the snapshots beside it."""
+
+    def __init__(self, tmp_path: Path, role: str = "events", cards: int = 40) -> None:
+        self.data = synthetic_board(cards, role=role)
+        self.path = tmp_path / "board.json"
+        self.write(self.data)
+        self.board = BoardConfig("main", Role(role), str(self.path))
+        self.state = State(tmp_path / "state.db")
+        self.snapshots = Snapshots(folder_for(tmp_path / "state.db"), ["main"])
+        self.parsed = 0
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.path.write_text(json.dumps(data), encoding="utf-8")
+
+    def read(self, *, dry_run: bool = True, board: BoardConfig | None = None) -> Board:
+        return read_export(
+            self.path, board or self.board, self.state, dry_run=dry_run, snapshots=self.snapshots
+        )
+
+
+@pytest.fixture
+def place(tmp_path, monkeypatch) -> Place:
+    made = Place(tmp_path)
+    parse = exports.parse_board
+
+    def counting(*args: Any, **kwargs: Any) -> Board:
+        made.parsed += 1
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(exports, "parse_board", counting)
+    yield made
+    made.state.close()
+
+
+def test_a_read_that_writes_keeps_the_board_and_the_next_read_loads_it(place):
+    first = place.read(dry_run=False)
+    assert place.parsed == 1 and list(place.snapshots.folder.iterdir())
+    looked = place.read(dry_run=True)
+    again = place.read(dry_run=False)
+    assert place.parsed == 1  # neither read parsed the JSON
+    assert same(looked, first) and same(again, first)
+    assert any(card.custom_fields for card in looked.cards)  # compared too, with their types
+
+
+def test_a_dry_run_keeps_nothing(place):
+    place.read(dry_run=True)
+    place.read(dry_run=True)
+    assert place.parsed == 2 and not place.snapshots.folder.exists()
+
+
+def test_a_snapshot_is_private(place):
+    place.read(dry_run=False)
+    folder = place.snapshots.folder
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
+
+
+def test_the_same_bytes_rewritten_are_still_the_same_board(place):
+    place.read(dry_run=False)
+    place.write(place.data)  # a new download of an unchanged board: new time, same bytes
+    place.read()
+    assert place.parsed == 1
+
+
+def test_other_bytes_of_the_same_size_and_time_are_read_again(place):
+    """A file's time and size say nothing for sure: its bytes do."""
+    board = place.read(dry_run=False)
+    info = place.path.stat()
+    text = place.path.read_text(encoding="utf-8")
+    name = place.data["cards"][0]["name"]
+    place.data["cards"][0]["name"] = name[::-1]
+    place.write(place.data)
+    assert (
+        place.path.read_text(encoding="utf-8") != text and place.path.stat().st_size == info.st_size
+    )
+    os.utime(place.path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    fresh = place.read()
+    card_id = place.data["cards"][0]["id"]
+    named = {card.id: card.name for card in fresh.cards}[card_id]
+    assert place.parsed == 2 and named == name[::-1]
+    assert {card.id: card.name for card in board.cards}[card_id] == name
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["role", "lists", "path", "code"],
+)
+def test_a_board_built_from_anything_else_is_read_again(place, tmp_path, monkeypatch, change):
+    place.read(dry_run=False)
+    board = place.board
+    if change == "role":
+        board = BoardConfig("main", Role.MICROACTIONS, board.source)
+    elif change == "lists":
+        board = BoardConfig("main", board.role, board.source, lists={"Proposed": "ignore"})
+    elif change == "path":
+        moved = tmp_path / "moved.json"
+        place.path.rename(moved)
+        place.path = moved
+    else:
+        monkeypatch.setattr(snapshots, "code_version", lambda: "another otg-sync")
+    read = place.read(board=board)
+    assert place.parsed == 2
+    assert read.source == str(place.path) and read.role is board.role
+
+
+def test_a_change_to_the_kept_history_reads_the_board_again(place):
+    first = place.read(dry_run=False)
+    done = next(card for card in first.cards if card.completed_at)
+    entry = {
+        "id": "f" * 24,
+        "type": "updateCard",
+        "date": "2099-01-01T00:00:00.000Z",
+        "data": {"card": {"id": done.id, "name": done.name}, "old": {"name": "before"}},
+    }
+    place.state.save_actions(first.id, [entry])  # as another run's read of the board would
+    again = place.read()
+    assert place.parsed == 2 and again.actions_read == first.actions_read + 1
+
+
+@pytest.mark.parametrize("damage", ["payload", "truncated", "header", "empty", "foreign"])
+def test_a_damaged_snapshot_is_passed_over(place, damage):
+    first = place.read(dry_run=False)
+    (kept,) = place.snapshots.folder.iterdir()
+    data = kept.read_bytes()
+    header, _, payload = data.partition(b"\n")
+    if damage == "payload":  # one letter of a name: still a board, but not the one kept
+        name = first.cards[0].name.encode()
+        assert name in payload and name[:1] != b"X"
+        kept.write_bytes(header + b"\n" + payload.replace(name, b"X" + name[1:], 1))
+    elif damage == "truncated":
+        kept.write_bytes(data[: len(data) - 100])
+    elif damage == "header":
+        kept.write_bytes(b"{not json\n" + payload)
+    elif damage == "empty":
+        kept.write_bytes(b"")
+    else:  # a payload that is not a board, with a header that vouches for it
+        fields_ = json.loads(header)
+        other = b"\x93\x01\x02\x03"
+        fields_["payload"] = __import__("hashlib").sha256(other).hexdigest()
+        kept.write_bytes(json.dumps(fields_).encode() + b"\n" + other)
+    again = place.read()
+    assert place.parsed == 2 and same(again, first)
+
+
+def test_text_json_allows_and_utf_8_does_not_is_kept_as_the_reader_mends_it(place):
+    place.data["cards"][0]["name"] = "\ud800 lone"  # a lone surrogate: JSON holds it
+    place.write(place.data)
+    first = place.read(dry_run=False)
+    card = next(card for card in first.cards if card.id == place.data["cards"][0]["id"])
+    assert card.name == "\ufffd lone"
+    assert same(place.read(), first) and place.parsed == 1
+
+
+def test_a_board_the_encoder_refuses_is_read_and_not_kept(place, monkeypatch):
+    import msgspec
+
+    class Refusing:
+        def encode(self, model: Board) -> bytes:
+            raise msgspec.EncodeError("cannot encode")
+
+    monkeypatch.setattr(snapshots, "_encoder", Refusing)
+    assert place.read(dry_run=False).cards
+    assert not place.snapshots.folder.exists() or not list(place.snapshots.folder.iterdir())
+
+
+def test_a_full_disk_keeps_no_snapshot_and_the_read_goes_on(place, monkeypatch):
+    def full(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Snapshots, "_write", full)
+    board = place.read(dry_run=False)
+    assert board.cards and place.parsed == 1
+    place.read()
+    assert place.parsed == 2
+
+
+def test_snapshots_of_boards_no_longer_configured_go(place, tmp_path):
+    place.read(dry_run=False)
+    folder = place.snapshots.folder
+    (folder / ".leftover.msgpack.123.tmp").write_bytes(b"killed while written")
+    place.snapshots = Snapshots(folder, ["renamed"])
+    place.board = BoardConfig("renamed", place.board.role, place.board.source)
+    place.read(dry_run=False)
+    assert [p.name for p in folder.iterdir()] == [snapshots._file_name("renamed")]
+
+
+def test_a_fifo_where_the_export_was_is_a_clear_error_not_a_hang(place):
+    place.read(dry_run=False)
+    place.path.unlink()
+    os.mkfifo(place.path)
+    with pytest.raises(exports.SourceError, match="not a regular file"):
+        place.read()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_real_export_loads_as_the_board_it_was_read_as(shared_boards, tmp_path, role):
+    """Every format from 2014 to 2025: what is loaded is exactly what was read."""
+    with State(tmp_path / "state.db") as state:
+        kept = Snapshots(folder_for(tmp_path / "state.db"), ["b"])
+        for path in sorted(shared_boards.glob("*.json")):
+            board = BoardConfig("b", role, str(path))
+            read = read_export(path, board, state, dry_run=False, snapshots=kept)
+            loaded = kept.load(board, path, state)
+            assert loaded is not None and same(loaded, read), path.name
+
+
+# -- as a user meets it: the nightly sync keeps the boards, a printed roundup loads them --------
+
+
+def test_a_roundup_printed_after_the_sync_loads_the_boards_and_says_what_a_fresh_read_says(
+    tmp_path, write_config, monkeypatch
+):
+    import shutil
+
+    from click.testing import CliRunner
+
+    import cli
+    from tests.conftest import DEMO_BOARDS
+
+    monkeypatch.setenv("OTG_NOW", "2026-11-26T08:00:00Z")
+    for role in ("microactions", "events", "content"):
+        shutil.copy(DEMO_BOARDS / f"{role}.json", tmp_path / f"{role}.json")
+    tables = "".join(
+        f'[boards.{role}]\nrole = "{role}"\nsource = "{role}.json"\n'
+        for role in ("microactions", "events", "content")
+    )
+    config = write_config(
+        'timezone = "Europe/London"\nstate_db = "state.db"\noutput_dir = "out"\n'
+        f'{tables}[calendar]\ndomain = "test.example"\nfeed = "events.ics"\n'
+    )
+    runner = CliRunner()
+    printed = ["--config", str(config), "roundup", "--to", "2026-11-25"]
+    fresh = runner.invoke(cli.main, printed)  # before any sync: every board parsed
+    assert fresh.exit_code == 0, fresh.output
+    assert runner.invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
+    assert len(list(folder_for(tmp_path / "state.db").iterdir())) == 3
+
+    def never(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a board was parsed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(exports, "parse_board", never)
+        loaded = runner.invoke(cli.main, printed)
+    assert loaded.exit_code == 0, loaded.output
+    assert loaded.output == fresh.output
+
+    # a new export of the board: the roundup says what it says, never what the kept one said
+    data = json.loads((tmp_path / "microactions.json").read_text(encoding="utf-8"))
+    shown = next(card for card in data["cards"] if card["name"] in loaded.output)
+    old_name, shown["name"] = shown["name"], "Renamed since the sync"
+    (tmp_path / "microactions.json").write_text(json.dumps(data), encoding="utf-8")
+    after = runner.invoke(cli.main, printed)
+    assert "Renamed since the sync" in after.output and old_name not in after.output
