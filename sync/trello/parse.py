@@ -43,13 +43,12 @@ def parse_board(
     role: Role,
     source: str,
     list_overrides: dict[str, str] | None = None,
-    actions: list[dict[str, Any]] | None = None,
     history: History | None = None,
     read_only: bool = False,
 ) -> Board:
-    """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``, and
-    ``history`` (newest first: ``sources.merged_history``) replaces both. Cards and
-    actions may be dicts or ``schema.read_board``'s undecoded items, each decoded as it is read."""
+    """Build a ``Board``. ``history`` (newest first: ``sources.merged_history``) replaces the
+    JSON's own ``actions``. Cards and actions may be dicts or ``schema.read_board``'s undecoded
+    items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
@@ -96,7 +95,7 @@ def parse_board(
         if isinstance(m.get("id"), str)
     }
     if history is None:
-        given = actions if actions is not None else data.get("actions")
+        given = data.get("actions")
         history = History.of(given if isinstance(given, list) else ())
     fields = _field_definitions(data)
     context = CardContext(

@@ -127,7 +127,7 @@ def test_a_dry_run_merges_the_history_in_memory_only(tmp_path):
     with State(tmp_path / "state.db") as state:
         board = read_export(path, board_cfg, state, dry_run=True)
         assert done(board.cards[0]).source == HISTORY
-        assert state.load_actions(board.id) == []
+        assert list(state.action_rows(board.id)) == []
 
 
 def test_unusable_history_entries_in_an_export_are_left_out(tmp_path):
