@@ -12,7 +12,6 @@ history); each card is read by ``sync/trello/card.py``, each value by ``sync/tre
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -149,24 +148,14 @@ def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str,
     return tuple(cards), tuple(problems)
 
 
-def _objects(value: Any, decode: Callable[[Any], Any]) -> Iterator[dict[str, Any]]:
-    """The objects of a list, each decoded as it comes (``card_of``, ``action_of``); junk is
-    left out (``values.dicts``)."""
-    if isinstance(value, list):
-        for item in value:
-            item = decode(item)
-            if isinstance(item, dict):
-                yield item
-
-
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
     """The board's labels: its ``labels`` list, or the ones its cards carry (some 2015 exports
     have no list). 2013–2014 labels have no id: they are known by colour, named by the board's
     ``labelNames`` (see ``values.label``)."""
     found: dict[str, Label] = {}
     names = label_names(data.get("labelNames"))
-    sources = dicts(data.get("labels")) or [
-        lbl for card in _objects(data.get("cards"), card_of) for lbl in dicts(card.get("labels"))
+    sources = list(dicts(data.get("labels"))) or [
+        lbl for card in dicts(data.get("cards"), card_of) for lbl in dicts(card.get("labels"))
     ]
     for item in sources:
         made = label(item, names)
