@@ -19,8 +19,8 @@ from sync.errors import AuthError, SourceError, UsageError
 from sync.model import Board, Role
 from sync.trello.advice import guess_role, propose_lists
 from sync.trello.api import CREDENTIALS_FIX, TrelloApi, trello_session
+from sync.trello.exports import read_export
 from sync.trello.parse import parse_board
-from sync.trello.sources import read_export
 
 
 def write(

@@ -28,8 +28,9 @@ from sync.text import one_line
 from sync.trello.advice import board_advice
 from sync.trello.api import TrelloApi
 from sync.trello.done import ESTIMATE, FIELD, HISTORY, DoneRules, done
+from sync.trello.exports import read_export
 from sync.trello.fast_read import releases_model
-from sync.trello.sources import connect, read_boards, read_export
+from sync.trello.sources import connect, read_boards
 
 
 @dataclass

@@ -118,7 +118,7 @@ def checked(entry: Any) -> tuple[str, bool] | None:
 
 def _copy(card_id: str) -> str:
     """A new string equal to ``card_id``. The one decoded with an entry was made among the
-    entry's other strings, all dropped once it is checked (``sources.merged_history`` holds
+    entry's other strings, all dropped once it is checked (``history_merge.merged_history`` holds
     them until it has ordered every entry); kept as a key, it would keep their memory from being
     used again: some 10 MiB more for each big board read (measured)."""
     return card_id.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")

@@ -45,7 +45,7 @@ def parse_board(
     history: History | None = None,
     read_only: bool = False,
 ) -> Board:
-    """Build a ``Board``. ``history`` (newest first: ``sources.merged_history``) replaces the
+    """Build a ``Board``. ``history`` (newest first: ``history_merge.merged_history``) replaces the
     JSON's own ``actions``. Cards and actions may be dicts or ``schema.read_board``'s undecoded
     items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"

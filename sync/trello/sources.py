@@ -1,4 +1,6 @@
-"""Where boards come from: a Trello JSON export file, or the live API with incremental history.
+"""Where boards come from: a Trello JSON export file (``exports.py``), or the live API with
+incremental history (here); and ``read_boards``, which reads a run's boards, one failure never
+stopping the others.
 
 Both give the same ``Board``. Reading never writes anywhere but the state store's history cache
 and bookmark, and not even there in a dry run.
@@ -6,14 +8,11 @@ and bookmark, and not even there in a dry run.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
-import stat
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from config import BoardConfig, Config
 from sync import progress
@@ -30,10 +29,11 @@ from sync.model import Board
 from sync.redaction import redact
 from sync.state.store import State
 from sync.stopping import stop_requested
-from sync.trello.board_history import History, checked
-from sync.trello.fast_read import collector_paused, keep_model, loads
+from sync.trello.exports import on_board, read_export
+from sync.trello.fast_read import collector_paused, keep_model
+from sync.trello.history_merge import merged_history
 from sync.trello.parse import parse_board
-from sync.trello.schema import Unfit, action_of, read_action, read_board, trimmed
+from sync.trello.schema import trimmed
 
 if TYPE_CHECKING:  # the API client (py-trello, requests) is imported when a board needs it
     from sync.trello.api import TrelloApi
@@ -43,209 +43,6 @@ log = logging.getLogger(__name__)
 #: Re-read this much history before the bookmark, so late-indexed actions are not missed.
 LOOKBACK = timedelta(minutes=15)
 
-
-#: How to mend an export that cannot be read.
-EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
-
-
-def read_export(
-    path: Path, board: BoardConfig, state: State | None = None, *, dry_run: bool = True
-) -> Board:
-    """An export file's board. With ``state``, the export's history is merged into the history
-    kept for the board (saved there unless ``dry_run``), as the API path does: an export holds
-    only the newest 1,000 actions, and a newer export must not forget what an older one held."""
-    with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
-        raw = _file_bytes(path, board)
-        try:
-            # The cards and history entries are slices of the file's bytes until each is read
-            # (schema.py); the bytes go with the model's building, or with the error.
-            return _export_board(_json(raw, path, board), path, board, state, dry_run)
-        except Unfit:  # json refuses a card or entry that skipping never checked: it says why
-            data = _json(raw, path, board, generic=True)
-            del raw
-            return _export_board(data, path, board, state, dry_run)
-
-
-def _export_board(
-    data: Any, path: Path, board: BoardConfig, state: State | None, dry_run: bool
-) -> Board:
-    history = None
-    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
-        fresh = data.get("actions")
-        try:
-            history = merged_history(
-                state, data["id"], fresh if isinstance(fresh, list) else [], dry_run
-            )
-        except RecursionError:  # history nested too deeply to keep: a help, not a must
-            history = None
-    try:
-        return parse_board(
-            data,
-            role=board.role,
-            source=str(path),
-            list_overrides=board.lists,
-            history=history,
-            read_only=True,
-        )
-    except SourceError as exc:
-        raise _on_board(board, exc.message, exc.fix, exc) from None
-    except RecursionError:
-        raise SourceError(
-            f'board "{board.name}": {path} holds JSON nested too deeply for a Trello export',
-            EXPORT_FIX,
-        ) from None
-
-
-def _file_bytes(path: Path, board: BoardConfig) -> bytes:
-    fix = EXPORT_FIX
-    try:
-        return _read_capped(path, board.name)
-    except FileNotFoundError:
-        raise SourceError(
-            f'board "{board.name}": no export file at {path}',
-            f"check boards.{board.name}.source in the config, or {fix}",
-        ) from None
-    except IsADirectoryError:
-        raise SourceError(
-            f'board "{board.name}": {path} is a folder, not a board export file',
-            f"set boards.{board.name}.source to the export's .json file",
-        ) from None
-    except OSError as exc:
-        raise SourceError(
-            f'board "{board.name}": cannot read {path}: {exc.strerror or type(exc).__name__}',
-            "make it readable by the user otg-sync runs as, or " + fix,
-        ) from None
-
-
-def _json(raw: bytes, path: Path, board: BoardConfig, *, generic: bool = False) -> Any:
-    fix = EXPORT_FIX
-    try:
-        return loads(raw) if generic else read_board(raw)
-    except UnicodeDecodeError:
-        raise SourceError(
-            f'board "{board.name}": {path} is not UTF-8 text (a Trello export is)', fix
-        ) from None
-    except json.JSONDecodeError as exc:
-        comment = _comment_line(raw.decode("utf-8", "replace"))
-        if comment:
-            raise SourceError(
-                f'board "{board.name}": {path} has comments (line {comment} starts with "//" '
-                "or /*), which JSON does not allow",
-                "remove the comment lines, or export the board again",
-            ) from None
-        raise SourceError(
-            f'board "{board.name}": {path} is not valid JSON (line {exc.lineno}, column '
-            f"{exc.colno}: {exc.msg}); the export may be truncated",
-            fix,
-        ) from None
-    except (RecursionError, ValueError):  # arrays a thousand deep; a 5,000-digit number
-        raise SourceError(
-            f'board "{board.name}": {path} holds JSON no Trello export has (nested too deeply, '
-            "or a number too long to read)",
-            fix,
-        ) from None
-
-
-#: The largest export file read: the biggest real boards export a few tens of megabytes.
-MAX_EXPORT_BYTES = 512 * 2**20
-
-
-def _read_capped(path: Path, name: str) -> bytes:
-    """The file's bytes, if it is a regular file of at most ``MAX_EXPORT_BYTES``: a FIFO would
-    hang the run, ``/dev/zero`` would be read until memory runs out."""
-    info = path.stat()  # never blocks, unlike opening a FIFO
-    if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(path)
-    if not stat.S_ISREG(info.st_mode):
-        raise SourceError(
-            f'board "{name}": {path} is not a regular file (a pipe or a device), so it is not read',
-            f"set boards.{name}.source to the export's .json file",
-        )
-    with path.open("rb") as handle:
-        data = handle.read(MAX_EXPORT_BYTES + 1)
-    if len(data) > MAX_EXPORT_BYTES:
-        raise SourceError(
-            f'board "{name}": {path} is larger than {MAX_EXPORT_BYTES // 2**20} MB, more than '
-            "any Trello export; it was not read",
-            f"set boards.{name}.source to the export's .json file",
-        )
-    return data
-
-
-def _comment_line(text: str) -> int:
-    """The number of the first line that is a JavaScript-style comment (0: none)."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.lstrip().startswith(("//", "/*")):
-            return number
-    return 0
-
-
-def _on_board(board: BoardConfig, message: str, fix: str, exc: SourceError) -> SourceError:
-    """``exc`` said of the board by its config name, keeping its exit code (a config error's
-    is 2)."""
-    named = SourceError(f'board "{board.name}": {message}', fix)
-    named.exit_code = exc.exit_code
-    return named
-
-
-def _keepable(action: Any) -> bool:
-    return (
-        isinstance(action, dict)
-        and isinstance(action.get("id"), str)
-        and isinstance(action.get("date"), str)
-    )
-
-
-#: Fresh history entries are compared with the kept ones this many at a time (one query each).
-BATCH = 500
-
-
-def merged_history(state: State, board_id: str, fresh: list[Any], dry_run: bool) -> History:
-    """The board's history, newest first: what the state keeps for it with ``fresh`` entries
-    added (a fresh one wins), and those that are new or changed saved there (a dry run writes
-    nothing). ``fresh``: dicts cut by ``schema.trimmed`` (the API's), or an export's entries,
-    each decoded as it comes (``schema.action_of``) and dropped once checked, so a board's whole
-    history is never held as dicts; each is read into an ``Action`` only when a card asks for it
-    (board_history.py). Entries without a text id and date are left out: they could not be
-    kept, and history is a help, never a must."""
-    # id → (date, id, kept as, card id (None: left out), a deletion): see History.add_checked
-    found: dict[str, tuple[str, str, Any, str | None, bool]] = {}
-    for start in range(0, len(fresh), BATCH):
-        batch = [
-            (item, a)
-            for item, a in ((item, action_of(item)) for item in fresh[start : start + BATCH])
-            if _keepable(a)
-        ]
-        kept = (
-            {}
-            if dry_run or not batch
-            else state.action_texts(board_id, [a["id"] for _, a in batch])
-        )
-        changed: dict[str, dict[str, Any]] = {}
-        for item, a in batch:
-            if not dry_run and a["id"] in kept and read_action(kept[a["id"]]) == a:
-                changed.pop(a["id"], None)  # as kept (of two copies of an entry, the later wins)
-            elif not dry_run:
-                changed[a["id"]] = a
-            found[a["id"]] = (a["date"], a["id"], item, *(checked(a) or (None, False)))
-        # only what is new or changed is written: an export repeats its 1,000 newest actions (a
-        # big one tens of thousands) every night, and rewriting them all cost more than the read
-        if changed:
-            state.save_actions(board_id, list(changed.values()))
-    for action_id, text in state.action_rows(board_id):  # kept, and not in this export
-        if action_id not in found:
-            a = read_action(text)
-            found[action_id] = (
-                str(a.get("date", "")),
-                action_id,
-                text,
-                *(checked(a) or (None, False)),
-            )
-    # ids are unique, so (date, id) orders them all and the entries are never compared
-    history = History()
-    for _, _, item, card_id, deletion in sorted(found.values(), reverse=True):
-        history.add_checked(item, card_id, deletion)
-    return history
 
 
 class TrelloReader:
@@ -304,7 +101,7 @@ class TrelloReader:
             from sync.trello.api import API_FIX
 
             fix = exc.fix if isinstance(exc, UnknownList | ListCollision) else API_FIX
-            raise _on_board(board, exc.message, fix, exc) from None
+            raise on_board(board, exc.message, fix, exc) from None
 
     @property
     def requests_sent(self) -> int:

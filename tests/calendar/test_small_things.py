@@ -19,8 +19,8 @@ from sync.errors import SourceError
 from sync.model import Role
 from sync.roundup.gather import Options, Period, gather
 from sync.state.store import State
+from sync.trello.exports import read_export
 from sync.trello.parse import parse_board
-from sync.trello.sources import read_export
 from tests.fakes.kept_boards import export, write
 
 LONDON = zone("Europe/London")

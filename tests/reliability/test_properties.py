@@ -49,8 +49,8 @@ from sync.dates import zone
 from sync.errors import ConfigError, SourceError
 from sync.model import Board, Role
 from sync.text import one_line
+from sync.trello.exports import read_export
 from sync.trello.parse import parse_board
-from sync.trello.sources import read_export
 from tests.strategies import (
     board_exports,
     calendar_resources,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from config import EXAMPLE, load_config
 from sync.roundup.gather import Options, Period, gather
-from sync.trello.sources import read_export
+from sync.trello.exports import read_export
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden" / "roundup-demo-2026-11-25.md"

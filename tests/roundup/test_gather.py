@@ -16,7 +16,7 @@ from config import EXAMPLE, load_config
 from sync.model import Label, Role
 from sync.roundup.gather import Options, Period, fortnight_ending, gather
 from sync.roundup.render import render
-from sync.trello.sources import read_export
+from sync.trello.exports import read_export
 from tests.calendar.test_mapping import CFG, LONDON, board, card
 from tests.conftest import DEMO_BOARDS
 from tests.roundup.demo import GOLDEN, PERIOD, demo_config, demo_roundup

@@ -13,8 +13,8 @@ from sync.model import Role
 from sync.roundup.gather import Options, Period, gather
 from sync.state.store import State
 from sync.trello.done import ESTIMATE, HISTORY, Done, done
+from sync.trello.exports import read_export
 from sync.trello.parse import parse_board
-from sync.trello.sources import read_export
 from tests.fakes.kept_boards import card_id, export, list_id, write
 
 LONDON = zone("Europe/London")

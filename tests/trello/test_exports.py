@@ -13,7 +13,7 @@ from config import BoardConfig
 from sync.errors import SourceError
 from sync.model import Role
 from sync.trello.done import HISTORY, done
-from sync.trello.sources import read_export
+from sync.trello.exports import read_export
 from tests.conftest import DEMO_BOARDS, SHARED_BOARDS
 
 SHARED = [

@@ -13,10 +13,10 @@ from config import BoardConfig, load_config
 from jobs.sync import run as sync_run
 from sync.model import Role
 from sync.state.store import State
-from sync.trello import sources
+from sync.trello import exports, history_merge
+from sync.trello.exports import read_export
 from sync.trello.fast_read import collector_paused, loads
 from sync.trello.schema import read_action
-from sync.trello.sources import read_export
 from tests.fakes.boards import synthetic_board
 
 
@@ -76,13 +76,13 @@ def test_an_export_is_built_with_the_collector_off(tmp_path, monkeypatch):
     path = tmp_path / "b.json"
     path.write_text(json.dumps(synthetic_board(50)), encoding="utf-8")
     seen = []
-    parse = sources.parse_board
+    parse = exports.parse_board
 
     def watching(*args, **kwargs):
         seen.append(gc.isenabled())
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(sources, "parse_board", watching)
+    monkeypatch.setattr(exports, "parse_board", watching)
     board = read_export(path, BoardConfig("b", Role.MICROACTIONS, str(path)))
     assert len(board.cards) == 50 and seen == [False] and gc.isenabled()
 
@@ -153,7 +153,7 @@ def test_kept_history_reads_back_as_written(tmp_path):
     with State(tmp_path / "state.db") as state:
         state.save_actions("b", actions)
         rows = list(state.action_rows("b"))
-        history = sources.merged_history(state, "b", [], dry_run=True)  # as a run reads them
+        history = history_merge.merged_history(state, "b", [], dry_run=True)  # as a run reads them
     assert [action_id for action_id, _ in rows] == ["a3", "a1", "a2"]  # newest first
     assert [a.id for a in history] == ["a3", "a1", "a2"]
     back = [loads(text) for _, text in rows]
@@ -165,16 +165,16 @@ def test_history_is_merged_batch_by_batch_as_a_whole(tmp_path, monkeypatch):
     """Fresh entries are compared with the kept ones (and saved) a batch at a time: what is kept
     at the end is as if the export were merged at once: a later copy of an entry wins, kept
     entries the export no longer holds stay, and the history is newest first."""
-    monkeypatch.setattr(sources, "BATCH", 3)
+    monkeypatch.setattr(history_merge, "BATCH", 3)
     board = synthetic_board(6)
     actions = board["actions"]
     early, late = dict(actions[0]), {**actions[0], "type": "commentCard"}
     fresh = [early, *actions[1:5], late]  # two copies of one entry, in different batches
     with State(tmp_path / "state.db") as state:
         state.save_actions(board["id"], [actions[1], *actions[5:]])  # kept from before
-        history = sources.merged_history(state, board["id"], fresh, dry_run=False)
+        history = history_merge.merged_history(state, board["id"], fresh, dry_run=False)
         kept = {i: read_action(text) for i, text in state.action_rows(board["id"])}
-        again = sources.merged_history(state, board["id"], [], dry_run=True)
+        again = history_merge.merged_history(state, board["id"], [], dry_run=True)
     assert kept[early["id"]]["type"] == "commentCard"  # the later copy
     assert set(kept) == {a["id"] for a in actions}
     assert [a.id for a in history] == [a.id for a in again]

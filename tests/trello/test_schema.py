@@ -13,11 +13,11 @@ from config import BoardConfig
 from sync.errors import SourceError
 from sync.model import Board, Role
 from sync.state.store import State
-from sync.trello import sources
+from sync.trello import exports, history_merge
+from sync.trello.exports import read_export
 from sync.trello.fast_read import loads
 from sync.trello.parse import parse_board
 from sync.trello.schema import action_of, card_of, read_action, read_board, trimmed
-from sync.trello.sources import read_export
 from tests.fakes.boards import synthetic_board
 
 ROLES = [Role.MICROACTIONS, Role.EVENTS, Role.CONTENT]
@@ -173,7 +173,7 @@ def test_a_card_or_entry_json_refuses_fails_the_board_as_before(tmp_path, where,
     with pytest.raises(ValueError):
         generic(raw)
     with pytest.raises(SourceError) as generic_read:
-        sources._json(raw, tmp_path / "b.json", BoardConfig("b", Role.EVENTS, "b"), generic=True)
+        exports._json(raw, tmp_path / "b.json", BoardConfig("b", Role.EVENTS, "b"), generic=True)
     with State(tmp_path / "state.db") as state:
         said = _export_result(tmp_path, raw, state)
     assert said == generic_read.value.message.replace(str(tmp_path / "b.json"), "FILE")
@@ -196,8 +196,10 @@ def test_a_dry_run_decodes_no_kept_entry_the_export_holds_again(tmp_path, monkey
     with State(tmp_path / "state.db") as state:
         state.save_actions(board["id"], [*board["actions"], {**board["actions"][0], "id": "old"}])
         decoded: list[str] = []
-        read = sources.read_action
-        monkeypatch.setattr(sources, "read_action", lambda text: decoded.append(text) or read(text))
+        read = history_merge.read_action
+        monkeypatch.setattr(
+            history_merge, "read_action", lambda text: decoded.append(text) or read(text)
+        )
         looked = read_export(path, config, state, dry_run=True)
         assert len(decoded) == 1  # the entry only the state keeps
         synced = read_export(path, config, state, dry_run=False)
