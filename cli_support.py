@@ -111,6 +111,10 @@ def quiet(ctx: click.Context) -> bool:
     return bool((root.obj or {}).get("quiet", (root.params or {}).get("quiet", False)))
 
 
+#: The --log-file handler the last ``setup_logging`` opened (none or one), closed by the next.
+_LOG_FILES: list[logging.Handler] = []
+
+
 def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False) -> None:
     """Log to stderr (warnings, or more with -v, or errors only with -q), and with --log-file to
     a rotated file that always gets one line per action (INFO)."""
@@ -135,10 +139,9 @@ def setup_logging(verbose: int, log_file: str | None = None, quiet: bool = False
         handler.setFormatter(formatter)
         handler.addFilter(RedactingFilter(_known_secrets))
     root = logging.getLogger()
-    log_files = sys.modules.get("sync.log_file")  # imported once a log file was opened
-    for old in root.handlers:  # set up again (-v after the command): the old log file is closed
-        if log_files is not None and isinstance(old, log_files.LogFile):
-            old.close()
+    while _LOG_FILES:  # set up again (-v after the command): the old log file is closed
+        _LOG_FILES.pop().close()
+    _LOG_FILES.extend(handlers[1:])
     root.handlers[:] = handlers
     root.setLevel(min(h.level for h in handlers))
 

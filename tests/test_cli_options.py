@@ -4,11 +4,13 @@ every command that reports, and every option from an OTG_* environment variable,
 from __future__ import annotations
 
 import json
+import logging
 
 import click
 import pytest
 
 import cli
+from cli_support import setup_logging
 from sync.content.plan import INTENT_KIND
 from sync.state.store import State
 from tests.conftest import DEMO_BOARDS
@@ -59,6 +61,24 @@ def test_log_file_after_the_command(runner, demo, tmp_path):
     result = invoke(runner, "sync", "--config", demo, "--log-file", str(log))
     assert result.exit_code == 0
     assert "done create calendar: " in log.read_text(encoding="utf-8")
+
+
+def test_logging_set_up_again_closes_the_log_file_it_opened(tmp_path):
+    """-v after the command sets logging up again: the log file opened first is closed, not
+    left open beside the new one."""
+    root = logging.getLogger()
+    kept = root.handlers[:], root.level
+    try:
+        setup_logging(0, str(tmp_path / "first.log"))
+        first = root.handlers[-1]
+        setup_logging(1, str(tmp_path / "second.log"))
+        second = root.handlers[-1]
+        assert isinstance(first, logging.FileHandler) and first.stream is None  # closed
+        assert isinstance(second, logging.FileHandler) and second.stream is not None
+        setup_logging(0)  # no log file any more
+        assert second.stream is None and root.handlers[-1] not in (first, second)
+    finally:
+        root.handlers[:], root.level = kept
 
 
 def test_check_json(runner, demo):

@@ -45,10 +45,6 @@ class KeptHistory:
         ).fetchone()
         return str(row[0]) if row else ""
 
-    def load_actions(self, board_id: str) -> list[dict[str, Any]]:
-        """Stored history of a board, newest first (as Trello pages it)."""
-        return _history_entries(text for _, text in self.action_rows(board_id))
-
     def action_rows(self, board_id: str) -> Iterator[tuple[str, str]]:
         """Stored history of a board as it is kept, newest first: each entry's id and JSON text,
         one at a time (the caller decodes only what it needs)."""
@@ -65,19 +61,3 @@ class KeptHistory:
         query = f"SELECT id, board_id, data FROM board_actions WHERE id IN ({marks})"  # noqa: S608
         rows = self.db.execute(query, ids)  # by the primary key (board_id would scan the board)
         return {row["id"]: row["data"] for row in rows if row["board_id"] == board_id}
-
-
-def _history_entries(texts: Iterable[str]) -> list[Any]:
-    """Kept history entries: msgspec reads these 2.5× faster than ``json`` (a board's history is
-    tens of thousands of them, read every night); what it refuses (a lone surrogate, ``NaN``)
-    ``json`` reads as it wrote it. Imported here: commands that read no history do without."""
-    import msgspec
-
-    decode = msgspec.json.Decoder().decode
-    entries = []
-    for text in texts:
-        try:
-            entries.append(decode(text))
-        except msgspec.DecodeError:
-            entries.append(json.loads(text))
-    return entries

@@ -12,7 +12,6 @@ history); each card is read by ``sync/trello/card.py``, each value by ``sync/tre
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -43,13 +42,12 @@ def parse_board(
     role: Role,
     source: str,
     list_overrides: dict[str, str] | None = None,
-    actions: list[dict[str, Any]] | None = None,
     history: History | None = None,
     read_only: bool = False,
 ) -> Board:
-    """Build a ``Board``. ``actions`` (newest first) replaces the JSON's own ``actions``, and
-    ``history`` (newest first: ``history_merge.merged_history``) replaces both. Cards and
-    actions may be dicts or ``schema.read_board``'s undecoded items, each decoded as it is read."""
+    """Build a ``Board``. ``history`` (newest first: ``history_merge.merged_history``) replaces the
+    JSON's own ``actions``. Cards and actions may be dicts or ``schema.read_board``'s undecoded
+    items, each decoded as it is read."""
     fix = "export the board again from Trello: Menu › Print, export and share"
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise SourceError(f"{source}: not a Trello board (no board id at the top level)", fix)
@@ -96,7 +94,7 @@ def parse_board(
         if isinstance(m.get("id"), str)
     }
     if history is None:
-        given = actions if actions is not None else data.get("actions")
+        given = data.get("actions")
         history = History.of(given if isinstance(given, list) else ())
     fields = _field_definitions(data)
     context = CardContext(
@@ -150,24 +148,14 @@ def _cards(context: CardContext, raw: Any) -> tuple[tuple[Card, ...], tuple[str,
     return tuple(cards), tuple(problems)
 
 
-def _objects(value: Any, decode: Callable[[Any], Any]) -> Iterator[dict[str, Any]]:
-    """The objects of a list, each decoded as it comes (``card_of``, ``action_of``); junk is
-    left out (``values.dicts``)."""
-    if isinstance(value, list):
-        for item in value:
-            item = decode(item)
-            if isinstance(item, dict):
-                yield item
-
-
 def _labels(data: dict[str, Any]) -> tuple[Label, ...]:
     """The board's labels: its ``labels`` list, or the ones its cards carry (some 2015 exports
     have no list). 2013–2014 labels have no id: they are known by colour, named by the board's
     ``labelNames`` (see ``values.label``)."""
     found: dict[str, Label] = {}
     names = label_names(data.get("labelNames"))
-    sources = dicts(data.get("labels")) or [
-        lbl for card in _objects(data.get("cards"), card_of) for lbl in dicts(card.get("labels"))
+    sources = list(dicts(data.get("labels"))) or [
+        lbl for card in dicts(data.get("cards"), card_of) for lbl in dicts(card.get("labels"))
     ]
     for item in sources:
         made = label(item, names)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +23,17 @@ def text(value: Any) -> str:
     return valid(value) if isinstance(value, str) else ""
 
 
-def dicts(value: Any) -> list[dict[str, Any]]:
-    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+def dicts(value: Any, decode: Callable[[Any], Any] | None = None) -> Iterator[dict[str, Any]]:
+    """The objects of a JSON list, one at a time; junk in it is left out, and anything that is
+    not a list has none. ``decode`` reads each item first (``schema.card_of`` of an export's
+    undecoded card): only the object in hand is then alive, not the whole list's."""
+    if not isinstance(value, list):
+        return
+    for item in value:
+        if decode is not None:
+            item = decode(item)
+        if isinstance(item, dict):
+            yield item
 
 
 _ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f]+")

@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import requests
 import responses
 
+from tests.fakes import trello_card_extras as extras
 from tests.fakes import trello_reads as reads
 from tests.fakes import trello_writes as writes
 from tests.fakes.trello_state import TrelloState
@@ -45,7 +46,7 @@ from tests.fakes.trello_support import (
     path_matches,
     take_fault,
 )
-from tests.fakes.trello_wire import JSON, TEXT, ApiError, Call
+from tests.fakes.trello_wire import CDN_403_PAGE, JSON, TEXT, ApiError, Call
 
 __all__ = ["BASE_URL", "DEFAULT_KEY", "DEFAULT_TOKEN", "FakeClock", "FakeTrello", "RecordedRequest"]
 
@@ -62,13 +63,6 @@ INTERVAL_S = 10.0
 RATE_LIMITED = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
 TOKEN_LIMIT = 100
 KEY_LIMIT = 300
-CDN_403_PAGE = (
-    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
-    '"http://www.w3.org/TR/html4/loose.dtd">\n<HTML><HEAD><META HTTP-EQUIV="Content-Type" '
-    'CONTENT="text/html; charset=iso-8859-1">\n<TITLE>ERROR: The request could not be '
-    "satisfied</TITLE>\n</HEAD><BODY>\n<H1>403 ERROR</H1>\n<H2>The request could not be "
-    'satisfied.</H2>\n<HR noshade size="1px">\nBad request.\n</BODY></HTML>'
-)
 
 Handler = Callable[[TrelloState, Call], Any]
 _ID = r"([^/?#]+)"
@@ -89,11 +83,11 @@ ROUTES: list[tuple[str, str, Handler]] = [
     ("POST", r"cards", writes.create_card),
     ("PUT", rf"cards/{_ID}", writes.update_card),
     ("DELETE", rf"cards/{_ID}", writes.delete_card),
-    ("POST", rf"cards/{_ID}/actions/comments", writes.add_comment),
-    ("POST", rf"cards/{_ID}/attachments", writes.add_attachment),
-    ("POST", rf"cards/{_ID}/idLabels", writes.add_label_to_card),
-    ("POST", r"labels", writes.create_label),
-    ("PUT", rf"cards/{_ID}/customField/{_ID}/item", writes.set_custom_field),
+    ("POST", rf"cards/{_ID}/actions/comments", extras.add_comment),
+    ("POST", rf"cards/{_ID}/attachments", extras.add_attachment),
+    ("POST", rf"cards/{_ID}/idLabels", extras.add_label_to_card),
+    ("POST", r"labels", extras.create_label),
+    ("PUT", rf"cards/{_ID}/customField/{_ID}/item", extras.set_custom_field),
 ]
 
 

@@ -1,8 +1,9 @@
 """The request/response vocabulary every route of :class:`tests.fakes.trello.FakeTrello` shares.
 
 Id and short-link patterns, the keys and defaults of board and card payloads, label colours,
-content types, the parsed :class:`Call`, the plain-text :class:`ApiError` answers of the real
-API, and the helpers for id validation, date parsing/formatting and field projection.
+content types, the CDN's 403 page, the parsed :class:`Call`, the plain-text :class:`ApiError`
+answers of the real API, and the helpers for id validation, date parsing/formatting and field
+projection.
 """
 
 from __future__ import annotations
@@ -82,6 +83,14 @@ LABEL_COLORS = frozenset(
 NOT_FOUND_TEXT = "The requested resource was not found."
 TEXT = "text/plain; charset=utf-8"
 JSON = "application/json; charset=utf-8"
+#: What the CDN in front of the API answers a GET with a body (403, as HTML).
+CDN_403_PAGE = (
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" '
+    '"http://www.w3.org/TR/html4/loose.dtd">\n<HTML><HEAD><META HTTP-EQUIV="Content-Type" '
+    'CONTENT="text/html; charset=iso-8859-1">\n<TITLE>ERROR: The request could not be '
+    "satisfied</TITLE>\n</HEAD><BODY>\n<H1>403 ERROR</H1>\n<H2>The request could not be "
+    'satisfied.</H2>\n<HR noshade size="1px">\nBad request.\n</BODY></HTML>'
+)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -66,9 +67,10 @@ def test_board_history_is_upserted_and_read_newest_first(state):
         "B", [{"id": "a1", "date": "2026-01-01"}, {"id": "a2", "date": "2026-02-01"}]
     )
     state.save_actions("B", [{"id": "a1", "date": "2026-01-01", "type": "x"}])
-    assert [a["id"] for a in state.load_actions("B")] == ["a2", "a1"]
-    assert state.load_actions("B")[1]["type"] == "x"
-    assert state.load_actions("other") == []
+    kept = [(action_id, json.loads(text)) for action_id, text in state.action_rows("B")]
+    assert [action_id for action_id, _ in kept] == ["a2", "a1"]
+    assert kept[1][1] == {"id": "a1", "date": "2026-01-01", "type": "x"}
+    assert list(state.action_rows("other")) == []
 
 
 def test_synced_items(state):

@@ -136,7 +136,7 @@ def test_a_dry_run_saves_no_history_and_no_bookmark(fake, secrets, write_config,
         report = sync(path, state, dry_run=True)
         assert report.ok and report.boards[0].history > 0
         assert state.bookmark(f"trello-actions:{board['id']}") is None
-        assert state.load_actions(board["id"]) == [] and state.runs() == []
+        assert list(state.action_rows(board["id"])) == [] and state.runs() == []
 
 
 def test_credentials_travel_in_the_header_never_the_url(fake, secrets, write_config, tmp_path):

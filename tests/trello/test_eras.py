@@ -55,6 +55,15 @@ def test_labels_without_ids_are_known_by_colour_and_named_by_the_board():
     }
 
 
+def test_an_exports_undecoded_cards_give_their_labels_when_the_board_lists_none(tmp_path):
+    """Read from a file, each card is decoded only when it is read (schema.py): the labels the
+    cards carry are found all the same."""
+    path = write(tmp_path / "board.json", board_2014())
+    board = read_export(path, BoardConfig("micro", Role.MICROACTIONS, "board.json"))
+    assert board.labels == parse_board(board_2014(), role=Role.MICROACTIONS, source="x").labels
+    assert {lbl.name for lbl in board.labels} == {"Website", "All day", "Research"}
+
+
 def test_the_roundup_groups_2014_microactions_by_their_labels():
     board = parse_board(board_2014(), role=Role.MICROACTIONS, source="x")
     # no history: their times are estimates, listed only when asked for
@@ -127,7 +136,7 @@ def test_a_dry_run_merges_the_history_in_memory_only(tmp_path):
     with State(tmp_path / "state.db") as state:
         board = read_export(path, board_cfg, state, dry_run=True)
         assert done(board.cards[0]).source == HISTORY
-        assert state.load_actions(board.id) == []
+        assert list(state.action_rows(board.id)) == []
 
 
 def test_unusable_history_entries_in_an_export_are_left_out(tmp_path):

@@ -16,6 +16,7 @@ from sync.state.store import State
 from sync.trello import exports, history_merge
 from sync.trello.exports import read_export
 from sync.trello.fast_read import collector_paused, loads
+from sync.trello.schema import read_action
 from tests.fakes.boards import synthetic_board
 
 
@@ -136,9 +137,9 @@ def test_a_rerun_on_an_unchanged_export_rewrites_no_history(write_config, tmp_pa
     )
     with State(cfg.state_db) as state:
         first = sync_run(cfg, state)
-        kept = state.load_actions(board["id"])
+        kept = list(state.action_rows(board["id"]))
         again = sync_run(cfg, state)
-        assert state.load_actions(board["id"]) == kept
+        assert list(state.action_rows(board["id"])) == kept
     assert saved == [len(board["actions"])]  # the first run keeps them all, the rerun nothing
     assert first.ok and again.ok
 
@@ -151,8 +152,11 @@ def test_kept_history_reads_back_as_written(tmp_path):
     ]
     with State(tmp_path / "state.db") as state:
         state.save_actions("b", actions)
-        back = state.load_actions("b")
-    assert [a["id"] for a in back] == ["a3", "a1", "a2"]  # newest first
+        rows = list(state.action_rows("b"))
+        history = history_merge.merged_history(state, "b", [], dry_run=True)  # as a run reads them
+    assert [action_id for action_id, _ in rows] == ["a3", "a1", "a2"]  # newest first
+    assert [a.id for a in history] == ["a3", "a1", "a2"]
+    back = [loads(text) for _, text in rows]
     assert back[1]["data"]["text"] == "caf\u00e9 \ud800"  # a lone surrogate, as Trello may send
     assert back[2]["data"]["pos"] == float("inf") and back[0]["data"]["n"] == 12345678901234567890
 
@@ -169,7 +173,7 @@ def test_history_is_merged_batch_by_batch_as_a_whole(tmp_path, monkeypatch):
     with State(tmp_path / "state.db") as state:
         state.save_actions(board["id"], [actions[1], *actions[5:]])  # kept from before
         history = history_merge.merged_history(state, board["id"], fresh, dry_run=False)
-        kept = {a["id"]: a for a in state.load_actions(board["id"])}
+        kept = {i: read_action(text) for i, text in state.action_rows(board["id"])}
         again = history_merge.merged_history(state, board["id"], [], dry_run=True)
     assert kept[early["id"]]["type"] == "commentCard"  # the later copy
     assert set(kept) == {a["id"] for a in actions}

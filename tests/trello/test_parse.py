@@ -11,6 +11,7 @@ from config import load_config
 from sync.errors import SourceError, UnknownList
 from sync.model import Role
 from sync.state.store import State
+from sync.trello.board_history import History
 from sync.trello.done import ESTIMATE, HISTORY, Done, DoneRules, done
 from sync.trello.parse import parse_board
 from tests.fakes.boards import synthetic_board
@@ -250,7 +251,7 @@ def test_completion_time_from_due_complete_then_fallbacks():
 
 def test_history_given_separately_replaces_the_exports_own():
     data = board([card()], [move("a1", "2026-11-02T09:00:00.000Z")])
-    model = parse(data, actions=[move("a9", "2026-11-19T09:00:00.000Z")])
+    model = parse(data, history=History.of([move("a9", "2026-11-19T09:00:00.000Z")]))
     assert model.cards[0].completed_at == datetime(2026, 11, 19, 9, tzinfo=UTC)
     assert model.actions_read == 1
 

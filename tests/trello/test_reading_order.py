@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import gc
 import json
+import sqlite3
 from datetime import UTC, datetime
+
+import pytest
 
 from config import load_config
 from sync.state.store import State
@@ -63,3 +66,52 @@ def test_exports_are_read_biggest_first_and_given_back_in_config_order(
     assert [board_cfg.name for board_cfg, _ in read] == ["small", "big"]  # the config's order
     assert [len(board.cards) for _, board in read] == [5, 60]
     assert failed == ["broken"]
+
+
+def test_failures_are_said_in_config_order_also_when_the_state_stops_the_run(
+    write_config, tmp_path, monkeypatch
+):
+    """Two broken exports read in the other order than the config's (biggest first), then a
+    board whose history cannot be kept: the run stops, and the two failures are said first, in
+    the config's order."""
+    (tmp_path / "first.json").write_text("{" + " " * 10_000, encoding="utf-8")  # read second
+    (tmp_path / "second.json").write_text("{" + " " * 20_000, encoding="utf-8")  # read first
+    (tmp_path / "last.json").write_text(json.dumps(synthetic_board(1)), encoding="utf-8")
+    cfg = load_config(
+        write_config("""
+        state_db = "state.db"
+        [boards.first]
+        role = "content"
+        source = "first.json"
+        [boards.last]
+        role = "microactions"
+        source = "last.json"
+        [boards.second]
+        role = "content"
+        source = "second.json"
+    """)
+    )
+    order: list[str] = []
+    read_export = sources.read_export
+
+    def watched(path, board, *args, **kwargs):
+        order.append(board.name)
+        return read_export(path, board, *args, **kwargs)
+
+    def full_disk(self, board_id, actions):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sources, "read_export", watched)
+    monkeypatch.setattr(State, "save_actions", full_disk)
+    failed: list[str] = []
+    with State(cfg.state_db) as state, pytest.raises(sqlite3.OperationalError):
+        sources.read_boards(
+            cfg,
+            state,
+            list(cfg.boards),
+            dry_run=False,
+            now=datetime(2026, 11, 15, tzinfo=UTC),
+            on_error=lambda board, exc: failed.append(board.name),
+        )
+    assert order == ["second", "first", "last"]  # by size: 20,000 bytes, 10,000, some 7,000
+    assert failed == ["first", "second"]  # the config's order
