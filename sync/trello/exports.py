@@ -8,7 +8,9 @@ entries are decoded from their slices of the file one at a time (``schema.py``).
 from __future__ import annotations
 
 import json
+import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from sync.trello.fast_read import collector_paused, loads
 from sync.trello.history_merge import merged_history
 from sync.trello.parse import parse_board
 from sync.trello.schema import Unfit, read_board
-from sync.trello.snapshots import Snapshots
+from sync.trello.snapshots import Snapshots, identity
 
 #: How to mend an export that cannot be read.
 EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
@@ -44,7 +46,7 @@ def read_export(
         kept = snapshots if state is not None else None
         if kept and state is not None and (model := kept.load(board, path, state)):
             return model
-        raw = _file_bytes(path, board)
+        raw, seen = _file_bytes(path, board)
         keeping = raw if kept and not dry_run else b""  # what the snapshot is checked against
         try:
             # The cards and history entries are slices of the file's bytes until each is read
@@ -55,7 +57,7 @@ def read_export(
             del raw
             model = _export_board(data, path, board, state, dry_run)
         if kept and state is not None and keeping:  # after its history is saved
-            kept.save(board, path, keeping, state, model)
+            kept.save(board, path, keeping, seen, state, model)
         return model
 
 
@@ -89,7 +91,7 @@ def _export_board(
         ) from None
 
 
-def _file_bytes(path: Path, board: BoardConfig) -> bytes:
+def _file_bytes(path: Path, board: BoardConfig) -> tuple[bytes, list[int] | None]:
     fix = EXPORT_FIX
     try:
         return _read_capped(path, board.name)
@@ -143,9 +145,10 @@ def _json(raw: bytes, path: Path, board: BoardConfig, *, generic: bool = False) 
 MAX_EXPORT_BYTES = 512 * 2**20
 
 
-def _read_capped(path: Path, name: str) -> bytes:
-    """The file's bytes, if it is a regular file of at most ``MAX_EXPORT_BYTES``: a FIFO would
-    hang the run, ``/dev/zero`` would be read until memory runs out."""
+def _read_capped(path: Path, name: str) -> tuple[bytes, list[int] | None]:
+    """The file's bytes, if it is a regular file of at most ``MAX_EXPORT_BYTES`` (a FIFO would
+    hang the run, ``/dev/zero`` would be read until memory runs out), and what says they are still
+    its bytes later (``snapshots.identity``)."""
     info = path.stat()  # never blocks, unlike opening a FIFO
     if stat.S_ISDIR(info.st_mode):
         raise IsADirectoryError(path)
@@ -154,15 +157,18 @@ def _read_capped(path: Path, name: str) -> bytes:
             f'board "{name}": {path} is not a regular file (a pipe or a device), so it is not read',
             f"set boards.{name}.source to the export's .json file",
         )
+    started = time.time_ns()
     with path.open("rb") as handle:
+        before = os.fstat(handle.fileno())
         data = handle.read(MAX_EXPORT_BYTES + 1)
+        seen = identity(before, os.fstat(handle.fileno()), started)
     if len(data) > MAX_EXPORT_BYTES:
         raise SourceError(
             f'board "{name}": {path} is larger than {MAX_EXPORT_BYTES // 2**20} MB, more than '
             "any Trello export; it was not read",
             f"set boards.{name}.source to the export's .json file",
         )
-    return data
+    return data, seen
 
 
 def _comment_line(text: str) -> int:

@@ -8,6 +8,7 @@ import json
 import os
 import stat
 from dataclasses import fields
+from dataclasses import replace as dataclass_replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ class Place:
 
     def __init__(self, tmp_path: Path, role: str = "events", cards: int = 40) -> None:
         self.data = synthetic_board(cards, role=role)
+        tmp_path.mkdir(parents=True, exist_ok=True)
         self.path = tmp_path / "board.json"
         self.write(self.data)
         self.board = BoardConfig("main", Role(role), str(self.path))
@@ -96,15 +98,24 @@ def test_a_snapshot_is_private(place):
     assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
 
 
-def test_the_same_bytes_rewritten_are_still_the_same_board(place):
+def test_the_same_bytes_rewritten_are_still_the_same_board(place, settled):
     place.read(dry_run=False)
     place.write(place.data)  # a new download of an unchanged board: new time, same bytes
     place.read()
     assert place.parsed == 1
 
 
-def test_other_bytes_of_the_same_size_and_time_are_read_again(place):
-    """A file's time and size say nothing for sure: its bytes do."""
+@pytest.fixture(params=["just written", "settled"])
+def settled(request, monkeypatch) -> bool:
+    """A file written just before it is read has its bytes hashed at every later read; one
+    written longer ago (here: any) is known by its identity, its change time included."""
+    if request.param == "settled":
+        monkeypatch.setattr(snapshots, "SETTLED_NS", -(10**18))
+    return request.param == "settled"
+
+
+def test_other_bytes_of_the_same_size_and_time_are_read_again(place, settled):
+    """A file's modification time and size can be set back; its change time cannot."""
     board = place.read(dry_run=False)
     info = place.path.stat()
     text = place.path.read_text(encoding="utf-8")
@@ -120,6 +131,43 @@ def test_other_bytes_of_the_same_size_and_time_are_read_again(place):
     named = {card.id: card.name for card in fresh.cards}[card_id]
     assert place.parsed == 2 and named == name[::-1]
     assert {card.id: card.name for card in board.cards}[card_id] == name
+
+
+def test_a_settled_file_is_known_without_reading_it_and_a_new_one_always_read(place, monkeypatch):
+    place.read(dry_run=False)
+    (kept,) = place.snapshots.folder.iterdir()
+    assert json.loads(kept.read_bytes().partition(b"\n")[0])["file"] is None  # just written
+
+    monkeypatch.setattr(snapshots, "SETTLED_NS", -(10**18))  # as if written long before
+    kept.unlink()
+    place.read(dry_run=False)  # kept anew
+    header = json.loads(kept.read_bytes().partition(b"\n")[0])
+    info = place.path.stat()
+    assert header["file"] == [
+        info.st_dev,
+        info.st_ino,
+        info.st_size,
+        info.st_mtime_ns,
+        info.st_ctime_ns,
+    ]
+
+    def unread(*args: Any) -> None:
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(snapshots.hashlib, "file_digest", unread)
+    place.read()
+    assert place.parsed == 2  # the second read of the test kept it; this one loaded it
+
+
+def test_a_file_that_changes_while_it_is_read_is_hashed_every_time(tmp_path):
+    path = tmp_path / "f"
+    path.write_bytes(b"one")
+    before = path.stat()
+    long_after = before.st_ctime_ns + 10 * snapshots.SETTLED_NS
+    assert snapshots.identity(before, before, long_after) is not None
+    path.write_bytes(b"two")
+    assert snapshots.identity(before, path.stat(), long_after) is None
+    assert snapshots.identity(before, before, before.st_ctime_ns + 1) is None  # just changed
 
 
 @pytest.mark.parametrize(
@@ -292,3 +340,80 @@ def test_a_roundup_printed_after_the_sync_loads_the_boards_and_says_what_a_fresh
     (tmp_path / "microactions.json").write_text(json.dumps(data), encoding="utf-8")
     after = runner.invoke(cli.main, printed)
     assert "Renamed since the sync" in after.output and old_name not in after.output
+
+
+def test_a_loaded_board_shares_what_a_read_shares_and_keeps_what_differs(place):
+    """Decoded, each card would hold its own copies of the board's labels and list names (half
+    again the memory); loaded, they are the board's own objects, and a card's label that is not
+    the board's (an old export's card naming a label the board does not list) stays its own."""
+    data = place.data
+    labelled = [card for card in data["cards"] if card.get("idLabels")][:2]
+    for card in labelled:  # one label id, two different labels, neither the board's
+        card["idLabels"], card["labels"] = ["0" * 24], [{"id": "0" * 24, "name": card["id"]}]
+    place.write(data)
+    read = place.read(dry_run=False)
+    loaded = place.read()
+    assert place.parsed == 1 and same(loaded, read)
+    board_labels = {label.id: label for label in loaded.labels}
+    for card in loaded.cards:
+        assert card.board_id is loaded.id
+        assert card.list_name is next(lst.name for lst in loaded.lists if lst.id == card.list_id)
+        for label in card.labels:
+            assert label.id == "0" * 24 or label is board_labels[label.id]
+    own = {card.id: card.labels for card in loaded.cards if card.id in {c["id"] for c in labelled}}
+    assert {card_id: [label.name for label in labels] for card_id, labels in own.items()} == {
+        card["id"]: [card["id"]] for card in labelled
+    }
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_night_after_night_a_loaded_board_is_always_the_board_a_fresh_read_gives(
+    tmp_path, monkeypatch, seed
+):
+    """Seeded nights of what organisers do to an export and what runs after: a card renamed,
+    moved or archived and the board exported again, the same export downloaded again, the file
+    touched or left alone; a sync, a dry run, a run with another list mapping. After each,
+    the board read with snapshots is the board read without them, and the history kept in the
+    state is what it would have been."""
+    import random
+
+    rng = random.Random(seed)
+    monkeypatch.setattr(snapshots, "SETTLED_NS", rng.choice([2 * 10**9, -(10**18)]))
+    parsed = []
+    parse = exports.parse_board
+    monkeypatch.setattr(exports, "parse_board", lambda *a, **k: parsed.append(1) or parse(*a, **k))
+    ours, theirs = Place(tmp_path / "ours"), Place(tmp_path / "theirs")  # with and without
+    theirs.snapshots = None  # type: ignore[assignment]
+    data = ours.data
+    for night in range(12):
+        what = rng.choice(["rename", "move", "archive", "again", "touch", "nothing"])
+        card = rng.choice(data["cards"])
+        if what == "rename":
+            card["name"] = f"night {night}"
+        elif what == "move":
+            card["idList"] = rng.choice(data["lists"])["id"]
+        elif what == "archive":
+            card["closed"] = not card.get("closed")
+        if what in ("rename", "move", "archive", "again"):
+            for place in (ours, theirs):
+                place.write(data)
+        elif what == "touch":
+            os.utime(ours.path)
+        run = rng.choice(["sync", "dry run", "mapped"])
+        board = ours.board
+        if run == "mapped":
+            board = BoardConfig("main", board.role, board.source, lists={"Proposed": "ignore"})
+        for place in (ours, theirs):
+            place.board = board
+        got = ours.read(dry_run=run == "dry run")
+        want = theirs.read(dry_run=run == "dry run")
+        assert same(dataclass_replace(got, source=""), dataclass_replace(want, source="")), (
+            seed,
+            night,
+            what,
+            run,
+        )
+        assert list(ours.state.action_rows(got.id)) == list(theirs.state.action_rows(want.id))
+    assert 12 < len(parsed) < 24  # theirs read every night; ours loaded some
+    ours.state.close()
+    theirs.state.close()
