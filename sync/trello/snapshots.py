@@ -9,7 +9,8 @@ A snapshot is used only when everything its board was built from is as it was:
 
 - the export file's bytes and its path: the file is known by its identity as when it was read
   (device, inode, size, modification and change times: any write changes the change time, which
-  cannot be set back), else, if that changed or could not be trusted, by its size and SHA-256;
+  cannot be set back); one that had changed just before it was read, whose identity cannot be
+  trusted, by its size and SHA-256;
 - the board's role and its ``lists`` mapping;
 - the history the state keeps for the board, by its version (new with every change to it: the
   database's triggers, ``sync/state/migrations.py``);
@@ -101,7 +102,9 @@ class Snapshots:
             header = {
                 "key": _key(board, path),
                 "size": len(data),
-                "bytes": hashlib.sha256(data).hexdigest(),
+                # hashed only when the file's identity cannot be trusted: a settled file that
+                # changes is read again, and hashing every export each night is not free
+                "bytes": None if seen is not None else hashlib.sha256(data).hexdigest(),
                 "file": seen,
                 "board": model.id,
                 "history": state.kept_version(model.id),
@@ -110,7 +113,7 @@ class Snapshots:
             make_folder(self.folder)
             self._write(_file_name(board.name), json.dumps(header).encode() + b"\n", payload)
         except (OSError, ValueError, TypeError, msgspec.MsgspecError) as exc:
-            # a full disk; text msgpack cannot hold (a lone surrogate an export's JSON may have)
+            # a full disk, a folder it may not write, a value MessagePack cannot hold
             log.debug('board "%s": no snapshot kept: %s', board.name, exc)
         self._prune()
 
@@ -204,7 +207,7 @@ def _unchanged(path: Path, header: dict[str, Any]) -> bool:
             return False
         if header.get("file") is not None and header["file"] == _identity(info):
             return True
-        if info.st_size != header.get("size"):
+        if header.get("bytes") is None or info.st_size != header.get("size"):
             return False
         return hashlib.file_digest(file, "sha256").hexdigest() == header.get("bytes")
 
