@@ -234,8 +234,11 @@ def code_version() -> str:
     """A digest of the code that builds a board (every module of ``sync``) and of msgspec's
     version: a snapshot made by other code is never read as this code's."""
     root = Path(__file__).resolve().parents[1]
+    modules = sorted(root.rglob("*.py"))
+    if not modules:  # sources that are not files (a zipped install): no snapshot ever matches
+        return os.urandom(16).hex()
     digest = hashlib.sha256(f"{msgspec.__version__}\0".encode())
-    for module in sorted(root.rglob("*.py")):
+    for module in modules:
         digest.update(str(module.relative_to(root)).encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
 

@@ -419,3 +419,11 @@ def test_night_after_night_a_loaded_board_is_always_the_board_a_fresh_read_gives
     assert 12 < len(parsed) < 24  # theirs read every night; ours loaded some
     ours.state.close()
     theirs.state.close()
+
+
+def test_code_that_is_not_in_files_matches_no_snapshot(tmp_path, monkeypatch):
+    """A zipped install has no module files to digest: no snapshot it reads is ever trusted."""
+    nowhere = tmp_path / "sync" / "trello" / "snapshots.py"
+    monkeypatch.setattr(snapshots, "__file__", str(nowhere))
+    first, second = snapshots.code_version.__wrapped__(), snapshots.code_version.__wrapped__()
+    assert first != second and snapshots.code_version() != first
