@@ -22,7 +22,7 @@ from sync.trello.fast_read import collector_paused, loads
 from sync.trello.history_merge import merged_history
 from sync.trello.parse import parse_board
 from sync.trello.schema import Unfit, read_board
-from sync.trello.snapshots import Snapshots, identity
+from sync.trello.snapshots import Snapshots, file_mark, identity
 
 #: How to mend an export that cannot be read.
 EXPORT_FIX = "export the board again (Trello: Menu › Print, export and share › Export as JSON)"
@@ -47,7 +47,8 @@ def read_export(
         if kept and state is not None and (model := kept.load(board, path, state)):
             return model
         raw, seen = _file_bytes(path, board)
-        keeping = raw if kept and not dry_run else b""  # what the snapshot is checked against
+        # what a snapshot of it will be checked against (taken now: the bytes go as it is built)
+        mark = file_mark(raw, seen) if kept and not dry_run else None
         try:
             # The cards and history entries are slices of the file's bytes until each is read
             # (schema.py); the bytes go with the model's building, or with the error.
@@ -56,8 +57,8 @@ def read_export(
             data = _json(raw, path, board, generic=True)
             del raw
             model = _export_board(data, path, board, state, dry_run)
-        if kept and state is not None and keeping:  # after its history is saved
-            kept.save(board, path, keeping, seen, state, model)
+        if kept and state is not None and mark:  # after its history is saved
+            kept.save(board, path, mark, state, model)
         return model
 
 
