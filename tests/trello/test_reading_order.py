@@ -17,6 +17,19 @@ from sync.trello import sources
 from tests.fakes.boards import synthetic_board
 
 
+def reading_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the export boards ``read_boards`` reads, in the order it reads them."""
+    order: list[str] = []
+    read_export = sources.read_export
+
+    def watched(path, board, *args, **kwargs):
+        order.append(board.name)
+        return read_export(path, board, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "read_export", watched)
+    return order
+
+
 def test_exports_are_read_biggest_first_and_given_back_in_config_order(
     write_config, tmp_path, monkeypatch
 ):
@@ -41,14 +54,7 @@ def test_exports_are_read_biggest_first_and_given_back_in_config_order(
         domain = "test.example"
     """)
     )
-    order: list[str] = []
-    read_export = sources.read_export
-
-    def watched(path, board, *args, **kwargs):
-        order.append(board.name)
-        return read_export(path, board, *args, **kwargs)
-
-    monkeypatch.setattr(sources, "read_export", watched)
+    order = reading_order(monkeypatch)
     failed: list[str] = []
     with State(cfg.state_db) as state:
         try:
@@ -91,17 +97,11 @@ def test_failures_are_said_in_config_order_also_when_the_state_stops_the_run(
         source = "second.json"
     """)
     )
-    order: list[str] = []
-    read_export = sources.read_export
-
-    def watched(path, board, *args, **kwargs):
-        order.append(board.name)
-        return read_export(path, board, *args, **kwargs)
+    order = reading_order(monkeypatch)
 
     def full_disk(self, board_id, actions):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(sources, "read_export", watched)
     monkeypatch.setattr(State, "save_actions", full_disk)
     failed: list[str] = []
     with State(cfg.state_db) as state, pytest.raises(sqlite3.OperationalError):
