@@ -38,12 +38,17 @@ class KeptHistory:
         return len(rows)
 
     def kept_version(self, board_id: str) -> str:
-        """The version of the board's kept history ("" before its first entry): new with every
-        change to its rows, however made (the database's triggers, migration 2)."""
+        """The version of the board's kept history in this database: the database's own id and
+        the board's version, which the database's triggers (migration 2) make anew with every
+        insert, update or delete of its rows (a board with none has the id alone). Another
+        database (a new one put in its place, one of the first schema restored) never gives the
+        same; a backup of this one, only for a board whose history has not changed since."""
         row = self.db.execute(
-            "SELECT version FROM kept_history_versions WHERE board_id = ?", (board_id,)
+            "SELECT (SELECT id FROM state_identity) || ':' || coalesce("
+            "(SELECT version FROM kept_history_versions WHERE board_id = ?), '')",
+            (board_id,),
         ).fetchone()
-        return str(row[0]) if row else ""
+        return str(row[0])
 
     def action_rows(self, board_id: str) -> Iterator[tuple[str, str]]:
         """Stored history of a board as it is kept, newest first: each entry's id and JSON text,

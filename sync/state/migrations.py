@@ -59,13 +59,21 @@ MIGRATIONS: list[str] = [
         error       TEXT
     );
     """,
-    # 2: a version for each board's kept history, new with every change to its rows however it
-    # is made (triggers): what a board kept between runs was built from (sync/trello/snapshots.py)
+    # 2: a version for each board's kept history, new with every change to its rows (triggers),
+    # and this database's own random id: what a board kept between runs was built from
+    # (sync/trello/snapshots.py), so that neither another database nor a change is taken for it
     """
+    CREATE TABLE state_identity (
+        id          TEXT NOT NULL           -- random, made with the table: this database
+    );
+    INSERT INTO state_identity VALUES (lower(hex(randomblob(16))));
     CREATE TABLE kept_history_versions (
         board_id    TEXT PRIMARY KEY,
         version     TEXT NOT NULL           -- random: a rolled-back change never reuses one
     );
+    INSERT INTO kept_history_versions
+        SELECT board_id, lower(hex(randomblob(16)))
+        FROM (SELECT DISTINCT board_id FROM board_actions);
     CREATE TRIGGER kept_history_inserted AFTER INSERT ON board_actions BEGIN
         INSERT INTO kept_history_versions VALUES (NEW.board_id, lower(hex(randomblob(16))))
         ON CONFLICT (board_id) DO UPDATE SET version = excluded.version;

@@ -43,34 +43,42 @@ def read_export(
     it was built from all this read would build it from, and a read that may write keeps what
     it built (see snapshots.py)."""
     with collector_paused():  # see fast_read.py: no cyclic GC while a board is built
-        kept = snapshots if state is not None else None
-        if kept and state is not None and (model := kept.load(board, path, state)):
+        keeping = snapshots if state is not None else None
+        if keeping and state is not None and (model := keeping.load(board, path, state)):
             return model
         raw, seen = _file_bytes(path, board)
         # what a snapshot of it will be checked against (taken now: the bytes go as it is built)
-        mark = file_mark(raw, seen) if kept and not dry_run else None
+        mark = file_mark(raw, seen) if keeping and not dry_run else None
         try:
             # The cards and history entries are slices of the file's bytes until each is read
             # (schema.py); the bytes go with the model's building, or with the error.
-            model = _export_board(_json(raw, path, board), path, board, state, dry_run)
+            data = _json(raw, path, board)
+            history_id, model = _history_id(data), _export_board(data, path, board, state, dry_run)
         except Unfit:  # json refuses a card or entry that skipping never checked: it says why
             data = _json(raw, path, board, generic=True)
             del raw
-            model = _export_board(data, path, board, state, dry_run)
-        if kept and state is not None and mark:  # after its history is saved
-            kept.save(board, path, mark, state, model)
+            history_id, model = _history_id(data), _export_board(data, path, board, state, dry_run)
+        del data
+        if keeping and state is not None and mark and history_id:  # after its history is saved
+            keeping.save(board, path, mark, state, model, history_id)
         return model
+
+
+def _history_id(data: Any) -> str:
+    """The board id its history is kept under in the state ("": none is)."""
+    board_id = data.get("id") if isinstance(data, dict) else None
+    return board_id if isinstance(board_id, str) else ""
 
 
 def _export_board(
     data: Any, path: Path, board: BoardConfig, state: State | None, dry_run: bool
 ) -> Board:
     history = None
-    if state is not None and isinstance(data, dict) and isinstance(data.get("id"), str):
+    if state is not None and _history_id(data):
         fresh = data.get("actions")
         try:
             history = merged_history(
-                state, data["id"], fresh if isinstance(fresh, list) else [], dry_run
+                state, _history_id(data), fresh if isinstance(fresh, list) else [], dry_run
             )
         except RecursionError:  # history nested too deeply to keep: a help, not a must
             history = None

@@ -9,19 +9,20 @@ A snapshot is used only when everything its board was built from is as it was:
 
 - the export file's bytes and its path: the file is known by its identity as when it was read
   (device, inode, size, modification and change times: any write changes the change time, which
-  cannot be set back); one that had changed just before it was read, whose identity cannot be
-  trusted, by its size and SHA-256;
+  only the clock can set back); one that had changed just before it was read, whose identity
+  cannot be trusted, by its size and SHA-256;
 - the board's role and its ``lists`` mapping;
-- the history the state keeps for the board, by its version (new with every change to it: the
-  database's triggers, ``sync/state/migrations.py``);
-- otg-sync's own code (a digest of every module of ``sync``), the format and msgspec's version.
+- the history the state keeps for the board: the database's own id and the board's version (new
+  with every change to its rows: the database's triggers, ``sync/state/migrations.py``);
+- otg-sync's own code (a digest of every module of ``sync``), the Python and msgspec it runs on,
+  and the format.
 
 Anything else, and the file is read as ever. A snapshot is written only by a read that may write
 (a sync, a drafted roundup; never a dry run), after the export's history is saved; atomically, and
-private (0600 in a 0700 folder: card text from private boards). It is decoded by type with
-msgspec (no code runs from it, unlike a pickle) and checked against its own digest. One that
-cannot be written, read or decoded is not used and the run goes on: a snapshot is a help, never a
-must.
+private (0600 in a 0700 folder: card text from private boards); every such run removes those of
+boards the config no longer has. It is decoded by type with msgspec (no code runs from it, unlike
+a pickle) and checked against its own digest. One that cannot be written, read or decoded, or
+that other users may write, is not used and the run goes on: a snapshot is a help, never a must.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import json
 import logging
 import os
 import stat
+import sys
+import unicodedata
 from contextlib import suppress
 from functools import cache
 from pathlib import Path
@@ -49,6 +52,8 @@ log = logging.getLogger(__name__)
 #: What a snapshot file holds; a new format is never read as an old one.
 FORMAT = 1
 SUFFIX = ".msgpack"
+#: A header line is a few hundred bytes; a longer first line is not one of ours.
+HEADER_LIMIT = 64 * 1024
 
 
 def folder_for(state_db: Path) -> Path:
@@ -68,7 +73,9 @@ class Snapshots:
         would build it from; else None."""
         try:
             with (self.folder / _file_name(board.name)).open("rb") as handle:
-                header = json.loads(handle.readline())
+                if os.fstat(handle.fileno()).st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                    return None  # others may write it: not trusted (`otg check` says so)
+                header = json.loads(handle.readline(HEADER_LIMIT))
                 if not isinstance(header, dict) or header.get("key") != _key(board, path):
                     return None
                 if header.get("history") != state.kept_version(str(header.get("board"))):
@@ -81,22 +88,28 @@ class Snapshots:
             return _shared(_decoder().decode(payload))
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, msgspec.MsgspecError) as exc:  # damaged, or not ours
+        except (OSError, ValueError, RecursionError, msgspec.MsgspecError) as exc:  # damaged
             log.debug('board "%s": its snapshot was not used: %s', board.name, exc)
             return None
 
     def save(
-        self, board: BoardConfig, path: Path, mark: dict[str, Any], state: State, model: Board
+        self,
+        board: BoardConfig,
+        path: Path,
+        mark: dict[str, Any],
+        state: State,
+        model: Board,
+        history_id: str,
     ) -> None:
         """Keep ``model``, built from the bytes read from ``path`` (``file_mark``) with the
-        state's history for it saved; old snapshots of boards no longer configured go."""
+        state's history for it (kept under ``history_id``, the export's board id) saved."""
         try:
             payload = _encoder().encode(model)
             header = {
                 "key": _key(board, path),
                 **mark,
-                "board": model.id,
-                "history": state.kept_version(model.id),
+                "board": history_id,
+                "history": state.kept_version(history_id),
                 "payload": hashlib.sha256(payload).hexdigest(),
             }
             make_folder(self.folder)
@@ -104,15 +117,16 @@ class Snapshots:
         except (OSError, ValueError, TypeError, msgspec.MsgspecError) as exc:
             # a full disk, a folder it may not write, a value MessagePack cannot hold
             log.debug('board "%s": no snapshot kept: %s', board.name, exc)
-        self._prune()
 
     def _write(self, name: str, *parts: bytes) -> None:
         """``parts`` as the file ``name``, in that order (never joined: a big board's payload
         is megabytes, and a copy of it would be the peak of the night)."""
         target = self.folder / name
         temporary = self.folder / f".{name}.{os.getpid()}.tmp"
-        try:
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        temporary.unlink(missing_ok=True)  # a killed run's, of the same process id
+        try:  # made anew, and never through a link someone left in its place
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+            handle = os.open(temporary, flags, FILE_MODE)
             with os.fdopen(handle, "wb") as out:
                 for part in parts:
                     out.write(part)
@@ -121,8 +135,9 @@ class Snapshots:
             with suppress(FileNotFoundError):
                 temporary.unlink()
 
-    def _prune(self) -> None:
-        """Snapshots of boards the config no longer has, and files a killed write left."""
+    def prune(self) -> None:
+        """Remove the snapshots of boards the config no longer has, and the files a killed
+        write left: every run that may write does, whether or not it keeps a board."""
         try:
             for path in self.folder.iterdir():
                 if path.name not in self._files and (
@@ -226,18 +241,27 @@ def _key(board: BoardConfig, path: Path) -> dict[str, Any]:
     }
 
 
-@cache
 def code_version() -> str:
-    """A digest of the code that builds a board (every module of ``sync``) and of msgspec's
-    version: a snapshot made by other code is never read as this code's."""
+    """A digest of the code that builds a board (every module of ``sync``), of the Python and
+    Unicode data it runs with, and of msgspec's version: a snapshot made by other code is never
+    read as this code's. Taken when this module is first imported, so a long-running scheduler
+    upgraded under it still says what it runs."""
+    return _CODE
+
+
+def _code_digest() -> str:
     root = Path(__file__).resolve().parents[1]
     modules = sorted(root.rglob("*.py"))
     if not modules:  # sources that are not files (a zipped install): no snapshot ever matches
         return os.urandom(16).hex()
-    digest = hashlib.sha256(f"{msgspec.__version__}\0".encode())
+    made_with = f"{sys.version}\0{unicodedata.unidata_version}\0{msgspec.__version__}\0"
+    digest = hashlib.sha256(made_with.encode())
     for module in modules:
         digest.update(str(module.relative_to(root)).encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
+
+
+_CODE = _code_digest()
 
 
 @cache

@@ -154,7 +154,7 @@ def read_boards(
     """Read each board; a board that fails is handed to ``on_error`` and the others go on. Both
     in the order of ``boards``, though export files are read biggest first (``_reading_order``)."""
     reader = TrelloReader(cfg, state, dry_run=dry_run, now=now, api=api)
-    kept = Snapshots(folder_for(cfg.state_db), [board.name for board in cfg.boards])
+    snapshots = Snapshots(folder_for(cfg.state_db), [board.name for board in cfg.boards])
     models: dict[int, Board] = {}
     errors: dict[int, Exception] = {}
     # No cyclic GC while the boards are read (see fast_read.py), and the model set aside before
@@ -172,7 +172,11 @@ def read_boards(
                         reader.read(board)
                         if board.is_api
                         else read_export(
-                            cfg.board_path(board), board, state, dry_run=dry_run, snapshots=kept
+                            cfg.board_path(board),
+                            board,
+                            state,
+                            dry_run=dry_run,
+                            snapshots=snapshots,
                         )
                     )
                 except (StateError, sqlite3.Error):
@@ -194,5 +198,7 @@ def read_boards(
             for index in sorted(errors):
                 on_error(boards[index], errors[index])
         read = [(board, models[i]) for i, board in enumerate(boards) if i in models]
+        if not dry_run:
+            snapshots.prune()
         keep_model()  # see fast_read.py: the job that called this releases it
     return read, reader

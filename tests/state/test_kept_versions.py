@@ -22,8 +22,12 @@ def state(tmp_path):
         yield opened
 
 
-def test_a_board_with_no_kept_history_has_the_empty_version(state):
-    assert state.kept_version("board") == ""
+def test_a_board_with_no_kept_history_has_the_databases_id_alone(state, tmp_path):
+    """Never "" alone: a snapshot made on one database is never taken for another's board."""
+    with State(tmp_path / "another.db") as another:
+        ours, theirs = state.kept_version("board"), another.kept_version("board")
+    assert ours.endswith(":") and theirs.endswith(":") and ours != theirs != ":"
+    assert state.kept_version("board") == ours  # the id is the database's, kept in it
 
 
 def test_every_change_to_a_boards_rows_gives_a_new_version(state):
@@ -34,7 +38,7 @@ def test_every_change_to_a_boards_rows_gives_a_new_version(state):
     seen.append(state.kept_version("b"))
     state.db.execute("DELETE FROM board_actions WHERE id = '1'")  # by hand, in a sqlite3 shell
     seen.append(state.kept_version("b"))
-    assert len(set(seen)) == 4 and all(seen[1:])
+    assert len(set(seen)) == 4 and all(not v.endswith(":") for v in seen[1:])
 
 
 def test_a_change_to_one_board_leaves_the_others_version(state):
@@ -72,16 +76,21 @@ def test_a_database_of_the_first_schema_is_brought_up_with_its_rows(tmp_path):
     raw = sqlite3.connect(path)
     for statement in statements(MIGRATIONS[0]):
         raw.execute(statement)
-    raw.execute("INSERT INTO board_actions VALUES ('1', 'b', '2026-01-01', '{}')")
+    for action_id, board_id in (("1", "b"), ("2", "b"), ("3", "c")):
+        raw.execute(
+            "INSERT INTO board_actions VALUES (?, ?, '2026-01-01', '{}')", (action_id, board_id)
+        )
     raw.execute("PRAGMA user_version = 1")
     raw.commit()
     raw.close()
     with State(path) as state:
         assert state.version == SCHEMA_VERSION == 2
-        assert [row[0] for row in state.action_rows("b")] == ["1"]
-        assert state.kept_version("b") == ""
+        assert [row[0] for row in state.action_rows("b")] == ["2", "1"]
+        assert state.kept_version("b") != state.kept_version("c")
+        migrated = state.kept_version("b")
+        assert not migrated.endswith(":")  # its rows have a version from the first
         state.save_actions("b", [entry("2")])
-        assert state.kept_version("b")
+        assert state.kept_version("b") != migrated
 
 
 def test_a_trigger_with_its_semicolons_is_one_statement():
