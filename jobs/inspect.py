@@ -115,6 +115,9 @@ def check(cfg: Config, *, online: bool, api: TrelloApi | None = None) -> CheckRe
         )
     for private in _exposed(cfg.state_db):
         result.add(False, "state", f"{private} is readable by other users — chmod 600 {private}")
+    kept = folder_for(cfg.state_db)
+    if kept.is_dir() and kept.stat().st_mode & 0o077:  # made 0700, as the state's own folder
+        result.add(False, "state", f"{kept} is open to other users — chmod 700 {kept}")
     if online and api_boards:  # the placeholders are FAIL already: Trello has no such board
         _check_online(cfg, [b for b in api_boards if b.source not in placeholders], result, api)
     if cfg.boards_with_role("events"):

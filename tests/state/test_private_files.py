@@ -75,3 +75,12 @@ def test_check_names_a_kept_board_others_can_read(config, tmp_path):
     checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
     assert checked.exit_code == 1
     assert f"FAIL state: {kept} is readable by other users — chmod 600 {kept}" in checked.output
+
+
+def test_check_names_the_kept_boards_folder_if_others_may_open_it(config, tmp_path):
+    assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
+    kept = tmp_path / "private" / "state" / "otg.db.boards"
+    kept.chmod(0o755)
+    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
+    assert checked.exit_code == 1
+    assert f"FAIL state: {kept} is open to other users — chmod 700 {kept}" in checked.output
