@@ -59,28 +59,18 @@ def test_the_state_its_lock_and_the_log_are_private(config, tmp_path, monkeypatc
     assert "readable by other users" not in checked.output, checked.output
 
 
-def test_check_names_a_state_database_others_can_read(config, tmp_path):
+@pytest.mark.parametrize(
+    ("name", "mode", "said"),
+    [
+        ("otg.db", 0o644, "is readable by other users — chmod 600"),
+        ("otg.db.boards/*", 0o644, "is readable by other users — chmod 600"),  # a kept board
+        ("otg.db.boards", 0o755, "is open to other users — chmod 700"),  # their folder
+    ],
+)
+def test_check_names_what_others_can_read(config, tmp_path, name, mode, said):
     assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
-    db = tmp_path / "private" / "state" / "otg.db"
-    db.chmod(0o644)
+    (exposed,) = (tmp_path / "private" / "state").glob(name)
+    exposed.chmod(mode)
     checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
     assert checked.exit_code == 1
-    assert f"FAIL state: {db} is readable by other users — chmod 600 {db}" in checked.output
-
-
-def test_check_names_a_kept_board_others_can_read(config, tmp_path):
-    assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
-    (kept,) = (tmp_path / "private" / "state" / "otg.db.boards").iterdir()
-    kept.chmod(0o644)
-    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
-    assert checked.exit_code == 1
-    assert f"FAIL state: {kept} is readable by other users — chmod 600 {kept}" in checked.output
-
-
-def test_check_names_the_kept_boards_folder_if_others_may_open_it(config, tmp_path):
-    assert CliRunner().invoke(cli.main, ["--config", str(config), "sync"]).exit_code == 0
-    kept = tmp_path / "private" / "state" / "otg.db.boards"
-    kept.chmod(0o755)
-    checked = CliRunner().invoke(cli.main, ["--config", str(config), "check"])
-    assert checked.exit_code == 1
-    assert f"FAIL state: {kept} is open to other users — chmod 700 {kept}" in checked.output
+    assert f"FAIL state: {exposed} {said} {exposed}" in checked.output
