@@ -1,6 +1,6 @@
 """What the inbound tests (test_inbound.py, test_event_cards.py) share: the organisers' time
 zone, the night's instant, the calendar's path, our own event's UID, and how many examples a
-property test tries (the style of tests/reliability/test_properties.py)."""
+property test tries (the style of tests/reliability/property_checks.py)."""
 
 from __future__ import annotations
 

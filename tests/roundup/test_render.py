@@ -23,7 +23,7 @@ from sync.roundup.render import TemplateError, render
 from sync.text import one_line
 from tests.calendar.test_mapping import CFG, LONDON, board, card
 from tests.conftest import DEMO_BOARDS
-from tests.reliability.test_properties import FUZZ
+from tests.reliability.property_checks import FUZZ
 from tests.roundup.demo import GOLDEN, PERIOD, demo_config, demo_roundup
 from tests.strategies import names
 
