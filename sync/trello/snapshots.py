@@ -66,7 +66,7 @@ class Snapshots:
 
     def __init__(self, folder: Path, names: list[str]) -> None:
         self.folder = folder
-        self._files = {_file_name(name): name for name in names}
+        self._files = {_file_name(name) for name in names}  # the files pruning keeps
 
     def load(self, board: BoardConfig, path: Path, state: State) -> Board | None:
         """The board kept for ``board`` read from ``path``, if it was built from all this read

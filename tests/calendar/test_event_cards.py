@@ -3,11 +3,9 @@ description, the marker that carries the event's UID, its list and its dates."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -26,14 +24,8 @@ from sync.calendar.event_cards import (
 from sync.calendar.ical_read import CalendarEvent, read_event
 from sync.calendar.mapping import EventSpec, event_for
 from sync.model import Board, Card, Role, TrelloList
+from tests.calendar.inbound_values import CAL, EXAMPLES, LONDON, NOW
 from tests.strategies import calendar_resources, names, texts
-
-LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
-CAL = "/organiser/events/"
-OURS_UID = "trello-6b0000000000000000000001@test.oneteamgov.uk"
-# the style of tests/reliability/test_properties.py
-EXAMPLES = int(os.environ.get("OTG_FUZZ_EXAMPLES", "30"))
 
 
 def event(**changes) -> CalendarEvent:

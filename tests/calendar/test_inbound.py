@@ -5,10 +5,8 @@ are in ``test_event_cards.py``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,13 +24,7 @@ from sync.calendar.inbound import (
 from sync.calendar.mapping import EventSpec
 from sync.model import Card
 from sync.state.records import SyncedItem
-
-LONDON = ZoneInfo("Europe/London")
-NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
-CAL = "/organiser/events/"
-OURS_UID = "trello-6b0000000000000000000001@test.oneteamgov.uk"
-# the style of tests/reliability/test_properties.py
-EXAMPLES = int(os.environ.get("OTG_FUZZ_EXAMPLES", "30"))
+from tests.calendar.inbound_values import CAL, LONDON, NOW, OURS_UID
 
 
 def vcal(uid: str, *lines: str, summary: str = "Breakfast") -> str:

@@ -30,6 +30,20 @@ def reading_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return order
 
 
+def read_all(cfg, state: State, failed: list[str], *, dry_run: bool) -> list:
+    """Every board of ``cfg`` as ``read_boards`` gives them; the names of those that failed
+    go to ``failed`` as it says them."""
+    read, _ = sources.read_boards(
+        cfg,
+        state,
+        list(cfg.boards),
+        dry_run=dry_run,
+        now=datetime(2026, 11, 15, tzinfo=UTC),
+        on_error=lambda board, exc: failed.append(board.name),
+    )
+    return read
+
+
 def test_exports_are_read_biggest_first_and_given_back_in_config_order(
     write_config, tmp_path, monkeypatch
 ):
@@ -58,14 +72,7 @@ def test_exports_are_read_biggest_first_and_given_back_in_config_order(
     failed: list[str] = []
     with State(cfg.state_db) as state:
         try:
-            read, _ = sources.read_boards(
-                cfg,
-                state,
-                list(cfg.boards),
-                dry_run=True,
-                now=datetime(2026, 11, 15, tzinfo=UTC),
-                on_error=lambda board, exc: failed.append(board.name),
-            )
+            read = read_all(cfg, state, failed, dry_run=True)
         finally:
             gc.unfreeze()  # what a job does once it ends (fast_read.releases_model)
     assert order == ["big", "small", "broken"]  # by size: 60 cards, 5 cards, one byte
@@ -105,13 +112,6 @@ def test_failures_are_said_in_config_order_also_when_the_state_stops_the_run(
     monkeypatch.setattr(State, "save_actions", full_disk)
     failed: list[str] = []
     with State(cfg.state_db) as state, pytest.raises(sqlite3.OperationalError):
-        sources.read_boards(
-            cfg,
-            state,
-            list(cfg.boards),
-            dry_run=False,
-            now=datetime(2026, 11, 15, tzinfo=UTC),
-            on_error=lambda board, exc: failed.append(board.name),
-        )
+        read_all(cfg, state, failed, dry_run=False)
     assert order == ["second", "first", "last"]  # by size: 20,000 bytes, 10,000, some 7,000
     assert failed == ["first", "second"]  # the config's order
