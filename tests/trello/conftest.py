@@ -1,4 +1,6 @@
-"""Fixtures of the Trello tests: a place to try boards kept between runs (snapshot_place.py)."""
+"""Fixtures of the Trello tests: a place to try boards kept between runs (snapshot_place.py);
+and for the live API tests (test_api_*.py), the stateful Trello fake on a fake clock, its
+credentials in the environment, and a TrelloApi on it that does not retry."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import pytest
 
 from sync.model import Board
 from sync.trello import exports, snapshots
+from sync.trello.api import TrelloApi, trello_session
+from tests.fakes.trello import FakeClock, FakeTrello
 from tests.trello.snapshot_place import Place
 
 
@@ -32,3 +36,30 @@ def settled(request, monkeypatch) -> bool:
     if request.param == "settled":
         monkeypatch.setattr(snapshots, "SETTLED_NS", -(10**18))
     return request.param == "settled"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr("sync.http.monotonic", clock.now)
+    monkeypatch.setattr("sync.http.pause", clock.sleep)
+    return clock
+
+
+@pytest.fixture
+def fake(clock):
+    fake = FakeTrello(clock=clock)
+    with fake.running():
+        yield fake
+
+
+@pytest.fixture
+def secrets(fake, monkeypatch):
+    monkeypatch.setenv("TRELLO_API_KEY", fake.key)
+    monkeypatch.setenv("TRELLO_TOKEN", fake.token)
+    return fake.key, fake.token
+
+
+@pytest.fixture
+def api(fake, secrets):
+    return TrelloApi(fake.key, fake.token, trello_session(fake.key, fake.token, retries=0))
