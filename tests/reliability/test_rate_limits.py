@@ -1,11 +1,12 @@
 """Trello's rate limit (100 requests per 10 s per token) over a whole sync, not just its reads.
 
-tests/trello/test_api.py shows that reading 70 small boards stays under the limit. Here the
-boards are big enough to page (cards 1,000 at a time, history 1,000 at a time) and the content
-board has so many cards ready for Medium that the write-back (a link and a move per card) is most
-of the sync's requests. With a fake clock shared by the fake and our sessions, no 10-second window
-ever holds more than 100 requests for the token, and bursts of 429s are waited out (at least one
-rate-limit interval each) without the run failing or anything being written twice.
+tests/trello/test_api_rate_limit.py shows that reading 70 small boards stays under the limit.
+Here the boards are big enough to page (cards 1,000 at a time, history 1,000 at a time) and the
+content board has so many cards ready for Medium that the write-back (a link and a move per card)
+is most of the sync's requests. With a fake clock shared by the fake and our sessions, no
+10-second window ever holds more than 100 requests for the token, and bursts of 429s are waited
+out (at least one rate-limit interval each) without the run failing or anything being written
+twice.
 """
 
 from __future__ import annotations
