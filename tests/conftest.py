@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from config import EXAMPLE
+from tests.fakes.trello import FakeClock
 from tests.servers.radicale import RadicaleServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,16 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The time our HTTP sessions wait by, faked: waits take no time, and the fakes' rate limits
+    see it pass (tests/fakes/conftest.py has its own, for the fakes alone)."""
+    clock = FakeClock()
+    monkeypatch.setattr("sync.http.monotonic", clock.now)
+    monkeypatch.setattr("sync.http.pause", clock.sleep)
+    return clock
 
 
 @pytest.fixture

@@ -89,14 +89,6 @@ def otg(tmp_path: Path, calendar_url: str, monkeypatch: pytest.MonkeyPatch) -> O
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    clock = FakeClock()
-    monkeypatch.setattr("sync.http.monotonic", clock.now)
-    monkeypatch.setattr("sync.http.pause", clock.sleep)
-    return clock
-
-
-@pytest.fixture
 def two_way(
     tmp_path: Path, calendar_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[TwoWay]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from tests.reliability.fault_harness import (  # noqa: F401 (fixtures)
     baseline,
     clean,
-    clock,
     harness,
     make_harness,
 )

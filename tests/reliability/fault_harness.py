@@ -79,14 +79,6 @@ def _failed(report: Report) -> list[str]:
     ]
 
 
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    clock = FakeClock()
-    monkeypatch.setattr("sync.http.monotonic", clock.now)
-    monkeypatch.setattr("sync.http.pause", clock.sleep)
-    return clock
-
-
 def _build(tmp: Path, calendar_url: str, clock: FakeClock, monkeypatch, scene: str):
     target, big, _ = SCENES[scene]
     world = World.build(tmp, calendar_url, clock, target=target, big=big)

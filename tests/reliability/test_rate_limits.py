@@ -23,18 +23,10 @@ from sync.state.store import State
 from sync.trello.api import OAuthHeader, trello_session
 from tests.fakes.boards import synthetic_board
 from tests.fakes.medium import FakeMedium
-from tests.fakes.trello import BASE_URL, FakeClock, FakeTrello
+from tests.fakes.trello import BASE_URL, FakeTrello
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 RATE_LIMITED = {"error": "API_TOKEN_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = FakeClock()
-    monkeypatch.setattr("sync.http.monotonic", clock.now)
-    monkeypatch.setattr("sync.http.pause", clock.sleep)
-    return clock
 
 
 @pytest.fixture

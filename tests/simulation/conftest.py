@@ -3,5 +3,5 @@
 
 from __future__ import annotations
 
-from tests.reliability.fault_harness import clock, make_harness  # noqa: F401 (fixtures)
+from tests.reliability.fault_harness import make_harness  # noqa: F401 (fixture)
 from tests.reliability.relay import relay  # noqa: F401 (fixture)

@@ -11,7 +11,7 @@ import pytest
 from sync.model import Board
 from sync.trello import exports, snapshots
 from sync.trello.api import TrelloApi, trello_session
-from tests.fakes.trello import FakeClock, FakeTrello
+from tests.fakes.trello import FakeTrello
 from tests.trello.snapshot_place import Place
 
 
@@ -36,14 +36,6 @@ def settled(request, monkeypatch) -> bool:
     if request.param == "settled":
         monkeypatch.setattr(snapshots, "SETTLED_NS", -(10**18))
     return request.param == "settled"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = FakeClock()
-    monkeypatch.setattr("sync.http.monotonic", clock.now)
-    monkeypatch.setattr("sync.http.pause", clock.sleep)
-    return clock
 
 
 @pytest.fixture
