@@ -15,7 +15,7 @@ import pytest
 import cli
 from jobs.lock import LockBusy, RunLock
 from tests.conftest import ROOT
-from tests.jobs.scheduler_process import start_scheduler
+from tests.jobs.scheduler_process import second_scheduler, start_scheduler
 
 # each test starts and ends with no stop asked (a stop asked by one would end the next one's run)
 pytestmark = pytest.mark.usefixtures("fresh_stop_flag")
@@ -90,14 +90,7 @@ def test_a_second_scheduler_on_the_same_state_refuses_to_start(cfg):
     first = start_scheduler(cfg)
     try:
         started = time.monotonic()
-        second = subprocess.run(
-            [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        second = second_scheduler(cfg)
         assert time.monotonic() - started < 10  # at once, not after a wait for the lock
         assert second.returncode == 3, second.stderr
         [line] = second.stderr.splitlines()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from datetime import datetime
 
 import pytest
@@ -15,8 +13,7 @@ import pytest
 import cli
 from jobs.lock import RunLock
 from sync.state.store import State
-from tests.conftest import ROOT
-from tests.jobs.scheduler_process import start_scheduler
+from tests.jobs.scheduler_process import second_scheduler, start_scheduler
 
 # each test starts and ends with no stop asked (a stop asked by one would end the next one's run)
 pytestmark = pytest.mark.usefixtures("fresh_stop_flag")
@@ -182,14 +179,7 @@ def test_status_says_whether_a_scheduler_is_running_without_touching_its_lock(cf
         }
         # the lock is the scheduler's as before: its file unchanged, a second one still refused
         assert lock_file.read_bytes() == held
-        second = subprocess.run(
-            [sys.executable, "-m", "cli", "--config", str(cfg.path), "jobs", "run"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        second = second_scheduler(cfg)
         assert second.returncode == 3, second.stderr
     finally:
         scheduler.send_signal(signal.SIGTERM)
